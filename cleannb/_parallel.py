@@ -1,0 +1,88 @@
+"""Thread-count control for the Numba kernels.
+
+Every public function that runs a kernel takes ``n_jobs`` and enters
+:func:`num_threads`, which maps it to Numba's thread count for the duration of
+the call and restores the previous count afterwards, also when the call raises.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from numbers import Integral
+
+import numba
+
+# Below this many bytes of input a parallel region costs more than it saves
+# (waking the thread pool takes milliseconds with some threading layers), so
+# kernels have a serial twin that is used for small inputs.
+PARALLEL_MIN_BYTES = 1 << 20
+
+
+def resolve_n_jobs(n_jobs):
+    """Return the number of threads that ``n_jobs`` asks for.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        ``None`` or ``-1`` means all cores Numba may use; a positive integer
+        means that many threads (capped at Numba's maximum).
+
+    Returns
+    -------
+    int
+        A thread count between 1 and ``numba.config.NUMBA_NUM_THREADS``.
+
+    Raises
+    ------
+    TypeError
+        If ``n_jobs`` is not an integer or None.
+    ValueError
+        If ``n_jobs`` is 0 or below -1.
+    """
+    limit = numba.config.NUMBA_NUM_THREADS
+    if n_jobs is None:
+        return limit
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral):
+        raise TypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}.")
+    n_jobs = int(n_jobs)
+    if n_jobs == -1:
+        return limit
+    if n_jobs < 1:
+        raise ValueError(
+            f"n_jobs must be a positive integer, -1 or None (all cores), got {n_jobs}."
+        )
+    return min(n_jobs, limit)
+
+
+@contextmanager
+def num_threads(n_jobs):
+    """Run the enclosed kernels with the thread count ``n_jobs`` asks for.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        See :func:`resolve_n_jobs`.
+
+    Yields
+    ------
+    int
+        The thread count in force inside the block.
+
+    Examples
+    --------
+    >>> import numba
+    >>> from cleannb._parallel import num_threads
+    >>> before = numba.get_num_threads()
+    >>> with num_threads(1) as n:
+    ...     print(n, numba.get_num_threads())
+    1 1
+    >>> numba.get_num_threads() == before
+    True
+    """
+    wanted = resolve_n_jobs(n_jobs)
+    previous = numba.get_num_threads()
+    numba.set_num_threads(wanted)
+    try:
+        yield wanted
+    finally:
+        numba.set_num_threads(previous)
