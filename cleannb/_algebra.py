@@ -1,0 +1,171 @@
+"""Closed-form K x K algebra of confident learning, shared by both vocabularies.
+
+cleanlab 0.1.0 and 2.9 run the same formulas with different clipping floors
+(and 2.9 guards every denominator with 1e-100); the floors are arguments here
+so that each vocabulary is a thin adapter and every formula exists once.
+All functions are O(K^2) (O(K^3) for a matrix inverse) and return new arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Denominator guard of cleanlab 2.x (0.1.0 divides unguarded).
+TINY = 1e-100
+PY_METHODS = ("cnt", "eqn", "marginal", "marginal_ps")
+
+
+def _guard(x, tiny):
+    return np.clip(x, tiny, None) if tiny else x
+
+
+def clip_noise_rates(noise_matrix, tiny=TINY):
+    """Clip off-diagonal rates to [0, 0.9999], keep the diagonal, renormalise columns."""
+    noise_matrix = np.asarray(noise_matrix, dtype=float)
+    diagonal = noise_matrix.diagonal().copy()
+    clipped = np.clip(noise_matrix, 0.0, 0.9999)
+    np.fill_diagonal(clipped, diagonal)
+    return clipped / _guard(clipped.sum(axis=0), tiny)
+
+
+def clip_values(x, low=0.0, high=1.0, new_sum=None, tiny=TINY):
+    """Clip ``x`` to [low, high] and rescale it to sum to ``new_sum`` (default: its old sum)."""
+    x = np.asarray(x)
+    if x.ndim > 1:
+        raise TypeError(f"clip_values needs a 1-D array, got shape {x.shape}.")
+    previous = np.sum(x) if new_sum is None else new_sum
+    clipped = np.clip(x, low, high)
+    return clipped * previous / _guard(np.sum(clipped), tiny)
+
+
+def round_preserving_sum(values):
+    """Round to integers whose sum is the rounded sum of ``values``.
+
+    Entries are rounded half-to-even; the rounding shortfall is then made up
+    one unit at a time on the entries with the largest residuals (the most
+    negative ones when the sum is too high). Ties between equal residuals go
+    to the lower index first (cleanlab's order depends on numpy's unstable
+    argsort and so on the CPU).
+    """
+    floats = np.asarray(values, dtype=float)
+    ints = floats.round()
+    target = np.sum(floats).round()
+    shortfall = int(round(target - np.sum(ints)))
+    if shortfall:
+        step = 1 if shortfall > 0 else -1
+        residual = (floats - ints) * step
+        order = np.argsort(-residual, kind="stable")
+        count = min(abs(shortfall), floats.size)
+        ints[order[:count]] += step
+        # Larger shortfalls than the number of entries cannot occur for sums of
+        # rounded values, but loop to stay correct for any input.
+        remaining = int(round(target - np.sum(ints)))
+        while remaining:
+            ints[order[: min(abs(remaining), floats.size)]] += step
+            remaining = int(round(target - np.sum(ints)))
+    return ints.astype(np.int64)
+
+
+def round_preserving_row_totals(matrix):
+    """Apply :func:`round_preserving_sum` to every row of ``matrix``."""
+    matrix = np.asarray(matrix, dtype=float)
+    return np.array([round_preserving_sum(row) for row in matrix], dtype=np.int64).reshape(
+        matrix.shape
+    )
+
+
+def calibrate(confident_joint, label_counts, tiny=TINY):
+    """Rescale rows to the label counts and the total to their sum, then round."""
+    confident_joint = np.asarray(confident_joint, dtype=float)
+    label_counts = np.asarray(label_counts)
+    scaled = (confident_joint.T / _guard(confident_joint.sum(axis=1), tiny) * label_counts).T
+    scaled = scaled / _guard(np.sum(scaled), tiny) * np.sum(label_counts)
+    return round_preserving_row_totals(scaled)
+
+
+def compute_py(ps, noise_matrix, inverse_noise_matrix, py_method="cnt",
+               true_labels_class_counts=None, floor=1e-6, tiny=TINY):
+    """Prior of the true labels p(y) by one of four estimators (see ``PY_METHODS``)."""
+    if py_method not in PY_METHODS:
+        raise ValueError(f"py_method={py_method!r} is not supported; use one of {PY_METHODS}.")
+    if py_method == "cnt":
+        py = inverse_noise_matrix.diagonal() / _guard(noise_matrix.diagonal(), tiny) * ps
+    elif py_method == "eqn":
+        py = np.linalg.inv(noise_matrix).dot(ps)
+    elif py_method == "marginal":
+        if true_labels_class_counts is None:
+            raise ValueError(
+                "py_method='marginal' needs the true-label class counts (the column sums of "
+                "the confident joint); pass true_labels_class_counts (y_count in 0.1.0)."
+            )
+        counts = np.asarray(true_labels_class_counts, dtype=float)
+        py = counts / _guard(float(np.sum(counts)), tiny)
+    else:
+        py = np.dot(inverse_noise_matrix, ps)
+    return clip_values(py, low=floor, high=1.0, new_sum=1.0, tiny=tiny)
+
+
+def compute_inv_noise_matrix(py, noise_matrix, ps=None, tiny=TINY):
+    """P(y | s) from p(y) and P(s | y); columns sum to 1."""
+    joint = noise_matrix * py
+    ps = joint.sum(axis=1) if ps is None else ps
+    return clip_noise_rates(joint.T / _guard(ps, tiny), tiny)
+
+
+def compute_noise_matrix_from_inverse(ps, inverse_noise_matrix, py=None, tiny=TINY):
+    """P(s | y) from p(s) and P(y | s); columns sum to 1."""
+    joint = (inverse_noise_matrix * ps).T
+    py = joint.sum(axis=0) if py is None else py
+    return clip_noise_rates(joint / _guard(py, tiny), tiny)
+
+
+def compute_py_inv_noise_matrix(ps, noise_matrix, floor=1e-6, tiny=TINY):
+    """p(y) and P(y | s) from p(s) and P(s | y)."""
+    py = np.linalg.inv(noise_matrix).dot(ps)
+    py = clip_values(py, low=floor, high=1.0, new_sum=1.0, tiny=tiny)
+    return py, compute_inv_noise_matrix(py, noise_matrix, ps=ps, tiny=tiny)
+
+
+def compute_pyx(pred_probs, noise_matrix, inverse_noise_matrix, tiny=TINY):
+    """p(y | x) from p(s | x): rescale columns, clip to [0, 1], renormalise rows."""
+    pred_probs = np.asarray(pred_probs)
+    if pred_probs.ndim != 2:
+        raise ValueError(f"pred_probs must have shape (N, K), got {pred_probs.shape}.")
+    pyx = pred_probs * inverse_noise_matrix.diagonal() / _guard(noise_matrix.diagonal(), tiny)
+    pyx = np.clip(pyx, 0.0, 1.0)
+    return pyx / _guard(pyx.sum(axis=1, keepdims=True), tiny)
+
+
+def converge_estimates(ps, py, noise_matrix, inverse_noise_matrix, inv_iterations=5,
+                       nm_iterations=3, floor=1e-6, tiny=TINY):
+    """Alternate the closed-form relations between p(y), P(s|y) and P(y|s)."""
+    for _ in range(nm_iterations):
+        for _ in range(inv_iterations):
+            inverse_noise_matrix = compute_inv_noise_matrix(py, noise_matrix, ps=ps, tiny=tiny)
+            py = compute_py(ps, noise_matrix, inverse_noise_matrix, floor=floor, tiny=tiny)
+        noise_matrix = compute_noise_matrix_from_inverse(ps, inverse_noise_matrix, py=py, tiny=tiny)
+    return py, noise_matrix, inverse_noise_matrix
+
+
+def estimate_latent(confident_joint, label_counts, py_method="cnt", converge=False,
+                    floor=1e-6, converged_floor=1e-5, tiny=TINY):
+    """p(y), P(s|y) and P(y|s) from a confident joint and the label counts."""
+    confident_joint = np.asarray(confident_joint)
+    label_counts = np.asarray(label_counts)
+    ps = label_counts / float(np.sum(label_counts))
+    s_counts = confident_joint.sum(axis=1).astype(float)
+    y_counts = confident_joint.sum(axis=0).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        noise_matrix = confident_joint / _guard(y_counts, tiny)
+        inverse = confident_joint.T / _guard(s_counts, tiny)
+        py = compute_py(ps, noise_matrix, inverse, py_method, y_counts, floor=floor, tiny=tiny)
+        noise_matrix = clip_noise_rates(noise_matrix, tiny)
+        inverse = clip_noise_rates(inverse, tiny)
+        if converge:
+            py, noise_matrix, inverse = converge_estimates(
+                ps, py, noise_matrix, inverse, floor=floor, tiny=tiny
+            )
+            py = clip_values(py, low=converged_floor, high=1.0, new_sum=1.0, tiny=tiny)
+            noise_matrix = clip_noise_rates(noise_matrix, tiny)
+            inverse = clip_noise_rates(inverse, tiny)
+    return py, noise_matrix, inverse

@@ -1,0 +1,106 @@
+"""Python side of the confident-joint kernels: buffers, blocks and checks.
+
+Data flow for one call of ``compute_confident_joint`` (N rows, K classes):
+
+1. ``class_sums``: one gather of ``pred_probs[i, labels[i]]`` (N reads, not
+   N*K) -> per-class mean self-confidence = the thresholds.
+2. ``row_pass``: one streaming read of ``pred_probs`` -> per-row argmax and
+   guess (int32, 8 bytes a row) and the value statistics that validation reads.
+3. ``count_pairs``: one pass over the two int arrays -> the K x K counts.
+
+Extra memory: O(N) for the per-row outputs plus O(K * blocks) partial sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._kernels import confident as kern
+from ._validation import ceil_keys, pred_probs_views, raise_for_value_stats
+
+#: Rows per block never fall below this; blocks never exceed ``MAX_BLOCKS``.
+MIN_BLOCK_ROWS = 2048
+MAX_BLOCKS = 256
+#: cleanlab's tolerance in ``pred_probs >= thresholds - 1e-6``.
+THRESHOLD_TOLERANCE = 1e-6
+#: cleanlab 2.x adds this to the label's probability before its final argmax check.
+LABEL_TOLERANCE = 1e-6
+
+
+def block_rows(n_rows):
+    """Rows per block: depends on N only, so results never depend on threads."""
+    return max(MIN_BLOCK_ROWS, -(-n_rows // MAX_BLOCKS))
+
+
+def class_self_confidence(pred_probs, labels, num_classes):
+    """Per-class sum (float64) and count of ``pred_probs[i, labels[i]]``."""
+    views = pred_probs_views(pred_probs)
+    return kern.class_sums(
+        views.values, views.table, labels, num_classes, block_rows(len(labels)),
+        nbytes=views.nbytes,
+    )
+
+
+@dataclass(frozen=True)
+class RowPass:
+    """Per-row results of one pass over ``pred_probs``."""
+
+    argmax: np.ndarray  # int32 (N,), first maximum of each row
+    guess: np.ndarray  # int32 (N,), confident class or -1
+
+
+def row_pass(pred_probs, labels, threshold_limits=None, paper_rule=False, check_sums=True,
+             name="pred_probs"):
+    """Run the row kernel, check the values it saw, and return its outputs.
+
+    ``threshold_limits[k]`` is the value a probability of class k must reach
+    to be confident (thresholds minus the tolerance); None means no class is
+    ever confident (a validation-only pass that still yields the argmax).
+    """
+    n_rows, num_classes = pred_probs.shape
+    if threshold_limits is None:
+        threshold_limits = np.full(num_classes, np.nan)
+    block = block_rows(n_rows)
+    nblocks = -(-n_rows // block)
+    for attempt in range(2):
+        views = pred_probs_views(pred_probs)
+        argmax = np.empty(n_rows, dtype=np.int32)
+        guess = np.empty(n_rows, dtype=np.int32)
+        key_min = np.empty(nblocks, dtype=np.int64)
+        key_max = np.empty(nblocks, dtype=np.int64)
+        sum_dev = np.empty(nblocks)
+        kern.row_pass(
+            views.keys, views.values, views.table, labels,
+            ceil_keys(threshold_limits, views.dtype), paper_rule, check_sums, block,
+            guess, argmax, key_min, key_max, sum_dev, nbytes=views.nbytes,
+        )
+        negative_zero = raise_for_value_stats(
+            pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name
+        )
+        if not negative_zero or attempt:
+            return RowPass(argmax, guess)
+        # -0.0 is a valid probability whose integer key sorts below every
+        # other value: re-run once on a copy where it is +0.0.
+        pred_probs = pred_probs + pred_probs.dtype.type(0.0)
+    raise AssertionError("unreachable")
+
+
+def confident_counts(labels, guess, num_classes):
+    """K x K counts of (given label, confident guess) over confident rows."""
+    return kern.count_pairs(labels, guess, num_classes)
+
+
+def label_is_predicted(pred_probs, labels, argmax, rows):
+    """Whether the label of each of ``rows`` wins the argmax given a 1e-6 head start.
+
+    Equals ``argmax(p + 1e-6 * onehot(label)) == label`` with the sum rounded
+    in the dtype of ``pred_probs``, as cleanlab 2.x computes it, but from
+    O(len(rows)) gathers instead of an (N, K) copy.
+    """
+    top = argmax[rows]
+    given = labels[rows]
+    best = pred_probs[rows, top]
+    boosted = pred_probs[rows, given] + pred_probs.dtype.type(LABEL_TOLERANCE)
+    return (top == given) | ((top < given) & (boosted > best)) | ((top > given) & (boosted >= best))

@@ -1,0 +1,1 @@
+"""Numba kernels: loops over ``pred_probs`` only, no validation, no Python objects."""

@@ -1,0 +1,244 @@
+"""Input checks shared by every public function.
+
+Each check raises a ``TypeError`` or ``ValueError`` that names the argument,
+the problem and the fix. Nothing here modifies the caller's arrays: labels are
+converted to a new int64 array only when they are not one already, and
+``pred_probs`` is only ever viewed, never copied (the one exception, negative
+zeros, is documented in :func:`pred_probs_views`).
+
+The value checks on ``pred_probs`` (NaN, range, row sums) need a pass over the
+data; to avoid a pass of their own they ride along the first kernel pass of
+each public function, which reports per-block statistics that
+:func:`raise_for_value_stats` reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Largest |row sum - 1| accepted for multi-class ``pred_probs``.
+ROW_SUM_TOLERANCE = 1e-2
+#: Largest value above 1 accepted (float rounding in a softmax).
+VALUE_TOLERANCE = 1e-6
+
+_KEY_DTYPES = {
+    np.dtype(np.float16): np.dtype(np.int16),
+    np.dtype(np.float32): np.dtype(np.int32),
+    np.dtype(np.float64): np.dtype(np.int64),
+}
+_EMPTY_TABLE = np.zeros(0)
+_float16_table = None
+
+
+def _float16_decode_table():
+    global _float16_table
+    if _float16_table is None:
+        _float16_table = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float64)
+    return _float16_table
+
+
+def check_flag(value, name):
+    """Return ``value`` as a bool, or raise ``TypeError`` naming ``name``."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def check_choice(value, name, choices):
+    """Raise ``ValueError`` unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name}={value!r} is not supported; use one of {options}.")
+    return value
+
+
+def check_labels(labels, num_classes=None, n_rows=None, name="labels"):
+    """Return ``labels`` as a 1-D int64 array after checking it.
+
+    Parameters
+    ----------
+    labels : array_like of int
+        Class indices 0..K-1, one per example.
+    num_classes : int, optional
+        K; labels must be below it.
+    n_rows : int, optional
+        The number of rows of ``pred_probs``; ``labels`` must have this length.
+    name : str
+        The argument name used in messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, C-contiguous; the input itself when it already is one.
+    """
+    if labels is None:
+        raise TypeError(f"{name} is required: pass one integer class label per example.")
+    if hasattr(labels, "to_numpy"):
+        labels = labels.to_numpy()
+    array = np.asarray(labels)
+    if array.dtype == object or array.ndim != 1:
+        raise ValueError(
+            f"{name} must be a 1-D array of integer class labels, got shape {array.shape}"
+            + (" with ragged rows; for multi-label data pass multi_label=True."
+               if array.dtype == object else ".")
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} is empty: pass at least one example.")
+    if not np.issubdtype(array.dtype, np.integer):
+        if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
+            array = array.astype(np.int64)
+        else:
+            raise TypeError(
+                f"{name} must hold integer class indices 0..K-1, got dtype {array.dtype}; "
+                "encode class names with sklearn.preprocessing.LabelEncoder first."
+            )
+    if n_rows is not None and array.shape[0] != n_rows:
+        raise ValueError(
+            f"{name} has {array.shape[0]} entries but pred_probs has {n_rows} rows; "
+            "they must describe the same examples in the same order."
+        )
+    low, high = int(array.min()), int(array.max())
+    if low < 0:
+        raise ValueError(f"{name} must be 0..K-1 but contains {low}.")
+    if num_classes is not None and high >= num_classes:
+        raise ValueError(
+            f"{name} contains class {high} but pred_probs has only {num_classes} columns "
+            f"(classes 0..{num_classes - 1}); labels must index the columns of pred_probs."
+        )
+    return np.ascontiguousarray(array, dtype=np.int64)
+
+
+def check_pred_probs(pred_probs, name="pred_probs", min_classes=2):
+    """Check the type and shape of ``pred_probs`` and return it as an ndarray.
+
+    The values are checked later, from the statistics of the first kernel pass
+    (:func:`raise_for_value_stats`).
+    """
+    if pred_probs is None:
+        raise TypeError(f"{name} is required: pass an (N, K) array of predicted probabilities.")
+    if hasattr(pred_probs, "to_numpy") and not isinstance(pred_probs, np.ndarray):
+        pred_probs = pred_probs.to_numpy()
+    if not isinstance(pred_probs, np.ndarray):
+        pred_probs = np.asarray(pred_probs)
+    if pred_probs.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D with shape (N, K), one row per example, got shape "
+            f"{pred_probs.shape}."
+        )
+    if pred_probs.dtype not in _KEY_DTYPES:
+        if np.issubdtype(pred_probs.dtype, np.number) and pred_probs.dtype.kind in "iub":
+            pred_probs = pred_probs.astype(np.float64)
+        elif pred_probs.dtype.kind == "f":
+            raise TypeError(
+                f"{name} has dtype {pred_probs.dtype}; use float16, float32 or float64."
+            )
+        else:
+            raise TypeError(f"{name} must hold floating-point probabilities, got {pred_probs.dtype}.")
+    if not pred_probs.dtype.isnative:
+        raise TypeError(
+            f"{name} is byte-swapped ({pred_probs.dtype.str}); convert it with "
+            f"{name}.astype({pred_probs.dtype.name!r})."
+        )
+    if pred_probs.shape[0] == 0:
+        raise ValueError(f"{name} is empty: pass at least one example.")
+    if pred_probs.shape[1] < min_classes:
+        raise ValueError(
+            f"{name} has {pred_probs.shape[1]} column(s); at least {min_classes} classes are needed."
+        )
+    return pred_probs
+
+
+@dataclass(frozen=True)
+class Views:
+    """The two views of ``pred_probs`` that kernels read (see ``_kernels.confident``)."""
+
+    keys: np.ndarray
+    values: np.ndarray
+    table: np.ndarray
+    dtype: np.dtype
+
+    @property
+    def nbytes(self):
+        return self.keys.nbytes
+
+
+def pred_probs_views(pred_probs):
+    """Integer-key and value views of a checked ``pred_probs`` (no copy)."""
+    dtype = pred_probs.dtype
+    keys = pred_probs.view(_KEY_DTYPES[dtype])
+    if dtype == np.float16:
+        return Views(keys, keys, _float16_decode_table(), dtype)
+    return Views(keys, pred_probs, _EMPTY_TABLE, dtype)
+
+
+def ceil_keys(limits, dtype):
+    """Integer keys of the smallest ``dtype`` values at or above each limit.
+
+    ``p >= limit`` (compared exactly, as numpy does for mixed float types) is
+    then ``key(p) >= ceil_keys(limit)`` for every non-negative ``p``. NaN
+    limits give the largest key, which no valid probability reaches.
+    """
+    limits = np.asarray(limits, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = limits.astype(dtype)
+        below = rounded.astype(np.float64) < limits
+        rounded[below] = np.nextafter(rounded[below], dtype.type(np.inf))
+    key_dtype = _KEY_DTYPES[np.dtype(dtype)]
+    keys = rounded.view(key_dtype).astype(np.int64)
+    keys[np.isnan(limits)] = np.iinfo(key_dtype).max
+    return keys
+
+
+def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_probs"):
+    """Raise if the statistics of a kernel pass show invalid probabilities.
+
+    Parameters
+    ----------
+    pred_probs : numpy.ndarray
+        The checked array (only read on the rare paths that need a closer look).
+    key_min, key_max : int
+        Smallest and largest integer key seen.
+    sum_dev : float
+        Largest |row sum - 1| seen (0 when row sums were not checked).
+
+    Returns
+    -------
+    bool
+        True when the array holds negative zeros (valid, but the integer keys
+        misorder them; the caller must re-run on ``pred_probs + 0.0``).
+    """
+    dtype = pred_probs.dtype
+    key_dtype = _KEY_DTYPES[dtype]
+    inf_key = int(np.array(np.inf, dtype=dtype).view(key_dtype))
+    one_key = int(ceil_keys([1.0 + VALUE_TOLERANCE], dtype)[0])
+    negative_zero = False
+    if key_max >= inf_key or (key_min < 0 and not np.all(np.isfinite(pred_probs))):
+        raise ValueError(
+            f"{name} contains NaN or infinite values; pass finite probabilities "
+            "(check the model's output, e.g. for a division by zero)."
+        )
+    if key_min < 0:
+        lowest = float(np.min(pred_probs))
+        if lowest < 0:
+            raise ValueError(
+                f"{name} has negative values (min {lowest:.4g}); probabilities must lie in "
+                "[0, 1]. These look like logits or scores: apply a softmax first, e.g. "
+                "scipy.special.softmax(x, axis=1)."
+            )
+        negative_zero = True
+    if key_max > one_key:
+        highest = float(np.max(pred_probs))
+        raise ValueError(
+            f"{name} has values above 1 (max {highest:.4g}); probabilities must lie in "
+            "[0, 1]. These look like logits or scores: apply a softmax first, e.g. "
+            "scipy.special.softmax(x, axis=1)."
+        )
+    if sum_dev > ROW_SUM_TOLERANCE:
+        raise ValueError(
+            f"rows of {name} must sum to 1, but some are off by {sum_dev:.3g}; normalise with "
+            f"{name} / {name}.sum(axis=1, keepdims=True) (for multi-label data, where rows "
+            "need not sum to 1, pass multi_label=True)."
+        )
+    return negative_zero

@@ -1,0 +1,439 @@
+"""Estimate the confident joint, the noise matrices and the true-label prior.
+
+The modern vocabulary (cleanlab 2.x names, keyword-only arguments, 2.9's
+defaults and results). Rows of a confident joint are given labels ``s``,
+columns are true labels ``y``. Every function that reads ``pred_probs``
+accepts float16, float32 or float64 in any memory layout without copying it,
+validates it on the way, and takes ``n_jobs`` (None or -1: all cores).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from . import _algebra, _engine
+from ._parallel import num_threads
+from ._validation import check_choice, check_flag, check_labels, check_pred_probs
+
+#: Threshold used by 2.x for a class with no examples: no probability reaches it.
+ABSENT_CLASS_THRESHOLD = 2.0
+#: Thresholds are clipped from below to this (2.x).
+MIN_THRESHOLD = 2e-6
+COLLISION_RULES = ("row_argmax", "confident_argmax")
+NUM_ISSUE_METHODS = ("off_diagonal", "off_diagonal_calibrated", "off_diagonal_custom")
+
+__all__ = [
+    "calibrate_confident_joint",
+    "compute_confident_joint",
+    "estimate_confident_joint_and_cv_pred_proba",
+    "estimate_cv_predicted_probabilities",
+    "estimate_joint",
+    "estimate_latent",
+    "estimate_noise_matrices",
+    "estimate_py_and_noise_matrices_from_probabilities",
+    "estimate_py_noise_matrices_and_cv_pred_proba",
+    "get_confident_thresholds",
+    "num_label_issues",
+]
+
+
+def _inputs(labels, pred_probs):
+    pred_probs = check_pred_probs(pred_probs)
+    labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=pred_probs.shape[0])
+    return labels, pred_probs
+
+
+def _thresholds(labels, pred_probs):
+    sums, counts = _engine.class_self_confidence(pred_probs, labels, pred_probs.shape[1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / np.maximum(counts, 1), ABSENT_CLASS_THRESHOLD)
+    return np.clip(means, MIN_THRESHOLD, None)
+
+
+def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=None):
+    """Per-class confident thresholds: the mean self-confidence of each class.
+
+    ``thresholds[k]`` is the average of ``pred_probs[i, k]`` over the examples
+    labelled ``k``: 2.0 for a class with no examples (so no example is ever
+    confidently of it), clipped below at 2e-6. Sums are accumulated in
+    float64 whatever the dtype of ``pred_probs``.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given (possibly noisy) labels 0..K-1; with ``multi_label``, a list of
+        lists of labels.
+    pred_probs : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities; rows sum to 1 (multi-class).
+    multi_label : bool, default False
+        One-vs-rest thresholds of shape (K, 2) for multi-label data.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, shape (K,) (or (K, 2) with ``multi_label``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        On malformed ``labels`` or ``pred_probs`` (the message names which).
+
+    Notes
+    -----
+    O(N) time for the means (one gather per row) plus one validating read of
+    ``pred_probs``; O(K) extra memory beyond O(N) row outputs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.count import get_confident_thresholds
+    >>> pred_probs = np.array([[0.9, 0.1], [0.7, 0.3], [0.2, 0.8]])
+    >>> get_confident_thresholds([0, 0, 1], pred_probs)
+    array([0.8, 0.8])
+    """
+    if check_flag(multi_label, "multi_label"):
+        from ._multilabel import binary_tasks
+
+        return np.array(
+            [get_confident_thresholds(y, p, n_jobs=n_jobs) for y, p in binary_tasks(labels, pred_probs)]
+        )
+    labels, pred_probs = _inputs(labels, pred_probs)
+    with num_threads(n_jobs):
+        thresholds = _thresholds(labels, pred_probs)
+        _engine.row_pass(pred_probs, labels)
+    return thresholds
+
+
+def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=True,
+                            multi_label=False, return_indices_of_off_diagonals=False,
+                            collision_rule="row_argmax", n_jobs=None):
+    """Count, for each given label, the examples confidently of each true class.
+
+    An example counts in cell ``[s, y]`` when its given label is ``s`` and
+    ``y`` is its confident class: the only class whose probability reaches
+    ``thresholds[y] - 1e-6``; when two or more classes reach theirs, the
+    row's argmax (cleanlab's rule, ``collision_rule="row_argmax"``) or the
+    most probable of the confident classes (the paper's rule,
+    ``collision_rule="confident_argmax"``). Examples confident of no class are
+    not counted. The diagonal is raised to at least 1 (as cleanlab 2.x does)
+    and, with ``calibrate``, rows are rescaled to the label counts and the
+    total to N, then rounded so that row sums are exact.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given labels 0..K-1 (a list of lists with ``multi_label``).
+    pred_probs : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities (float16, float32 or float64).
+    thresholds : array_like, shape (K,), optional
+        Per-class thresholds; default :func:`get_confident_thresholds`.
+    calibrate : bool, default True
+        Calibrate the counts (see above).
+    multi_label : bool, default False
+        Return one-vs-rest (K, 2, 2) matrices for multi-label data.
+    return_indices_of_off_diagonals : bool, default False
+        Also return the ascending indices of the examples counted off the
+        diagonal (for ``multi_label``, a list of such arrays, one per class).
+    collision_rule : {"row_argmax", "confident_argmax"}, default "row_argmax"
+        How to resolve rows where two or more classes are confident.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores).
+
+    Returns
+    -------
+    confident_joint : numpy.ndarray of int64, shape (K, K)
+    indices : numpy.ndarray of int64
+        Only with ``return_indices_of_off_diagonals``.
+
+    Notes
+    -----
+    Two reads of ``pred_probs``'s memory at most: a gather of one value per
+    row for the thresholds and one streaming pass. Extra memory: 8 bytes a
+    row plus O(K^2); ``pred_probs`` is never copied or upcast.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.count import compute_confident_joint
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    >>> compute_confident_joint([0, 0, 1, 1], pred_probs, calibrate=False)
+    array([[2, 0],
+           [1, 1]])
+    """
+    check_choice(collision_rule, "collision_rule", COLLISION_RULES)
+    calibrate = check_flag(calibrate, "calibrate")
+    want_indices = check_flag(return_indices_of_off_diagonals, "return_indices_of_off_diagonals")
+    if check_flag(multi_label, "multi_label"):
+        from ._multilabel import binary_tasks
+
+        results = [
+            compute_confident_joint(
+                y, p, thresholds=thresholds, calibrate=calibrate,
+                return_indices_of_off_diagonals=want_indices,
+                collision_rule=collision_rule, n_jobs=n_jobs,
+            )
+            for y, p in binary_tasks(labels, pred_probs)
+        ]
+        if want_indices:
+            return np.array([cj for cj, _ in results]), [idx for _, idx in results]
+        return np.array(results)
+    labels, pred_probs = _inputs(labels, pred_probs)
+    num_classes = pred_probs.shape[1]
+    with num_threads(n_jobs):
+        if thresholds is None:
+            thresholds = _thresholds(labels, pred_probs)
+        else:
+            thresholds = np.asarray(thresholds)
+            if thresholds.shape != (num_classes,):
+                raise ValueError(
+                    f"thresholds must have one entry per class, shape ({num_classes},), "
+                    f"got {thresholds.shape}."
+                )
+        limits = thresholds - _engine.THRESHOLD_TOLERANCE
+        rows = _engine.row_pass(
+            pred_probs, labels, limits, paper_rule=collision_rule == "confident_argmax"
+        )
+    confident_joint = _engine.confident_counts(labels, rows.guess, num_classes)
+    np.fill_diagonal(confident_joint, np.maximum(confident_joint.diagonal(), 1))
+    if calibrate:
+        confident_joint = _algebra.calibrate(confident_joint, np.bincount(labels, minlength=num_classes))
+    if want_indices:
+        off = np.flatnonzero((rows.guess >= 0) & (rows.guess != labels))
+        return confident_joint, off.astype(np.int64)
+    return confident_joint
+
+
+def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
+    """Rescale a confident joint so rows sum to the label counts and the total to N.
+
+    Parameters
+    ----------
+    confident_joint : numpy.ndarray, shape (K, K) (or (K, 2, 2) with ``multi_label``)
+    labels : array_like of int, shape (N,)
+    multi_label : bool, default False
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Same shape; each row sums exactly to the count of its label
+        (rounding ties broken by lower column index).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.count import calibrate_confident_joint
+    >>> calibrate_confident_joint(np.array([[2, 0], [1, 1]]), [0, 0, 0, 1])
+    array([[3, 0],
+           [1, 0]])
+    """
+    if check_flag(multi_label, "multi_label"):
+        from ._multilabel import binary_labels
+
+        per_class = zip(confident_joint, binary_labels(labels, len(confident_joint)))
+        return np.array([calibrate_confident_joint(cj, y) for cj, y in per_class])
+    confident_joint = _check_square(confident_joint, "confident_joint")
+    labels = check_labels(labels, num_classes=len(confident_joint))
+    return _algebra.calibrate(confident_joint, np.bincount(labels, minlength=len(confident_joint)))
+
+
+def _check_square(matrix, name):
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"{name} must be a square (K, K) matrix, got shape {matrix.shape}.")
+    if not np.all(np.isfinite(matrix)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return matrix
+
+
+def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=False, n_jobs=None):
+    """Estimate the joint distribution P(s, y) of given and true labels.
+
+    The calibrated confident joint divided by its total: a (K, K) matrix that
+    sums to 1 and whose rows sum to the label frequencies.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+    pred_probs : numpy.ndarray, shape (N, K), optional if ``confident_joint`` is given
+    confident_joint : numpy.ndarray, optional
+        Calibrated here against ``labels`` (used as is when ``labels`` is None).
+    multi_label : bool, default False
+        Returns (K, 2, 2) one-vs-rest joints.
+    n_jobs : int or None, default None
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (K, K)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.count import estimate_joint
+    >>> estimate_joint([0, 0, 1, 1], None, confident_joint=np.array([[2, 0], [1, 1]]))
+    array([[0.5 , 0.  ],
+           [0.25, 0.25]])
+    """
+    if check_flag(multi_label, "multi_label"):
+        from ._multilabel import binary_labels
+
+        if confident_joint is None:
+            confident_joint = compute_confident_joint(
+                labels, pred_probs, multi_label=True, n_jobs=n_jobs
+            )
+        per_class = zip(binary_labels(labels, len(confident_joint)), confident_joint)
+        return np.array([estimate_joint(y, None, confident_joint=cj) for y, cj in per_class])
+    if confident_joint is None:
+        calibrated = compute_confident_joint(labels, pred_probs, calibrate=True, n_jobs=n_jobs)
+    elif labels is not None:
+        calibrated = calibrate_confident_joint(confident_joint, labels)
+    else:
+        calibrated = _check_square(confident_joint, "confident_joint")
+    return calibrated / max(float(np.sum(calibrated)), _algebra.TINY)
+
+
+def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent_estimates=False):
+    """Estimate p(y), P(s | y) and P(y | s) from a confident joint.
+
+    Parameters
+    ----------
+    confident_joint : numpy.ndarray, shape (K, K)
+        Usually calibrated (see :func:`compute_confident_joint`).
+    labels : array_like of int, shape (N,)
+    py_method : {"cnt", "eqn", "marginal", "marginal_ps"}, default "cnt"
+        Estimator of the true-label prior p(y).
+    converge_latent_estimates : bool, default False
+        Iterate the algebraic relations between the three estimates.
+
+    Returns
+    -------
+    py : numpy.ndarray, shape (K,)
+        Sums to 1, entries at least 1e-6.
+    noise_matrix : numpy.ndarray, shape (K, K)
+        P(s | y); columns sum to 1.
+    inverse_noise_matrix : numpy.ndarray, shape (K, K)
+        P(y | s); columns sum to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.count import estimate_latent
+    >>> py, nm, inv = estimate_latent(np.array([[3, 1], [0, 4]]), [0] * 4 + [1] * 4)
+    >>> nm
+    array([[1. , 0.2],
+           [0. , 0.8]])
+    """
+    check_choice(py_method, "py_method", _algebra.PY_METHODS)
+    confident_joint = _check_square(confident_joint, "confident_joint")
+    labels = check_labels(labels, num_classes=len(confident_joint))
+    counts = np.bincount(labels, minlength=len(confident_joint))
+    return _algebra.estimate_latent(
+        confident_joint, counts, py_method, check_flag(converge_latent_estimates, "converge_latent_estimates")
+    )
+
+
+def estimate_py_and_noise_matrices_from_probabilities(labels, pred_probs, *, thresholds=None,
+                                                      converge_latent_estimates=True,
+                                                      py_method="cnt", calibrate=True,
+                                                      n_jobs=None):
+    """p(y), P(s|y), P(y|s) and the confident joint from predicted probabilities.
+
+    :func:`compute_confident_joint` followed by :func:`estimate_latent`.
+
+    Returns
+    -------
+    py, noise_matrix, inverse_noise_matrix, confident_joint
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.count import estimate_py_and_noise_matrices_from_probabilities
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    >>> py, nm, inv, cj = estimate_py_and_noise_matrices_from_probabilities([0, 0, 1, 1], pred_probs)
+    >>> cj
+    array([[2, 0],
+           [1, 1]])
+    """
+    confident_joint = compute_confident_joint(
+        labels, pred_probs, thresholds=thresholds, calibrate=calibrate, n_jobs=n_jobs
+    )
+    py, noise_matrix, inverse = estimate_latent(
+        confident_joint, labels, py_method=py_method,
+        converge_latent_estimates=converge_latent_estimates,
+    )
+    return py, noise_matrix, inverse, confident_joint
+
+
+def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_method="off_diagonal",
+                     multi_label=False, n_jobs=None):
+    """Estimate how many examples are mislabelled.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+    pred_probs : numpy.ndarray, shape (N, K)
+    confident_joint : numpy.ndarray, optional
+        Only used with ``estimation_method="off_diagonal_custom"`` (a warning
+        says so otherwise).
+    estimation_method : {"off_diagonal", "off_diagonal_calibrated", "off_diagonal_custom"}
+        ``"off_diagonal"``: examples off the diagonal of the uncalibrated
+        confident joint whose label does not win the argmax (with a 1e-6
+        tolerance in its favour). The other two: ``rint(N * (1 - trace(joint)))``
+        of the calibrated joint, computed or given.
+    multi_label : bool, default False
+    n_jobs : int or None, default None
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.count import num_label_issues
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    >>> num_label_issues([0, 0, 1, 1], pred_probs)
+    1
+    """
+    check_choice(estimation_method, "estimation_method", NUM_ISSUE_METHODS)
+    if confident_joint is not None and estimation_method != "off_diagonal_custom":
+        warnings.warn(
+            "num_label_issues ignores confident_joint unless "
+            "estimation_method='off_diagonal_custom'; it recomputes the confident joint.",
+            UserWarning, stacklevel=2,
+        )
+    if check_flag(multi_label, "multi_label"):
+        from .filter import find_label_issues
+
+        return int(np.sum(find_label_issues(labels, pred_probs, confident_joint=confident_joint,
+                                            multi_label=True, filter_by="confident_learning",
+                                            n_jobs=n_jobs)))
+    labels, pred_probs = _inputs(labels, pred_probs)
+    if estimation_method == "off_diagonal":
+        with num_threads(n_jobs):
+            limits = _thresholds(labels, pred_probs) - _engine.THRESHOLD_TOLERANCE
+            rows = _engine.row_pass(pred_probs, labels, limits)
+        off = np.flatnonzero((rows.guess >= 0) & (rows.guess != labels))
+        wins = _engine.label_is_predicted(pred_probs, labels, rows.argmax, off)
+        return int(off.size - np.count_nonzero(wins))
+    if estimation_method == "off_diagonal_custom":
+        if confident_joint is None:
+            raise ValueError(
+                "estimation_method='off_diagonal_custom' needs confident_joint; pass one or "
+                "use estimation_method='off_diagonal_calibrated'."
+            )
+        joint = estimate_joint(labels, pred_probs, confident_joint=confident_joint)
+    else:
+        joint = estimate_joint(labels, pred_probs, n_jobs=n_jobs)
+    return int(np.rint((1.0 - joint.trace()) * len(labels)))
+
+
+from ._crossval import (  # noqa: E402  (the CV functions build on the ones above)
+    estimate_confident_joint_and_cv_pred_proba,
+    estimate_cv_predicted_probabilities,
+    estimate_noise_matrices,
+    estimate_py_noise_matrices_and_cv_pred_proba,
+)
