@@ -1,2 +1,52 @@
-"""cleannb: confident learning for finding label errors, with Numba kernels."""
+"""cleannb: find label errors and learn with noisy labels, at memory speed.
+
+Confident learning (Northcutt, Jiang & Chuang, JAIR 2021) with Numba kernels.
+Two vocabularies share one implementation:
+
+- modern (cleanlab 2.x): :mod:`cleannb.filter`, :mod:`cleannb.rank`,
+  :mod:`cleannb.count`, :mod:`cleannb.multilabel_classification`,
+  :mod:`cleannb.benchmarking.noise_generation`,
+  :class:`cleannb.classification.CleanLearning`;
+- seed (cleanlab 0.1.0): :mod:`cleannb.pruning`,
+  :mod:`cleannb.latent_estimation`, :mod:`cleannb.latent_algebra`,
+  :mod:`cleannb.noise_generation`, :mod:`cleannb.polyplex`,
+  :mod:`cleannb.baseline_methods`, :mod:`cleannb.util`,
+  :class:`cleannb.classification.LearningWithNoisyLabels`.
+
+Submodules load on first use, and kernels compile on their first call, so
+``import cleannb`` is quick.
+"""
+
+import importlib
+
 __version__ = "0.1.0"
+
+_SUBMODULES = (
+    "baseline_methods",
+    "benchmarking",
+    "classification",
+    "count",
+    "filter",
+    "latent_algebra",
+    "latent_estimation",
+    "multilabel_classification",
+    "noise_generation",
+    "polyplex",
+    "pruning",
+    "rank",
+    "util",
+)
+
+__all__ = ["__version__", *_SUBMODULES]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'cleannb' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

@@ -34,13 +34,22 @@ def block_rows(n_rows):
     return max(MIN_BLOCK_ROWS, -(-n_rows // MAX_BLOCKS))
 
 
-def class_self_confidence(pred_probs, labels, num_classes):
-    """Per-class sum (float64) and count of ``pred_probs[i, labels[i]]``."""
+def self_confidence_means(pred_probs, labels, num_classes):
+    """Mean of ``pred_probs[i, labels[i]]`` per class, and the class counts.
+
+    Sums are accumulated in float64; the means are then rounded to the dtype
+    that numpy's ``mean`` returns for ``pred_probs`` (float16 and float32
+    stay themselves), which is the dtype cleanlab's thresholds have and
+    compare in. Classes without examples get NaN.
+    """
     views = pred_probs_views(pred_probs)
-    return kern.class_sums(
+    sums, counts = kern.class_sums(
         views.values, views.table, labels, num_classes, block_rows(len(labels)),
         nbytes=views.nbytes,
     )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (sums / counts).astype(pred_probs.dtype)
+    return means, counts
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,11 @@ def _inputs(labels, pred_probs):
 
 
 def _thresholds(labels, pred_probs):
-    sums, counts = _engine.class_self_confidence(pred_probs, labels, pred_probs.shape[1])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(counts > 0, sums / np.maximum(counts, 1), ABSENT_CLASS_THRESHOLD)
+    means, counts = _engine.self_confidence_means(pred_probs, labels, pred_probs.shape[1])
+    if np.all(counts > 0):
+        # numpy keeps float16/float32 here, and so do cleanlab's thresholds
+        return np.clip(means, MIN_THRESHOLD, None)
+    means = np.where(counts > 0, means.astype(np.float64), ABSENT_CLASS_THRESHOLD)
     return np.clip(means, MIN_THRESHOLD, None)
 
 
@@ -58,7 +60,7 @@ def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=No
     ``thresholds[k]`` is the average of ``pred_probs[i, k]`` over the examples
     labelled ``k``: 2.0 for a class with no examples (so no example is ever
     confidently of it), clipped below at 2e-6. Sums are accumulated in
-    float64 whatever the dtype of ``pred_probs``.
+    float64 whatever the dtype of ``pred_probs``, then rounded to it.
 
     Parameters
     ----------
@@ -75,7 +77,8 @@ def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=No
     Returns
     -------
     numpy.ndarray
-        float64, shape (K,) (or (K, 2) with ``multi_label``).
+        Shape (K,) (or (K, 2) with ``multi_label``); the dtype of
+        ``pred_probs`` (float64 when a class has no examples), as in cleanlab.
 
     Raises
     ------

@@ -1,0 +1,335 @@
+"""cleanlab 0.1.0's ``latent_estimation`` module: the seed vocabulary.
+
+Same names, positional signatures (``s``, ``psx``, ``K``), defaults and
+results as cleanlab 0.1.0, as thin adapters over :mod:`cleannb.count` and
+the shared algebra. Differences, all on input where 0.1.0 crashed or
+returned garbage:
+
+- a class with no examples gets threshold 2.0 (never confident), as in
+  cleanlab 2.x; ``K`` other than ``psx.shape[1]`` raises ``ValueError``;
+- denominators are guarded as in 2.x, so an empty row or column gives zeros
+  instead of NaN;
+- rounding ties in calibration go to the lower index (0.1.0's choice
+  depended on numpy's unstable argsort, i.e. on the CPU);
+- ragged multi-label lists work.
+
+Every function that reads ``psx`` also accepts ``n_jobs`` (keyword).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from . import _algebra, _crossval, _engine
+from ._parallel import num_threads
+from ._validation import check_flag, check_labels, check_pred_probs
+
+#: Floors that 0.1.0 clips p(y) to (cleanlab 2.x uses 1e-6 for both).
+PY_FLOOR = 1e-5
+
+__all__ = [
+    "calibrate_confident_joint",
+    "compute_confident_joint",
+    "converge_estimates",
+    "estimate_confident_joint_and_cv_pred_proba",
+    "estimate_confident_joint_from_probabilities",
+    "estimate_cv_predicted_probabilities",
+    "estimate_joint",
+    "estimate_latent",
+    "estimate_noise_matrices",
+    "estimate_py_and_noise_matrices_from_probabilities",
+    "estimate_py_noise_matrices_and_cv_pred_proba",
+    "num_label_errors",
+]
+
+
+def _label_counts(s, num_classes, multi_label=False):
+    if multi_label:
+        from ._multilabel import onehot
+
+        return onehot(s, num_classes).sum(axis=0)
+    return np.bincount(check_labels(s, num_classes=num_classes, name="s"), minlength=num_classes)
+
+
+def _multilabel_confident_joint(s, psx, calibrate):
+    """0.1.0's multi-label joint: K x K, an example counts once per label and confident class."""
+    from ._multilabel import onehot
+
+    psx = check_pred_probs(psx, name="psx")
+    member = onehot(s, psx.shape[1])
+    if len(member) != len(psx):
+        raise ValueError(f"s has {len(member)} entries but psx has {len(psx)} rows.")
+    counts = member.sum(axis=0)
+    sums = member.T.astype(np.float64) @ psx.astype(np.float64, copy=False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        thresholds = np.where(counts > 0, sums.diagonal() / np.maximum(counts, 1), 2.0)
+    confident = psx >= thresholds
+    confident_joint = member.T.astype(np.int64) @ confident.astype(np.int64)
+    if calibrate:
+        return _algebra.calibrate(confident_joint, counts)
+    return confident_joint
+
+
+def compute_confident_joint(s, psx, K=None, thresholds=None, calibrate=True, multi_label=False,
+                            return_indices_of_off_diagonals=False, *, n_jobs=None):
+    """Confident joint C[s][y] with cleanlab 0.1.0's semantics.
+
+    The counting rule is that of :func:`cleannb.count.compute_confident_joint`
+    (``p >= threshold - 1e-6``; the row argmax when several classes are
+    confident), but thresholds are not clipped and the diagonal is not raised
+    to 1. Thresholds and the comparison use the dtype of ``psx``, as numpy did.
+
+    Parameters
+    ----------
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1 (with ``multi_label``, a list of label lists).
+    psx : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities.
+    K : int, optional
+        Number of classes; must equal ``psx.shape[1]`` when given.
+    thresholds : array_like, shape (K,), optional
+        Per-class thresholds (default: mean self-confidence per class).
+    calibrate : bool, default True
+    multi_label : bool, default False
+        0.1.0's K x K multi-label joint (each example counts in every row of
+        its labels and every column where it is confident; no tolerance);
+        ``K``, ``thresholds`` and the indices flag are ignored, as in 0.1.0.
+    return_indices_of_off_diagonals : bool, default False
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (K, K), and with the flag the ascending
+    int64 indices of the examples counted off the diagonal.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import compute_confident_joint
+    >>> psx = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    >>> compute_confident_joint(np.array([0, 0, 1, 1]), psx, calibrate=False)
+    array([[2, 0],
+           [1, 1]])
+    """
+    calibrate = check_flag(calibrate, "calibrate")
+    if check_flag(multi_label, "multi_label"):
+        return _multilabel_confident_joint(s, psx, calibrate)
+    psx = check_pred_probs(psx, name="psx")
+    num_classes = psx.shape[1]
+    if K is not None and K != num_classes:
+        raise ValueError(
+            f"K={K} but psx has {num_classes} columns; K must equal psx.shape[1] (or be None)."
+        )
+    s = check_labels(s, num_classes=num_classes, n_rows=len(psx), name="s")
+    with num_threads(n_jobs):
+        if thresholds is None:
+            means, counts = _engine.self_confidence_means(psx, s, num_classes)
+            thresholds = np.where(counts > 0, means, 2.0) if np.any(counts == 0) else means
+        thresholds = np.asarray(thresholds)
+        if thresholds.shape != (num_classes,):
+            raise ValueError(
+                f"thresholds must have shape ({num_classes},), got {thresholds.shape}."
+            )
+        rows = _engine.row_pass(psx, s, thresholds - _engine.THRESHOLD_TOLERANCE, name="psx")
+    confident_joint = _engine.confident_counts(s, rows.guess, num_classes)
+    if calibrate:
+        confident_joint = _algebra.calibrate(confident_joint, np.bincount(s, minlength=num_classes))
+    if check_flag(return_indices_of_off_diagonals, "return_indices_of_off_diagonals"):
+        off = np.flatnonzero((rows.guess >= 0) & (rows.guess != s)).astype(np.int64)
+        return confident_joint, off
+    return confident_joint
+
+
+def calibrate_confident_joint(confident_joint, s, multi_label=False):
+    """Rescale rows of a confident joint to the label counts and the total to N.
+
+    With ``multi_label``, rows are rescaled to the number of examples
+    carrying each label (0.1.0's K x K multi-label joint).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import calibrate_confident_joint
+    >>> calibrate_confident_joint(np.array([[2, 0], [1, 1]]), np.array([0, 0, 0, 1]))
+    array([[3, 0],
+           [1, 0]])
+    """
+    confident_joint = np.asarray(confident_joint)
+    counts = _label_counts(s, len(confident_joint), check_flag(multi_label, "multi_label"))
+    return _algebra.calibrate(confident_joint, counts)
+
+
+def estimate_joint(s, psx=None, confident_joint=None, multi_label=False, *, n_jobs=None):
+    """Joint distribution P(s, y): the calibrated confident joint over its total.
+
+    As in 0.1.0, a given ``confident_joint`` is calibrated as single-label
+    data (0.1.0 did not pass ``multi_label`` on in that case).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import estimate_joint
+    >>> estimate_joint(np.array([0, 0, 1, 1]), confident_joint=np.array([[2, 0], [1, 1]]))
+    array([[0.5 , 0.  ],
+           [0.25, 0.25]])
+    """
+    if confident_joint is None:
+        calibrated = compute_confident_joint(s, psx, calibrate=True, multi_label=multi_label,
+                                             n_jobs=n_jobs)
+    else:
+        calibrated = calibrate_confident_joint(confident_joint, s)
+    return calibrated / float(np.sum(calibrated))
+
+
+def estimate_latent(confident_joint, s, py_method="cnt", converge_latent_estimates=False):
+    """p(y), P(s|y) and P(y|s) from a confident joint (0.1.0 clips p(y) at 1e-5).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import estimate_latent
+    >>> py, nm, inv = estimate_latent(np.array([[3, 1], [0, 4]]), np.array([0] * 4 + [1] * 4))
+    >>> py
+    array([0.375, 0.625])
+    """
+    confident_joint = np.asarray(confident_joint)
+    counts = _label_counts(s, len(confident_joint))
+    return _algebra.estimate_latent(
+        confident_joint, counts, py_method,
+        check_flag(converge_latent_estimates, "converge_latent_estimates"),
+        floor=PY_FLOOR, converged_floor=PY_FLOOR,
+    )
+
+
+def estimate_py_and_noise_matrices_from_probabilities(s, psx, thresholds=None,
+                                                      converge_latent_estimates=True,
+                                                      py_method="cnt", calibrate=True, *,
+                                                      n_jobs=None):
+    """(py, noise_matrix, inverse_noise_matrix, confident_joint) from ``psx``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import estimate_py_and_noise_matrices_from_probabilities
+    >>> psx = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    >>> py, nm, inv, cj = estimate_py_and_noise_matrices_from_probabilities([0, 0, 1, 1], psx)
+    >>> cj.sum()
+    np.int64(4)
+    """
+    confident_joint = compute_confident_joint(s, psx, thresholds=thresholds, calibrate=calibrate,
+                                              n_jobs=n_jobs)
+    py, noise_matrix, inverse = estimate_latent(confident_joint, s, py_method,
+                                                converge_latent_estimates)
+    return py, noise_matrix, inverse, confident_joint
+
+
+def num_label_errors(labels, psx, confident_joint=None, *, n_jobs=None):
+    """Estimated number of label errors: ``int(N * (1 - trace(joint)))``.
+
+    ``joint`` is the confident joint over its total (the calibrated one when
+    none is given). 0.1.0 truncates; cleanlab 2.x's
+    ``num_label_issues(estimation_method="off_diagonal_calibrated")`` rounds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import num_label_errors
+    >>> num_label_errors([0, 0, 1, 1], None, confident_joint=np.array([[2, 0], [1, 1]]))
+    1
+    """
+    if confident_joint is None:
+        confident_joint = compute_confident_joint(labels, psx, n_jobs=n_jobs)
+    joint = np.asarray(confident_joint) / float(np.sum(confident_joint))
+    return int((1 - joint.trace()) * len(labels))
+
+
+def converge_estimates(ps, py, noise_matrix, inverse_noise_matrix,
+                       inv_noise_matrix_iterations=5, noise_matrix_iterations=3):
+    """Alternate the algebraic relations between p(y), P(s|y) and P(y|s).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import converge_estimates
+    >>> nm = np.array([[0.8, 0.1], [0.2, 0.9]])
+    >>> py, nm2, inv = converge_estimates(np.array([0.5, 0.5]), np.array([0.5, 0.5]), nm, nm)
+    >>> bool(np.allclose(nm2.sum(axis=0), 1))
+    True
+    """
+    return _algebra.converge_estimates(
+        np.asarray(ps), np.asarray(py), np.asarray(noise_matrix), np.asarray(inverse_noise_matrix),
+        inv_noise_matrix_iterations, noise_matrix_iterations, floor=PY_FLOOR,
+    )
+
+
+def estimate_confident_joint_from_probabilities(s, psx, thresholds=None, force_ps=False,
+                                                return_list_of_converging_cj_matrices=False):
+    """Deprecated in 0.1.0: use :func:`compute_confident_joint`.
+
+    Runs ``compute_confident_joint`` (calibrated) for 1 epoch, 5 if
+    ``force_ps is True``, or ``force_ps`` epochs if it is an int, nudging the
+    thresholds between epochs by half the gap between the joint's and the
+    labels' marginals (which calibration makes zero).
+    """
+    warnings.warn(
+        "estimate_confident_joint_from_probabilities is deprecated; use "
+        "compute_confident_joint instead.", DeprecationWarning, stacklevel=2,
+    )
+    psx = check_pred_probs(psx, name="psx")
+    s = check_labels(s, num_classes=psx.shape[1], n_rows=len(psx), name="s")
+    if force_ps is True:
+        epochs = 5
+    elif isinstance(force_ps, int) and not isinstance(force_ps, bool):
+        epochs = force_ps
+    else:
+        epochs = 1
+    ps = np.bincount(s, minlength=psx.shape[1]) / len(s)
+    if thresholds is None:
+        means, counts = _engine.self_confidence_means(psx, s, psx.shape[1])
+        thresholds = np.where(counts > 0, means, 2.0)
+    thresholds = np.asarray(thresholds, dtype=float)
+    matrices = []
+    for epoch in range(max(epochs, 1)):
+        if epoch:
+            joint_ps = matrices[-1].sum(axis=1) / float(np.sum(matrices[-1]))
+            thresholds = thresholds + 0.5 * (joint_ps - ps)
+        matrices.append(compute_confident_joint(s, psx, thresholds=thresholds))
+    return matrices if return_list_of_converging_cj_matrices else matrices[-1]
+
+
+def estimate_confident_joint_and_cv_pred_proba(X, s, clf=None, cv_n_folds=5, thresholds=None,
+                                               seed=None, calibrate=True, *, n_jobs=None):
+    """(confident_joint, psx) with ``psx`` from stratified cross-validation.
+
+    ``clf`` defaults to ``LogisticRegression()``; it is cloned for each fold.
+    """
+    psx = _crossval.cv_pred_probs(X, s, clf, cv_n_folds, seed)
+    return compute_confident_joint(s, psx, thresholds=thresholds, calibrate=calibrate,
+                                   n_jobs=n_jobs), psx
+
+
+def estimate_py_noise_matrices_and_cv_pred_proba(X, s, clf=None, cv_n_folds=5, thresholds=None,
+                                                 converge_latent_estimates=False, py_method="cnt",
+                                                 seed=None, *, n_jobs=None):
+    """(py, noise_matrix, inverse_noise_matrix, confident_joint, psx) via cross-validation."""
+    confident_joint, psx = estimate_confident_joint_and_cv_pred_proba(
+        X, s, clf, cv_n_folds, thresholds, seed, n_jobs=n_jobs
+    )
+    py, noise_matrix, inverse = estimate_latent(confident_joint, s, py_method,
+                                                converge_latent_estimates)
+    return py, noise_matrix, inverse, confident_joint, psx
+
+
+def estimate_cv_predicted_probabilities(X, labels, clf=None, cv_n_folds=5, seed=None):
+    """Out-of-sample ``psx`` (N, K) by stratified cross-validation."""
+    return _crossval.cv_pred_probs(X, labels, clf, cv_n_folds, seed)
+
+
+def estimate_noise_matrices(X, s, clf=None, cv_n_folds=5, thresholds=None,
+                            converge_latent_estimates=True, seed=None, *, n_jobs=None):
+    """(noise_matrix, inverse_noise_matrix) via cross-validation."""
+    result = estimate_py_noise_matrices_and_cv_pred_proba(
+        X, s, clf, cv_n_folds, thresholds, converge_latent_estimates, seed=seed, n_jobs=n_jobs
+    )
+    return result[1], result[2]

@@ -1,0 +1,254 @@
+"""cleanlab 0.1.0's public helpers (``cleanlab.util``), with 0.1.0's signatures.
+
+Differences from 0.1.0, all where it misbehaved: ``value_counts`` of a pandas
+Series is ordered by class (0.1.0: by frequency); rounding ties in
+``round_preserving_sum`` go to the lower index (0.1.0: CPU-dependent);
+``assert_inputs_are_valid`` runs the full cleannb validation (0.1.0 only
+flagged labels when *every* label was off its zero-based position);
+0.1.0's Python-version helpers are not carried over.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _algebra
+from ._validation import check_labels, check_pred_probs
+
+__all__ = [
+    "assert_inputs_are_valid",
+    "clip_noise_rates",
+    "clip_values",
+    "confusion_matrix",
+    "estimate_pu_f1",
+    "print_inverse_noise_matrix",
+    "print_joint_matrix",
+    "print_noise_matrix",
+    "print_square_matrix",
+    "remove_noise_from_class",
+    "round_preserving_row_totals",
+    "round_preserving_sum",
+    "value_counts",
+]
+
+
+def assert_inputs_are_valid(X, s, psx=None):
+    """Raise ``TypeError``/``ValueError`` if ``X``, ``s`` (and ``psx``) do not fit together.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.util import assert_inputs_are_valid
+    >>> assert_inputs_are_valid(np.zeros((3, 2)), np.array([0, 1, 1]))
+    """
+    n_rows = None
+    num_classes = None
+    if psx is not None:
+        psx = check_pred_probs(psx, name="psx")
+        n_rows, num_classes = psx.shape
+        from ._engine import row_pass
+
+        row_pass(psx, check_labels(s, num_classes, n_rows, name="s"), name="psx")
+    labels = check_labels(s, num_classes=num_classes, n_rows=n_rows, name="s")
+    if X is not None and hasattr(X, "shape") and X.shape[0] != len(labels):
+        raise ValueError(f"X has {X.shape[0]} rows but s has {len(labels)} labels.")
+
+
+def remove_noise_from_class(noise_matrix, class_without_noise):
+    """Copy of ``noise_matrix`` where class ``class_without_noise`` receives no flips.
+
+    Row ``class_without_noise`` is zeroed off the diagonal, then each diagonal
+    entry is reset so its column sums to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.util import remove_noise_from_class
+    >>> remove_noise_from_class(np.array([[0.8, 0.3], [0.2, 0.7]]), 0)
+    array([[0.8, 0. ],
+           [0.2, 1. ]])
+    """
+    matrix = np.array(noise_matrix, dtype=float)
+    num_classes = len(matrix)
+    keep = class_without_noise
+    matrix[keep, [j for j in range(num_classes) if j != keep]] = 0.0
+    for i in range(num_classes):
+        matrix[i, i] = 1.0 - (matrix[:, i].sum() - matrix[i, i])
+    return matrix
+
+
+def clip_noise_rates(noise_matrix):
+    """Clip off-diagonal rates to [0, 0.9999], keep the diagonal, renormalise columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.util import clip_noise_rates
+    >>> clip_noise_rates(np.array([[0.5, -0.1], [0.5, 1.1]]))
+    array([[0.5, 0. ],
+           [0.5, 1. ]])
+    """
+    return _algebra.clip_noise_rates(noise_matrix)
+
+
+def clip_values(x, low=0.0, high=1.0, new_sum=None):
+    """Clip ``x`` to [low, high], then rescale to sum to ``new_sum`` (default: the old sum).
+
+    Examples
+    --------
+    >>> from cleannb.util import clip_values
+    >>> clip_values([0.2, 1.4, -0.2], new_sum=1.0)
+    array([0.16666667, 0.83333333, 0.        ])
+    """
+    return _algebra.clip_values(np.asarray(x, dtype=float), low, high, new_sum)
+
+
+def value_counts(x, num_classes=None):
+    """Counts of each class in ``x``.
+
+    A list of non-negative Python ints is counted with ``np.bincount``
+    (absent classes below the maximum count 0, as in 0.1.0); anything else
+    counts the classes present, in sorted order, unless ``num_classes`` asks
+    for zeros for every absent class 0..num_classes-1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.util import value_counts
+    >>> value_counts([0, 2, 2])
+    array([1, 0, 2])
+    >>> value_counts(np.array([0, 2, 2]))
+    array([1, 2])
+    """
+    if hasattr(x, "to_numpy"):
+        x = x.to_numpy()
+    if isinstance(x, list) and x and all(type(v) is int and v >= 0 for v in x):
+        counts = np.bincount(x)
+    else:
+        values, counts = np.unique(np.asarray(x), return_counts=True)
+        if num_classes is not None and len(values) != num_classes:
+            full = np.zeros(num_classes, dtype=counts.dtype)
+            full[values.astype(int)] = counts
+            return full
+        return counts
+    if num_classes is not None and len(counts) < num_classes:
+        counts = np.pad(counts, (0, num_classes - len(counts)))
+    return counts
+
+
+def round_preserving_sum(iterable):
+    """Round to integers keeping the total: see :func:`cleannb._algebra.round_preserving_sum`.
+
+    Examples
+    --------
+    >>> from cleannb.util import round_preserving_sum
+    >>> round_preserving_sum([0.4, 0.4, 0.2])
+    array([1, 0, 0])
+    """
+    return _algebra.round_preserving_sum(iterable)
+
+
+def round_preserving_row_totals(confident_joint):
+    """Apply :func:`round_preserving_sum` to each row.
+
+    Examples
+    --------
+    >>> from cleannb.util import round_preserving_row_totals
+    >>> round_preserving_row_totals([[0.5, 1.5], [2.4, 0.6]])
+    array([[0, 2],
+           [2, 1]])
+    """
+    return _algebra.round_preserving_row_totals(confident_joint)
+
+
+def estimate_pu_f1(s, prob_s_eq_1):
+    """The PU-learning F1 proxy ``recall**2 / P(prediction = 1)`` / 2 (NaN without positives).
+
+    Examples
+    --------
+    >>> from cleannb.util import estimate_pu_f1
+    >>> estimate_pu_f1([1, 0, 1, 0], [0.9, 0.2, 0.8, 0.6])
+    0.6666666666666666
+    """
+    s = np.asarray(s)
+    predicted = np.asarray(prob_s_eq_1) >= 0.5
+    true_positives = np.sum(predicted & (s == 1))
+    recall = true_positives / float(np.sum(s))
+    frac_positive = np.sum(predicted) / float(len(s))
+    if frac_positive == 0:
+        return np.nan
+    return float(recall**2 / (2.0 * frac_positive))
+
+
+def confusion_matrix(true, pred):
+    """Float confusion matrix; rows follow the sorted values of ``true``, columns of ``pred``.
+
+    Examples
+    --------
+    >>> from cleannb.util import confusion_matrix
+    >>> confusion_matrix([0, 0, 1], [0, 1, 1])
+    array([[1., 1.],
+           [0., 1.]])
+    """
+    true, pred = np.asarray(true), np.asarray(pred)
+    if len(true) != len(pred):
+        raise ValueError(f"true has {len(true)} entries but pred has {len(pred)}.")
+    rows, true_index = np.unique(true, return_inverse=True)
+    cols, pred_index = np.unique(pred, return_inverse=True)
+    matrix = np.zeros((len(rows), len(cols)))
+    np.add.at(matrix, (true_index, pred_index), 1.0)
+    return matrix
+
+
+def print_square_matrix(matrix, left_name="s", top_name="y", title=" A square matrix",
+                        short_title="s,y", round_places=2):
+    """Print a K x K matrix as a labelled table followed by its trace.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.util import print_square_matrix
+    >>> print_square_matrix(np.eye(2))
+    <BLANKLINE>
+     A square matrix
+    <BLANKLINE>
+     s,y	 y=0	y=1
+    	---	---
+    s=0 |	1.0	0.0
+    s=1 |	0.0	1.0
+    	Trace(matrix) = 2.0
+    <BLANKLINE>
+    """
+    matrix = np.asarray(matrix)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    num_classes = matrix.shape[1]
+    print()
+    print(title)
+    print()
+    print(" " + short_title + "\t " + "\t".join(f"{top_name}={j}" for j in range(num_classes)))
+    print("\t" + "\t".join("---" for _ in range(num_classes)))
+    for i, row in enumerate(matrix):
+        cells = "\t".join(str(round(float(v), round_places)) for v in row)
+        print(f"{left_name}={i} |\t{cells}")
+    print("\tTrace(matrix) =", round(float(np.trace(matrix)), round_places))
+    print()
+
+
+def print_noise_matrix(noise_matrix, round_places=2):
+    """Print P(s|y) as a table (see :func:`print_square_matrix`)."""
+    print_square_matrix(noise_matrix, title=" Noise Matrix (aka Noisy Channel) P(s|y) of shape",
+                        short_title="p(s|y)", round_places=round_places)
+
+
+def print_inverse_noise_matrix(inverse_noise_matrix, round_places=2):
+    """Print P(y|s) as a table (see :func:`print_square_matrix`)."""
+    print_square_matrix(inverse_noise_matrix, left_name="y", top_name="s",
+                        title=" Inverse Noise Matrix P(y|s) of shape", short_title="p(y|s)",
+                        round_places=round_places)
+
+
+def print_joint_matrix(joint_matrix, round_places=2):
+    """Print P(s, y) as a table (see :func:`print_square_matrix`)."""
+    print_square_matrix(joint_matrix, title=" Joint Label Noise Distribution Matrix P(s,y) of shape",
+                        short_title="p(s,y)", round_places=round_places)
