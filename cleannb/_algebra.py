@@ -83,8 +83,15 @@ def calibrate(confident_joint, label_counts, tiny=TINY):
     return round_preserving_row_totals(scaled)
 
 
-def compute_py(ps, noise_matrix, inverse_noise_matrix, py_method="cnt",
-               true_labels_class_counts=None, floor=1e-6, tiny=TINY):
+def compute_py(
+    ps,
+    noise_matrix,
+    inverse_noise_matrix,
+    py_method="cnt",
+    true_labels_class_counts=None,
+    floor=1e-6,
+    tiny=TINY,
+):
     """Prior of the true labels p(y) by one of four estimators (see ``PY_METHODS``)."""
     if py_method not in PY_METHODS:
         raise ValueError(f"py_method={py_method!r} is not supported; use one of {PY_METHODS}.")
@@ -136,8 +143,16 @@ def compute_pyx(pred_probs, noise_matrix, inverse_noise_matrix, tiny=TINY):
     return pyx / _guard(pyx.sum(axis=1, keepdims=True), tiny)
 
 
-def converge_estimates(ps, py, noise_matrix, inverse_noise_matrix, inv_iterations=5,
-                       nm_iterations=3, floor=1e-6, tiny=TINY):
+def converge_estimates(
+    ps,
+    py,
+    noise_matrix,
+    inverse_noise_matrix,
+    inv_iterations=5,
+    nm_iterations=3,
+    floor=1e-6,
+    tiny=TINY,
+):
     """Alternate the closed-form relations between p(y), P(s|y) and P(y|s)."""
     for _ in range(nm_iterations):
         for _ in range(inv_iterations):
@@ -147,8 +162,15 @@ def converge_estimates(ps, py, noise_matrix, inverse_noise_matrix, inv_iteration
     return py, noise_matrix, inverse_noise_matrix
 
 
-def estimate_latent(confident_joint, label_counts, py_method="cnt", converge=False,
-                    floor=1e-6, converged_floor=1e-5, tiny=TINY):
+def estimate_latent(
+    confident_joint,
+    label_counts,
+    py_method="cnt",
+    converge=False,
+    floor=1e-6,
+    converged_floor=1e-5,
+    tiny=TINY,
+):
     """p(y), P(s|y) and P(y|s) from a confident joint and the label counts."""
     confident_joint = np.asarray(confident_joint)
     label_counts = np.asarray(label_counts)

@@ -52,8 +52,16 @@ def _progress(iterable, verbose, total, desc):
     return tqdm(iterable, total=total, desc=desc)
 
 
-def cv_pred_probs(X, labels, clf=None, cv_n_folds=5, seed=None, clf_kwargs=None,
-                  validation_func=None, verbose=False):
+def cv_pred_probs(
+    X,
+    labels,
+    clf=None,
+    cv_n_folds=5,
+    seed=None,
+    clf_kwargs=None,
+    validation_func=None,
+    verbose=False,
+):
     """Out-of-sample ``pred_probs`` (N, K) from ``cv_n_folds`` stratified folds.
 
     A class absent from a training fold gets one of its holdout examples
@@ -88,7 +96,8 @@ def cv_pred_probs(X, labels, clf=None, cv_n_folds=5, seed=None, clf_kwargs=None,
                 f"classes {missing} have too few examples for {cv_n_folds}-fold cross-validation; "
                 "one holdout example of each was copied into the training fold (lower cv_n_folds "
                 "to avoid this).",
-                UserWarning, stacklevel=3,
+                UserWarning,
+                stacklevel=3,
             )
             for k in missing:
                 position = int(np.flatnonzero(y_holdout == k)[0])
@@ -105,10 +114,20 @@ def cv_pred_probs(X, labels, clf=None, cv_n_folds=5, seed=None, clf_kwargs=None,
     return pred_probs
 
 
-def estimate_confident_joint_and_cv_pred_proba(X, labels, clf=None, *, cv_n_folds=5,
-                                               thresholds=None, seed=None, calibrate=True,
-                                               clf_kwargs=None, validation_func=None,
-                                               verbose=False, n_jobs=None):
+def estimate_confident_joint_and_cv_pred_proba(
+    X,
+    labels,
+    clf=None,
+    *,
+    cv_n_folds=5,
+    thresholds=None,
+    seed=None,
+    calibrate=True,
+    clf_kwargs=None,
+    validation_func=None,
+    verbose=False,
+    n_jobs=None,
+):
     """Cross-validated ``pred_probs`` and the confident joint computed from them.
 
     Parameters
@@ -150,18 +169,30 @@ def estimate_confident_joint_and_cv_pred_proba(X, labels, clf=None, *, cv_n_fold
     """
     from .count import compute_confident_joint
 
-    pred_probs = cv_pred_probs(X, labels, clf, cv_n_folds, seed, clf_kwargs, validation_func, verbose)
+    pred_probs = cv_pred_probs(
+        X, labels, clf, cv_n_folds, seed, clf_kwargs, validation_func, verbose
+    )
     confident_joint = compute_confident_joint(
         labels, pred_probs, thresholds=thresholds, calibrate=calibrate, n_jobs=n_jobs
     )
     return confident_joint, pred_probs
 
 
-def estimate_py_noise_matrices_and_cv_pred_proba(X, labels, clf=None, *, cv_n_folds=5,
-                                                 thresholds=None, converge_latent_estimates=False,
-                                                 py_method="cnt", seed=None, clf_kwargs=None,
-                                                 validation_func=None, verbose=False,
-                                                 n_jobs=None):
+def estimate_py_noise_matrices_and_cv_pred_proba(
+    X,
+    labels,
+    clf=None,
+    *,
+    cv_n_folds=5,
+    thresholds=None,
+    converge_latent_estimates=False,
+    py_method="cnt",
+    seed=None,
+    clf_kwargs=None,
+    validation_func=None,
+    verbose=False,
+    n_jobs=None,
+):
     """Cross-validated ``pred_probs`` and every latent estimate from them.
 
     Same arguments as :func:`estimate_confident_joint_and_cv_pred_proba`, plus
@@ -175,18 +206,37 @@ def estimate_py_noise_matrices_and_cv_pred_proba(X, labels, clf=None, *, cv_n_fo
     from .count import estimate_latent
 
     confident_joint, pred_probs = estimate_confident_joint_and_cv_pred_proba(
-        X, labels, clf, cv_n_folds=cv_n_folds, thresholds=thresholds, seed=seed,
-        clf_kwargs=clf_kwargs, validation_func=validation_func, verbose=verbose, n_jobs=n_jobs,
+        X,
+        labels,
+        clf,
+        cv_n_folds=cv_n_folds,
+        thresholds=thresholds,
+        seed=seed,
+        clf_kwargs=clf_kwargs,
+        validation_func=validation_func,
+        verbose=verbose,
+        n_jobs=n_jobs,
     )
     py, noise_matrix, inverse = estimate_latent(
-        confident_joint, labels, py_method=py_method,
+        confident_joint,
+        labels,
+        py_method=py_method,
         converge_latent_estimates=converge_latent_estimates,
     )
     return py, noise_matrix, inverse, confident_joint, pred_probs
 
 
-def estimate_cv_predicted_probabilities(X, labels, clf=None, *, cv_n_folds=5, seed=None,
-                                        clf_kwargs=None, validation_func=None, verbose=False):
+def estimate_cv_predicted_probabilities(
+    X,
+    labels,
+    clf=None,
+    *,
+    cv_n_folds=5,
+    seed=None,
+    clf_kwargs=None,
+    validation_func=None,
+    verbose=False,
+):
     """Out-of-sample predicted probabilities by stratified cross-validation.
 
     Returns
@@ -204,9 +254,20 @@ def estimate_cv_predicted_probabilities(X, labels, clf=None, *, cv_n_folds=5, se
     return cv_pred_probs(X, labels, clf, cv_n_folds, seed, clf_kwargs, validation_func, verbose)
 
 
-def estimate_noise_matrices(X, labels, clf=None, *, cv_n_folds=5, thresholds=None,
-                            converge_latent_estimates=True, seed=None, clf_kwargs=None,
-                            validation_func=None, verbose=False, n_jobs=None):
+def estimate_noise_matrices(
+    X,
+    labels,
+    clf=None,
+    *,
+    cv_n_folds=5,
+    thresholds=None,
+    converge_latent_estimates=True,
+    seed=None,
+    clf_kwargs=None,
+    validation_func=None,
+    verbose=False,
+    n_jobs=None,
+):
     """Noise matrix P(s|y) and inverse P(y|s) estimated through cross-validation.
 
     Returns
@@ -214,8 +275,16 @@ def estimate_noise_matrices(X, labels, clf=None, *, cv_n_folds=5, thresholds=Non
     noise_matrix, inverse_noise_matrix
     """
     result = estimate_py_noise_matrices_and_cv_pred_proba(
-        X, labels, clf, cv_n_folds=cv_n_folds, thresholds=thresholds,
-        converge_latent_estimates=converge_latent_estimates, seed=seed, clf_kwargs=clf_kwargs,
-        validation_func=validation_func, verbose=verbose, n_jobs=n_jobs,
+        X,
+        labels,
+        clf,
+        cv_n_folds=cv_n_folds,
+        thresholds=thresholds,
+        converge_latent_estimates=converge_latent_estimates,
+        seed=seed,
+        clf_kwargs=clf_kwargs,
+        validation_func=validation_func,
+        verbose=verbose,
+        n_jobs=n_jobs,
     )
     return result[1], result[2]

@@ -44,7 +44,11 @@ def self_confidence_means(pred_probs, labels, num_classes):
     """
     views = pred_probs_views(pred_probs)
     sums, counts = kern.class_sums(
-        views.values, views.table, labels, num_classes, block_rows(len(labels)),
+        views.values,
+        views.table,
+        labels,
+        num_classes,
+        block_rows(len(labels)),
         nbytes=views.nbytes,
     )
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -60,8 +64,9 @@ class RowPass:
     guess: np.ndarray  # int32 (N,), confident class or -1
 
 
-def row_pass(pred_probs, labels, threshold_limits=None, paper_rule=False, check_sums=True,
-             name="pred_probs"):
+def row_pass(
+    pred_probs, labels, threshold_limits=None, paper_rule=False, check_sums=True, name="pred_probs"
+):
     """Run the row kernel, check the values it saw, and return its outputs.
 
     ``threshold_limits[k]`` is the value a probability of class k must reach
@@ -81,9 +86,20 @@ def row_pass(pred_probs, labels, threshold_limits=None, paper_rule=False, check_
         key_max = np.empty(nblocks, dtype=np.int64)
         sum_dev = np.empty(nblocks)
         kern.row_pass(
-            views.keys, views.values, views.table, labels,
-            ceil_keys(threshold_limits, views.dtype), paper_rule, check_sums, block,
-            guess, argmax, key_min, key_max, sum_dev, nbytes=views.nbytes,
+            views.keys,
+            views.values,
+            views.table,
+            labels,
+            ceil_keys(threshold_limits, views.dtype),
+            paper_rule,
+            check_sums,
+            block,
+            guess,
+            argmax,
+            key_min,
+            key_max,
+            sum_dev,
+            nbytes=views.nbytes,
         )
         negative_zero = raise_for_value_stats(
             pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name

@@ -81,13 +81,20 @@ def check_labels(labels, num_classes=None, n_rows=None, name="labels"):
     if array.dtype == object or array.ndim != 1:
         raise ValueError(
             f"{name} must be a 1-D array of integer class labels, got shape {array.shape}"
-            + (" with ragged rows; for multi-label data pass multi_label=True."
-               if array.dtype == object else ".")
+            + (
+                " with ragged rows; for multi-label data pass multi_label=True."
+                if array.dtype == object
+                else "."
+            )
         )
     if array.size == 0:
         raise ValueError(f"{name} is empty: pass at least one example.")
     if not np.issubdtype(array.dtype, np.integer):
-        if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
+        if (
+            array.dtype.kind == "f"
+            and np.all(np.isfinite(array))
+            and np.all(array == np.round(array))
+        ):
             array = array.astype(np.int64)
         else:
             raise TypeError(
@@ -135,7 +142,9 @@ def check_pred_probs(pred_probs, name="pred_probs", min_classes=2):
                 f"{name} has dtype {pred_probs.dtype}; use float16, float32 or float64."
             )
         else:
-            raise TypeError(f"{name} must hold floating-point probabilities, got {pred_probs.dtype}.")
+            raise TypeError(
+                f"{name} must hold floating-point probabilities, got {pred_probs.dtype}."
+            )
     if not pred_probs.dtype.isnative:
         raise TypeError(
             f"{name} is byte-swapped ({pred_probs.dtype.str}); convert it with "
@@ -145,7 +154,8 @@ def check_pred_probs(pred_probs, name="pred_probs", min_classes=2):
         raise ValueError(f"{name} is empty: pass at least one example.")
     if pred_probs.shape[1] < min_classes:
         raise ValueError(
-            f"{name} has {pred_probs.shape[1]} column(s); at least {min_classes} classes are needed."
+            f"{name} has {pred_probs.shape[1]} column(s); at least {min_classes} classes "
+            "are needed."
         )
     return pred_probs
 

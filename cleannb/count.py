@@ -102,7 +102,10 @@ def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=No
         from ._multilabel import binary_tasks
 
         return np.array(
-            [get_confident_thresholds(y, p, n_jobs=n_jobs) for y, p in binary_tasks(labels, pred_probs)]
+            [
+                get_confident_thresholds(y, p, n_jobs=n_jobs)
+                for y, p in binary_tasks(labels, pred_probs)
+            ]
         )
     labels, pred_probs = _inputs(labels, pred_probs)
     with num_threads(n_jobs):
@@ -111,9 +114,17 @@ def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=No
     return thresholds
 
 
-def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=True,
-                            multi_label=False, return_indices_of_off_diagonals=False,
-                            collision_rule="row_argmax", n_jobs=None):
+def compute_confident_joint(
+    labels,
+    pred_probs,
+    *,
+    thresholds=None,
+    calibrate=True,
+    multi_label=False,
+    return_indices_of_off_diagonals=False,
+    collision_rule="row_argmax",
+    n_jobs=None,
+):
     """Count, for each given label, the examples confidently of each true class.
 
     An example counts in cell ``[s, y]`` when its given label is ``s`` and
@@ -162,10 +173,10 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=Tr
     --------
     >>> import numpy as np
     >>> from cleannb.count import compute_confident_joint
-    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
-    >>> compute_confident_joint([0, 0, 1, 1], pred_probs, calibrate=False)
-    array([[2, 0],
-           [1, 1]])
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
+    >>> compute_confident_joint([0, 0, 1, 1, 1], pred_probs, calibrate=False)
+    array([[1, 0],
+           [1, 2]])
     """
     check_choice(collision_rule, "collision_rule", COLLISION_RULES)
     calibrate = check_flag(calibrate, "calibrate")
@@ -175,9 +186,13 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=Tr
 
         results = [
             compute_confident_joint(
-                y, p, thresholds=thresholds, calibrate=calibrate,
+                y,
+                p,
+                thresholds=thresholds,
+                calibrate=calibrate,
                 return_indices_of_off_diagonals=want_indices,
-                collision_rule=collision_rule, n_jobs=n_jobs,
+                collision_rule=collision_rule,
+                n_jobs=n_jobs,
             )
             for y, p in binary_tasks(labels, pred_probs)
         ]
@@ -203,7 +218,9 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=Tr
     confident_joint = _engine.confident_counts(labels, rows.guess, num_classes)
     np.fill_diagonal(confident_joint, np.maximum(confident_joint.diagonal(), 1))
     if calibrate:
-        confident_joint = _algebra.calibrate(confident_joint, np.bincount(labels, minlength=num_classes))
+        confident_joint = _algebra.calibrate(
+            confident_joint, np.bincount(labels, minlength=num_classes)
+        )
     if want_indices:
         off = np.flatnonzero((rows.guess >= 0) & (rows.guess != labels))
         return confident_joint, off.astype(np.int64)
@@ -236,7 +253,7 @@ def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
     if check_flag(multi_label, "multi_label"):
         from ._multilabel import binary_labels
 
-        per_class = zip(confident_joint, binary_labels(labels, len(confident_joint)))
+        per_class = zip(confident_joint, binary_labels(labels, len(confident_joint)), strict=False)
         return np.array([calibrate_confident_joint(cj, y) for cj, y in per_class])
     confident_joint = _check_square(confident_joint, "confident_joint")
     labels = check_labels(labels, num_classes=len(confident_joint))
@@ -287,7 +304,7 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=Fals
             confident_joint = compute_confident_joint(
                 labels, pred_probs, multi_label=True, n_jobs=n_jobs
             )
-        per_class = zip(binary_labels(labels, len(confident_joint)), confident_joint)
+        per_class = zip(binary_labels(labels, len(confident_joint)), confident_joint, strict=False)
         return np.array([estimate_joint(y, None, confident_joint=cj) for y, cj in per_class])
     if confident_joint is None:
         calibrated = compute_confident_joint(labels, pred_probs, calibrate=True, n_jobs=n_jobs)
@@ -334,14 +351,23 @@ def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent
     labels = check_labels(labels, num_classes=len(confident_joint))
     counts = np.bincount(labels, minlength=len(confident_joint))
     return _algebra.estimate_latent(
-        confident_joint, counts, py_method, check_flag(converge_latent_estimates, "converge_latent_estimates")
+        confident_joint,
+        counts,
+        py_method,
+        check_flag(converge_latent_estimates, "converge_latent_estimates"),
     )
 
 
-def estimate_py_and_noise_matrices_from_probabilities(labels, pred_probs, *, thresholds=None,
-                                                      converge_latent_estimates=True,
-                                                      py_method="cnt", calibrate=True,
-                                                      n_jobs=None):
+def estimate_py_and_noise_matrices_from_probabilities(
+    labels,
+    pred_probs,
+    *,
+    thresholds=None,
+    converge_latent_estimates=True,
+    py_method="cnt",
+    calibrate=True,
+    n_jobs=None,
+):
     """p(y), P(s|y), P(y|s) and the confident joint from predicted probabilities.
 
     :func:`compute_confident_joint` followed by :func:`estimate_latent`.
@@ -354,24 +380,34 @@ def estimate_py_and_noise_matrices_from_probabilities(labels, pred_probs, *, thr
     --------
     >>> import numpy as np
     >>> from cleannb.count import estimate_py_and_noise_matrices_from_probabilities
-    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
-    >>> py, nm, inv, cj = estimate_py_and_noise_matrices_from_probabilities([0, 0, 1, 1], pred_probs)
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
+    >>> labels = [0, 0, 1, 1, 1]
+    >>> py, nm, inv, cj = estimate_py_and_noise_matrices_from_probabilities(labels, pred_probs)
     >>> cj
     array([[2, 0],
-           [1, 1]])
+           [1, 2]])
     """
     confident_joint = compute_confident_joint(
         labels, pred_probs, thresholds=thresholds, calibrate=calibrate, n_jobs=n_jobs
     )
     py, noise_matrix, inverse = estimate_latent(
-        confident_joint, labels, py_method=py_method,
+        confident_joint,
+        labels,
+        py_method=py_method,
         converge_latent_estimates=converge_latent_estimates,
     )
     return py, noise_matrix, inverse, confident_joint
 
 
-def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_method="off_diagonal",
-                     multi_label=False, n_jobs=None):
+def num_label_issues(
+    labels,
+    pred_probs,
+    *,
+    confident_joint=None,
+    estimation_method="off_diagonal",
+    multi_label=False,
+    n_jobs=None,
+):
     """Estimate how many examples are mislabelled.
 
     Parameters
@@ -397,8 +433,8 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_met
     --------
     >>> import numpy as np
     >>> from cleannb.count import num_label_issues
-    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
-    >>> num_label_issues([0, 0, 1, 1], pred_probs)
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
+    >>> num_label_issues([0, 0, 1, 1, 1], pred_probs)
     1
     """
     check_choice(estimation_method, "estimation_method", NUM_ISSUE_METHODS)
@@ -406,14 +442,24 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None, estimation_met
         warnings.warn(
             "num_label_issues ignores confident_joint unless "
             "estimation_method='off_diagonal_custom'; it recomputes the confident joint.",
-            UserWarning, stacklevel=2,
+            UserWarning,
+            stacklevel=2,
         )
     if check_flag(multi_label, "multi_label"):
         from .filter import find_label_issues
 
-        return int(np.sum(find_label_issues(labels, pred_probs, confident_joint=confident_joint,
-                                            multi_label=True, filter_by="confident_learning",
-                                            n_jobs=n_jobs)))
+        return int(
+            np.sum(
+                find_label_issues(
+                    labels,
+                    pred_probs,
+                    confident_joint=confident_joint,
+                    multi_label=True,
+                    filter_by="confident_learning",
+                    n_jobs=n_jobs,
+                )
+            )
+        )
     labels, pred_probs = _inputs(labels, pred_probs)
     if estimation_method == "off_diagonal":
         with num_threads(n_jobs):

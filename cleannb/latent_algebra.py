@@ -50,7 +50,8 @@ def compute_ps_py_inv_noise_matrix(s, noise_matrix):
     --------
     >>> import numpy as np
     >>> from cleannb.latent_algebra import compute_ps_py_inv_noise_matrix
-    >>> ps, py, inv = compute_ps_py_inv_noise_matrix([0, 0, 0, 1], np.array([[0.9, 0.2], [0.1, 0.8]]))
+    >>> noise_matrix = np.array([[0.9, 0.2], [0.1, 0.8]])
+    >>> ps, py, inv = compute_ps_py_inv_noise_matrix([0, 0, 0, 1], noise_matrix)
     >>> ps
     array([0.75, 0.25])
     """
@@ -91,7 +92,8 @@ def compute_inv_noise_matrix(py, noise_matrix, ps=None):
            [0.        , 0.83333333]])
     """
     return _algebra.compute_inv_noise_matrix(
-        _vector(py, "py"), _matrix(noise_matrix, "noise_matrix"),
+        _vector(py, "py"),
+        _matrix(noise_matrix, "noise_matrix"),
         None if ps is None else _vector(ps, "ps"),
     )
 
@@ -108,7 +110,8 @@ def compute_noise_matrix_from_inverse(ps, inverse_noise_matrix, py=None):
            [0., 1.]])
     """
     return _algebra.compute_noise_matrix_from_inverse(
-        _vector(ps, "ps"), _matrix(inverse_noise_matrix, "inverse_noise_matrix"),
+        _vector(ps, "ps"),
+        _matrix(inverse_noise_matrix, "inverse_noise_matrix"),
         None if py is None else _vector(py, "py"),
     )
 
@@ -127,8 +130,11 @@ def compute_py(ps, noise_matrix, inverse_noise_matrix, py_method="cnt", y_count=
     array([0.5, 0.5])
     """
     return _algebra.compute_py(
-        _vector(ps, "ps"), _matrix(noise_matrix, "noise_matrix"),
-        _matrix(inverse_noise_matrix, "inverse_noise_matrix"), py_method, y_count,
+        _vector(ps, "ps"),
+        _matrix(noise_matrix, "noise_matrix"),
+        _matrix(inverse_noise_matrix, "inverse_noise_matrix"),
+        py_method,
+        y_count,
         floor=PY_FLOOR,
     )
 
@@ -146,6 +152,7 @@ def compute_pyx(psx, noise_matrix, inverse_noise_matrix):
     array([[0.5, 0.5]])
     """
     return _algebra.compute_pyx(
-        psx, _matrix(noise_matrix, "noise_matrix"),
+        psx,
+        _matrix(noise_matrix, "noise_matrix"),
         _matrix(inverse_noise_matrix, "inverse_noise_matrix"),
     )

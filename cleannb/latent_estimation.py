@@ -72,8 +72,17 @@ def _multilabel_confident_joint(s, psx, calibrate):
     return confident_joint
 
 
-def compute_confident_joint(s, psx, K=None, thresholds=None, calibrate=True, multi_label=False,
-                            return_indices_of_off_diagonals=False, *, n_jobs=None):
+def compute_confident_joint(
+    s,
+    psx,
+    K=None,
+    thresholds=None,
+    calibrate=True,
+    multi_label=False,
+    return_indices_of_off_diagonals=False,
+    *,
+    n_jobs=None,
+):
     """Confident joint C[s][y] with cleanlab 0.1.0's semantics.
 
     The counting rule is that of :func:`cleannb.count.compute_confident_joint`
@@ -107,10 +116,10 @@ def compute_confident_joint(s, psx, K=None, thresholds=None, calibrate=True, mul
     --------
     >>> import numpy as np
     >>> from cleannb.latent_estimation import compute_confident_joint
-    >>> psx = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
-    >>> compute_confident_joint(np.array([0, 0, 1, 1]), psx, calibrate=False)
-    array([[2, 0],
-           [1, 1]])
+    >>> psx = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
+    >>> compute_confident_joint(np.array([0, 0, 1, 1, 1]), psx, calibrate=False)
+    array([[1, 0],
+           [1, 2]])
     """
     calibrate = check_flag(calibrate, "calibrate")
     if check_flag(multi_label, "multi_label"):
@@ -175,8 +184,9 @@ def estimate_joint(s, psx=None, confident_joint=None, multi_label=False, *, n_jo
            [0.25, 0.25]])
     """
     if confident_joint is None:
-        calibrated = compute_confident_joint(s, psx, calibrate=True, multi_label=multi_label,
-                                             n_jobs=n_jobs)
+        calibrated = compute_confident_joint(
+            s, psx, calibrate=True, multi_label=multi_label, n_jobs=n_jobs
+        )
     else:
         calibrated = calibrate_confident_joint(confident_joint, s)
     return calibrated / float(np.sum(calibrated))
@@ -196,31 +206,42 @@ def estimate_latent(confident_joint, s, py_method="cnt", converge_latent_estimat
     confident_joint = np.asarray(confident_joint)
     counts = _label_counts(s, len(confident_joint))
     return _algebra.estimate_latent(
-        confident_joint, counts, py_method,
+        confident_joint,
+        counts,
+        py_method,
         check_flag(converge_latent_estimates, "converge_latent_estimates"),
-        floor=PY_FLOOR, converged_floor=PY_FLOOR,
+        floor=PY_FLOOR,
+        converged_floor=PY_FLOOR,
     )
 
 
-def estimate_py_and_noise_matrices_from_probabilities(s, psx, thresholds=None,
-                                                      converge_latent_estimates=True,
-                                                      py_method="cnt", calibrate=True, *,
-                                                      n_jobs=None):
+def estimate_py_and_noise_matrices_from_probabilities(
+    s,
+    psx,
+    thresholds=None,
+    converge_latent_estimates=True,
+    py_method="cnt",
+    calibrate=True,
+    *,
+    n_jobs=None,
+):
     """(py, noise_matrix, inverse_noise_matrix, confident_joint) from ``psx``.
 
     Examples
     --------
     >>> import numpy as np
     >>> from cleannb.latent_estimation import estimate_py_and_noise_matrices_from_probabilities
-    >>> psx = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
-    >>> py, nm, inv, cj = estimate_py_and_noise_matrices_from_probabilities([0, 0, 1, 1], psx)
+    >>> psx = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
+    >>> py, nm, inv, cj = estimate_py_and_noise_matrices_from_probabilities([0, 0, 1, 1, 1], psx)
     >>> cj.sum()
-    np.int64(4)
+    np.int64(5)
     """
-    confident_joint = compute_confident_joint(s, psx, thresholds=thresholds, calibrate=calibrate,
-                                              n_jobs=n_jobs)
-    py, noise_matrix, inverse = estimate_latent(confident_joint, s, py_method,
-                                                converge_latent_estimates)
+    confident_joint = compute_confident_joint(
+        s, psx, thresholds=thresholds, calibrate=calibrate, n_jobs=n_jobs
+    )
+    py, noise_matrix, inverse = estimate_latent(
+        confident_joint, s, py_method, converge_latent_estimates
+    )
     return py, noise_matrix, inverse, confident_joint
 
 
@@ -244,8 +265,14 @@ def num_label_errors(labels, psx, confident_joint=None, *, n_jobs=None):
     return int((1 - joint.trace()) * len(labels))
 
 
-def converge_estimates(ps, py, noise_matrix, inverse_noise_matrix,
-                       inv_noise_matrix_iterations=5, noise_matrix_iterations=3):
+def converge_estimates(
+    ps,
+    py,
+    noise_matrix,
+    inverse_noise_matrix,
+    inv_noise_matrix_iterations=5,
+    noise_matrix_iterations=3,
+):
     """Alternate the algebraic relations between p(y), P(s|y) and P(y|s).
 
     Examples
@@ -258,13 +285,19 @@ def converge_estimates(ps, py, noise_matrix, inverse_noise_matrix,
     True
     """
     return _algebra.converge_estimates(
-        np.asarray(ps), np.asarray(py), np.asarray(noise_matrix), np.asarray(inverse_noise_matrix),
-        inv_noise_matrix_iterations, noise_matrix_iterations, floor=PY_FLOOR,
+        np.asarray(ps),
+        np.asarray(py),
+        np.asarray(noise_matrix),
+        np.asarray(inverse_noise_matrix),
+        inv_noise_matrix_iterations,
+        noise_matrix_iterations,
+        floor=PY_FLOOR,
     )
 
 
-def estimate_confident_joint_from_probabilities(s, psx, thresholds=None, force_ps=False,
-                                                return_list_of_converging_cj_matrices=False):
+def estimate_confident_joint_from_probabilities(
+    s, psx, thresholds=None, force_ps=False, return_list_of_converging_cj_matrices=False
+):
     """Deprecated in 0.1.0: use :func:`compute_confident_joint`.
 
     Runs ``compute_confident_joint`` (calibrated) for 1 epoch, 5 if
@@ -274,7 +307,9 @@ def estimate_confident_joint_from_probabilities(s, psx, thresholds=None, force_p
     """
     warnings.warn(
         "estimate_confident_joint_from_probabilities is deprecated; use "
-        "compute_confident_joint instead.", DeprecationWarning, stacklevel=2,
+        "compute_confident_joint instead.",
+        DeprecationWarning,
+        stacklevel=2,
     )
     psx = check_pred_probs(psx, name="psx")
     s = check_labels(s, num_classes=psx.shape[1], n_rows=len(psx), name="s")
@@ -298,26 +333,38 @@ def estimate_confident_joint_from_probabilities(s, psx, thresholds=None, force_p
     return matrices if return_list_of_converging_cj_matrices else matrices[-1]
 
 
-def estimate_confident_joint_and_cv_pred_proba(X, s, clf=None, cv_n_folds=5, thresholds=None,
-                                               seed=None, calibrate=True, *, n_jobs=None):
+def estimate_confident_joint_and_cv_pred_proba(
+    X, s, clf=None, cv_n_folds=5, thresholds=None, seed=None, calibrate=True, *, n_jobs=None
+):
     """(confident_joint, psx) with ``psx`` from stratified cross-validation.
 
     ``clf`` defaults to ``LogisticRegression()``; it is cloned for each fold.
     """
     psx = _crossval.cv_pred_probs(X, s, clf, cv_n_folds, seed)
-    return compute_confident_joint(s, psx, thresholds=thresholds, calibrate=calibrate,
-                                   n_jobs=n_jobs), psx
+    return compute_confident_joint(
+        s, psx, thresholds=thresholds, calibrate=calibrate, n_jobs=n_jobs
+    ), psx
 
 
-def estimate_py_noise_matrices_and_cv_pred_proba(X, s, clf=None, cv_n_folds=5, thresholds=None,
-                                                 converge_latent_estimates=False, py_method="cnt",
-                                                 seed=None, *, n_jobs=None):
+def estimate_py_noise_matrices_and_cv_pred_proba(
+    X,
+    s,
+    clf=None,
+    cv_n_folds=5,
+    thresholds=None,
+    converge_latent_estimates=False,
+    py_method="cnt",
+    seed=None,
+    *,
+    n_jobs=None,
+):
     """(py, noise_matrix, inverse_noise_matrix, confident_joint, psx) via cross-validation."""
     confident_joint, psx = estimate_confident_joint_and_cv_pred_proba(
         X, s, clf, cv_n_folds, thresholds, seed, n_jobs=n_jobs
     )
-    py, noise_matrix, inverse = estimate_latent(confident_joint, s, py_method,
-                                                converge_latent_estimates)
+    py, noise_matrix, inverse = estimate_latent(
+        confident_joint, s, py_method, converge_latent_estimates
+    )
     return py, noise_matrix, inverse, confident_joint, psx
 
 
@@ -326,8 +373,17 @@ def estimate_cv_predicted_probabilities(X, labels, clf=None, cv_n_folds=5, seed=
     return _crossval.cv_pred_probs(X, labels, clf, cv_n_folds, seed)
 
 
-def estimate_noise_matrices(X, s, clf=None, cv_n_folds=5, thresholds=None,
-                            converge_latent_estimates=True, seed=None, *, n_jobs=None):
+def estimate_noise_matrices(
+    X,
+    s,
+    clf=None,
+    cv_n_folds=5,
+    thresholds=None,
+    converge_latent_estimates=True,
+    seed=None,
+    *,
+    n_jobs=None,
+):
     """(noise_matrix, inverse_noise_matrix) via cross-validation."""
     result = estimate_py_noise_matrices_and_cv_pred_proba(
         X, s, clf, cv_n_folds, thresholds, converge_latent_estimates, seed=seed, n_jobs=n_jobs

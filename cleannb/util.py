@@ -200,23 +200,24 @@ def confusion_matrix(true, pred):
     return matrix
 
 
-def print_square_matrix(matrix, left_name="s", top_name="y", title=" A square matrix",
-                        short_title="s,y", round_places=2):
+def print_square_matrix(
+    matrix, left_name="s", top_name="y", title=" A square matrix", short_title="s,y", round_places=2
+):
     """Print a K x K matrix as a labelled table followed by its trace.
 
     Examples
     --------
     >>> import numpy as np
     >>> from cleannb.util import print_square_matrix
-    >>> print_square_matrix(np.eye(2))
+    >>> print_square_matrix(np.eye(2))  # doctest: +NORMALIZE_WHITESPACE
     <BLANKLINE>
      A square matrix
     <BLANKLINE>
      s,y	 y=0	y=1
-    	---	---
+        ---	---
     s=0 |	1.0	0.0
     s=1 |	0.0	1.0
-    	Trace(matrix) = 2.0
+        Trace(matrix) = 2.0
     <BLANKLINE>
     """
     matrix = np.asarray(matrix)
@@ -237,18 +238,31 @@ def print_square_matrix(matrix, left_name="s", top_name="y", title=" A square ma
 
 def print_noise_matrix(noise_matrix, round_places=2):
     """Print P(s|y) as a table (see :func:`print_square_matrix`)."""
-    print_square_matrix(noise_matrix, title=" Noise Matrix (aka Noisy Channel) P(s|y) of shape",
-                        short_title="p(s|y)", round_places=round_places)
+    print_square_matrix(
+        noise_matrix,
+        title=" Noise Matrix (aka Noisy Channel) P(s|y) of shape",
+        short_title="p(s|y)",
+        round_places=round_places,
+    )
 
 
 def print_inverse_noise_matrix(inverse_noise_matrix, round_places=2):
     """Print P(y|s) as a table (see :func:`print_square_matrix`)."""
-    print_square_matrix(inverse_noise_matrix, left_name="y", top_name="s",
-                        title=" Inverse Noise Matrix P(y|s) of shape", short_title="p(y|s)",
-                        round_places=round_places)
+    print_square_matrix(
+        inverse_noise_matrix,
+        left_name="y",
+        top_name="s",
+        title=" Inverse Noise Matrix P(y|s) of shape",
+        short_title="p(y|s)",
+        round_places=round_places,
+    )
 
 
 def print_joint_matrix(joint_matrix, round_places=2):
     """Print P(s, y) as a table (see :func:`print_square_matrix`)."""
-    print_square_matrix(joint_matrix, title=" Joint Label Noise Distribution Matrix P(s,y) of shape",
-                        short_title="p(s,y)", round_places=round_places)
+    print_square_matrix(
+        joint_matrix,
+        title=" Joint Label Noise Distribution Matrix P(s,y) of shape",
+        short_title="p(s,y)",
+        round_places=round_places,
+    )

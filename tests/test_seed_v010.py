@@ -17,7 +17,7 @@ PY_METHODS = ["cnt", "eqn", "marginal", "marginal_ps"]
 
 def case(i):
     prefix = f"case{i}/"
-    return {k[len(prefix):]: CASES[k] for k in CASES.files if k.startswith(prefix)}
+    return {k[len(prefix) :]: CASES[k] for k in CASES.files if k.startswith(prefix)}
 
 
 def close(a, b):
@@ -49,7 +49,9 @@ def test_latent_estimates_match_v010(i):
     for method in PY_METHODS:
         for converge in ("noconv", "conv"):
             got = latent_estimation.estimate_latent(
-                c["cj_calibrated"], c["s"], py_method=method,
+                c["cj_calibrated"],
+                c["s"],
+                py_method=method,
                 converge_latent_estimates=converge == "conv",
             )
             for name, value in zip(("py", "noise_matrix", "inv_noise_matrix"), got, strict=True):
@@ -65,22 +67,25 @@ def test_latent_estimates_match_v010(i):
 
 @pytest.mark.parametrize("i", [i for i in range(N_CASES) if "algebra/py" in case(i)])
 def test_latent_algebra_matches_v010(i):
-    c = {k[len("algebra/"):]: v for k, v in case(i).items() if k.startswith("algebra/")}
+    c = {k[len("algebra/") :]: v for k, v in case(i).items() if k.startswith("algebra/")}
     s = case(i)["s"]
     ps, py, nm, inv = c["ps"], c["py"], c["nm"], c["inv"]
-    for got, key in zip(latent_algebra.compute_ps_py_inv_noise_matrix(s, nm),
-                        ("ps", "py", "inv"), strict=True):
+    for got, key in zip(
+        latent_algebra.compute_ps_py_inv_noise_matrix(s, nm), ("ps", "py", "inv"), strict=True
+    ):
         close(got, c[f"ps_py_inv/{key}"])
-    for got, key in zip(latent_algebra.compute_py_inv_noise_matrix(ps, nm), ("py", "inv"),
-                        strict=True):
+    for got, key in zip(
+        latent_algebra.compute_py_inv_noise_matrix(ps, nm), ("py", "inv"), strict=True
+    ):
         close(got, c[f"py_inv/{key}"])
     close(latent_algebra.compute_inv_noise_matrix(py, nm), c["inv_from_py"])
     close(latent_algebra.compute_inv_noise_matrix(py, nm, ps), c["inv_from_py_ps"])
     close(latent_algebra.compute_noise_matrix_from_inverse(ps, inv), c["nm_from_inv"])
     close(latent_algebra.compute_noise_matrix_from_inverse(ps, inv, py), c["nm_from_inv_py"])
     for method in PY_METHODS:
-        close(latent_algebra.compute_py(ps, nm, inv, method, c["y_count"]),
-              c[f"compute_py/{method}"])
+        close(
+            latent_algebra.compute_py(ps, nm, inv, method, c["y_count"]), c[f"compute_py/{method}"]
+        )
     if "pyx" in c:
         close(latent_algebra.compute_pyx(case(i)["psx"], nm, inv), c["pyx"])
 
@@ -99,16 +104,21 @@ def test_util_matches_v010():
         checked += 1
     for group in util_groups("clip_values"):
         new_sum = float(g(group, "new_sum"))
-        got = util.clip_values(g(group, "x"), float(g(group, "low")), float(g(group, "high")),
-                               None if np.isnan(new_sum) else new_sum)
+        got = util.clip_values(
+            g(group, "x"),
+            float(g(group, "low")),
+            float(g(group, "high")),
+            None if np.isnan(new_sum) else new_sum,
+        )
         close(got, g(group, "out"))
         checked += 1
     for group in util_groups("rps"):
         np.testing.assert_array_equal(util.round_preserving_sum(g(group, "x")), g(group, "out"))
         checked += 1
     for group in util_groups("rprt"):
-        np.testing.assert_array_equal(util.round_preserving_row_totals(g(group, "x")),
-                                      g(group, "out"))
+        np.testing.assert_array_equal(
+            util.round_preserving_row_totals(g(group, "x")), g(group, "out")
+        )
         checked += 1
     for group in util_groups("value_counts"):
         x = g(group, "x")
@@ -116,12 +126,16 @@ def test_util_matches_v010():
         np.testing.assert_array_equal(util.value_counts(x), g(group, "out"))
         checked += 1
     for group in util_groups("confusion_matrix"):
-        np.testing.assert_array_equal(util.confusion_matrix(g(group, "true"), g(group, "pred")),
-                                      g(group, "out"))
+        np.testing.assert_array_equal(
+            util.confusion_matrix(g(group, "true"), g(group, "pred")), g(group, "out")
+        )
         checked += 1
     for group in util_groups("estimate_pu_f1"):
-        np.testing.assert_allclose(util.estimate_pu_f1(g(group, "s"), g(group, "prob_s_eq_1")),
-                                   g(group, "out"), equal_nan=True)
+        np.testing.assert_allclose(
+            util.estimate_pu_f1(g(group, "s"), g(group, "prob_s_eq_1")),
+            g(group, "out"),
+            equal_nan=True,
+        )
         checked += 1
     for group in util_groups("remove_noise_from_class"):
         matrix = g(group, "noise_matrix")
@@ -131,17 +145,21 @@ def test_util_matches_v010():
     assert checked >= 30
 
 
-@pytest.mark.parametrize("group", sorted({k.split("/")[0] for k in MULTILABEL.files
-                                          if k.startswith("ml")}))
+@pytest.mark.parametrize(
+    "group", sorted({k.split("/")[0] for k in MULTILABEL.files if k.startswith("ml")})
+)
 def test_multilabel_confident_joint_matches_v010(group):
     labels = [list(row) for row in MULTILABEL[f"{group}/labels"]]
     psx = MULTILABEL[f"{group}/psx"]
     for calibrate, key in ((True, "cj_calibrated"), (False, "cj_uncalibrated")):
-        got = latent_estimation.compute_confident_joint(labels, psx, calibrate=calibrate,
-                                                        multi_label=True)
+        got = latent_estimation.compute_confident_joint(
+            labels, psx, calibrate=calibrate, multi_label=True
+        )
         np.testing.assert_array_equal(got, MULTILABEL[f"{group}/{key}"])
-    close(latent_estimation.estimate_joint(labels, psx, multi_label=True),
-          MULTILABEL[f"{group}/estimate_joint"])
+    close(
+        latent_estimation.estimate_joint(labels, psx, multi_label=True),
+        MULTILABEL[f"{group}/estimate_joint"],
+    )
 
 
 def test_seed_deviations_are_clear_errors():
@@ -161,8 +179,9 @@ def test_missing_class_behaves_like_2x():
     s = np.where(psx.argmax(1) == 2, 0, psx.argmax(1))
     cj = latent_estimation.compute_confident_joint(s, psx, calibrate=False)
     assert cj[:, 2].sum() == 0 and cj[2].sum() == 0
-    np.testing.assert_array_equal(latent_estimation.compute_confident_joint(s, psx).sum(1),
-                                  np.bincount(s, minlength=3))
+    np.testing.assert_array_equal(
+        latent_estimation.compute_confident_joint(s, psx).sum(1), np.bincount(s, minlength=3)
+    )
 
 
 def test_deprecated_estimator_still_runs():
