@@ -200,31 +200,52 @@ def compute_confident_joint(
             return np.array([cj for cj, _ in results]), [idx for _, idx in results]
         return np.array(results)
     labels, pred_probs = _inputs(labels, pred_probs)
-    num_classes = pred_probs.shape[1]
     with num_threads(n_jobs):
-        if thresholds is None:
-            thresholds = _thresholds(labels, pred_probs)
-        else:
-            thresholds = np.asarray(thresholds)
-            if thresholds.shape != (num_classes,):
-                raise ValueError(
-                    f"thresholds must have one entry per class, shape ({num_classes},), "
-                    f"got {thresholds.shape}."
-                )
-        limits = thresholds - _engine.THRESHOLD_TOLERANCE
-        rows = _engine.row_pass(
-            pred_probs, labels, limits, paper_rule=collision_rule == "confident_argmax"
-        )
-    confident_joint = _engine.confident_counts(labels, rows.guess, num_classes)
-    np.fill_diagonal(confident_joint, np.maximum(confident_joint.diagonal(), 1))
+        confident_joint, rows = confident_pass(labels, pred_probs, thresholds, collision_rule)
     if calibrate:
         confident_joint = _algebra.calibrate(
-            confident_joint, np.bincount(labels, minlength=num_classes)
+            confident_joint, np.bincount(labels, minlength=pred_probs.shape[1])
         )
     if want_indices:
-        off = np.flatnonzero((rows.guess >= 0) & (rows.guess != labels))
-        return confident_joint, off.astype(np.int64)
+        return confident_joint, off_diagonal_rows(labels, rows)
     return confident_joint
+
+
+def confident_pass(labels, pred_probs, thresholds=None, collision_rule="row_argmax"):
+    """Uncalibrated confident joint (diagonal at least 1) and the per-row results.
+
+    For checked inputs, inside :func:`cleannb._parallel.num_threads`; the one
+    pass over ``pred_probs`` that every confident-joint consumer shares.
+    """
+    num_classes = pred_probs.shape[1]
+    if thresholds is None:
+        thresholds = _thresholds(labels, pred_probs)
+    else:
+        thresholds = np.asarray(thresholds)
+        if thresholds.shape != (num_classes,):
+            raise ValueError(
+                f"thresholds must have one entry per class, shape ({num_classes},), "
+                f"got {thresholds.shape}."
+            )
+    limits = thresholds - _engine.THRESHOLD_TOLERANCE
+    rows = _engine.row_pass(
+        pred_probs, labels, limits, paper_rule=collision_rule == "confident_argmax"
+    )
+    confident_joint = _engine.confident_counts(labels, rows.guess, num_classes)
+    np.fill_diagonal(confident_joint, np.maximum(confident_joint.diagonal(), 1))
+    return confident_joint, rows
+
+
+def off_diagonal_rows(labels, rows):
+    """Ascending int64 indices of the rows counted off the confident joint's diagonal."""
+    return np.flatnonzero((rows.guess >= 0) & (rows.guess != labels)).astype(np.int64)
+
+
+def count_off_diagonal_issues(labels, pred_probs, rows):
+    """Off-diagonal rows whose label does not win the argmax (2.x's 1e-6 head start)."""
+    off = off_diagonal_rows(labels, rows)
+    wins = _engine.label_is_predicted(pred_probs, labels, rows.argmax, off)
+    return int(off.size - np.count_nonzero(wins))
 
 
 def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
@@ -463,11 +484,8 @@ def num_label_issues(
     labels, pred_probs = _inputs(labels, pred_probs)
     if estimation_method == "off_diagonal":
         with num_threads(n_jobs):
-            limits = _thresholds(labels, pred_probs) - _engine.THRESHOLD_TOLERANCE
-            rows = _engine.row_pass(pred_probs, labels, limits)
-        off = np.flatnonzero((rows.guess >= 0) & (rows.guess != labels))
-        wins = _engine.label_is_predicted(pred_probs, labels, rows.argmax, off)
-        return int(off.size - np.count_nonzero(wins))
+            _, rows = confident_pass(labels, pred_probs)
+        return count_off_diagonal_issues(labels, pred_probs, rows)
     if estimation_method == "off_diagonal_custom":
         if confident_joint is None:
             raise ValueError(

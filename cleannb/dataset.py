@@ -1,0 +1,304 @@
+"""Dataset-level label health: which classes are noisiest, which overlap.
+
+cleanlab 2.x's ``dataset`` module (same names, arguments and columns). All
+summaries derive from the joint P(s, y); :func:`health_summary` computes it
+and the number of label issues from a single pass over ``pred_probs``
+(cleanlab computes the confident joint twice there). Rows of equal score keep
+class order (a stable sort; cleanlab's order on ties is unspecified).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import _algebra, count
+from ._parallel import num_threads
+from ._validation import check_flag
+
+#: Denominator guard for per-class noise rates (cleanlab 2.x).
+EPSILON = 1e-6
+
+__all__ = [
+    "find_overlapping_classes",
+    "health_summary",
+    "overall_label_health_score",
+    "rank_classes_by_label_quality",
+]
+
+
+def _no_multilabel(multi_label, name):
+    if check_flag(multi_label, "multi_label"):
+        raise ValueError(
+            f"{name} supports single-label data only; for multi-label data use "
+            "cleannb.multilabel_classification."
+        )
+
+
+def _num_examples(labels, confident_joint, num_examples):
+    if num_examples is not None:
+        return int(num_examples)
+    if labels is not None:
+        return len(labels)
+    if confident_joint is not None:
+        return int(np.sum(confident_joint))
+    raise ValueError(
+        "num_examples is unknown: pass labels, a confident_joint, or num_examples with joint."
+    )
+
+
+def _joint(labels, pred_probs, joint, confident_joint, n_jobs):
+    if joint is not None:
+        return np.asarray(joint, dtype=float)
+    return count.estimate_joint(labels, pred_probs, confident_joint=confident_joint, n_jobs=n_jobs)
+
+
+def rank_classes_by_label_quality(
+    labels=None,
+    pred_probs=None,
+    *,
+    class_names=None,
+    num_examples=None,
+    joint=None,
+    confident_joint=None,
+    multi_label=False,
+    n_jobs=None,
+):
+    """Per-class label noise, worst class first.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,), optional
+    pred_probs : numpy.ndarray, shape (N, K), optional
+    class_names : sequence of str, optional
+        Adds a "Class Name" column.
+    num_examples : int, optional
+        N, when only ``joint`` is given.
+    joint, confident_joint : numpy.ndarray, shape (K, K), optional
+        Precomputed estimates (``joint`` wins).
+    multi_label : bool, default False
+        Not supported (raises ``ValueError``).
+    n_jobs : int or None, default None
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns "Class Index", "Label Issues" (examples labelled k that are
+        not k), "Inverse Label Issues" (examples of true class k labelled
+        otherwise), "Label Noise", "Inverse Label Noise" (the same as
+        fractions) and "Label Quality Score" (1 - Label Noise), sorted by score.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.dataset import rank_classes_by_label_quality
+    >>> joint = np.array([[0.4, 0.1], [0.0, 0.5]])
+    >>> rank_classes_by_label_quality(joint=joint, num_examples=10)["Class Index"].tolist()
+    [0, 1]
+    """
+    _no_multilabel(multi_label, "rank_classes_by_label_quality")
+    joint = _joint(labels, pred_probs, joint, confident_joint, n_jobs)
+    num_examples = _num_examples(labels, None, num_examples)
+    given_noise = joint.sum(axis=1) - joint.diagonal()
+    true_noise = joint.sum(axis=0) - joint.diagonal()
+    given_rate = given_noise / np.clip(joint.sum(axis=1), EPSILON, None)
+    true_rate = true_noise / np.clip(joint.sum(axis=0), EPSILON, None)
+    frame = pd.DataFrame(
+        {
+            "Class Index": np.arange(len(joint)),
+            "Label Issues": (given_noise * num_examples).round().astype(int),
+            "Inverse Label Issues": (true_noise * num_examples).round().astype(int),
+            "Label Noise": given_rate,
+            "Inverse Label Noise": true_rate,
+            "Label Quality Score": 1 - given_rate,
+        }
+    )
+    if class_names is not None:
+        frame.insert(0, "Class Name", list(class_names))
+    return frame.sort_values("Label Quality Score", kind="stable").reset_index(drop=True)
+
+
+def find_overlapping_classes(
+    labels=None,
+    pred_probs=None,
+    *,
+    asymmetric=False,
+    class_names=None,
+    num_examples=None,
+    joint=None,
+    confident_joint=None,
+    multi_label=False,
+    n_jobs=None,
+):
+    """Pairs of classes that the labels confuse, most confused first.
+
+    With ``asymmetric=False`` each unordered pair (A < B) gets
+    P(s=A, y=B) + P(s=B, y=A); with ``asymmetric=True`` every ordered pair
+    (s=A, y=B), A != B, gets its own row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns "Class Index A", "Class Index B", "Num Overlapping Examples",
+        "Joint Probability" (and the class names when given), sorted by
+        joint probability, descending.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.dataset import find_overlapping_classes
+    >>> joint = np.array([[0.3, 0.1, 0.0], [0.05, 0.3, 0.0], [0.0, 0.05, 0.2]])
+    >>> find_overlapping_classes(joint=joint, num_examples=100).iloc[0].tolist()
+    [0.0, 1.0, 15.0, 0.15000000000000002]
+    """
+    _no_multilabel(multi_label, "find_overlapping_classes")
+    joint = _joint(labels, pred_probs, joint, confident_joint, n_jobs)
+    num_examples = _num_examples(labels, confident_joint, num_examples)
+    if check_flag(asymmetric, "asymmetric"):
+        rows, cols = np.nonzero(~np.eye(len(joint), dtype=bool))
+        values = joint[rows, cols]
+    else:
+        rows, cols = np.triu_indices(len(joint), k=1)
+        values = joint[rows, cols] + joint[cols, rows]
+    frame = pd.DataFrame(
+        {
+            "Class Index A": rows,
+            "Class Index B": cols,
+            "Num Overlapping Examples": (values * num_examples).round().astype(int),
+            "Joint Probability": values,
+        }
+    )
+    if class_names is not None:
+        names = np.asarray(class_names, dtype=object)
+        frame.insert(0, "Class Name A", names[rows])
+        frame.insert(1, "Class Name B", names[cols])
+    order = np.argsort(-values, kind="stable")
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def overall_label_health_score(
+    labels=None,
+    pred_probs=None,
+    *,
+    num_examples=None,
+    confident_joint=None,
+    joint=None,
+    multi_label=False,
+    verbose=True,
+    n_jobs=None,
+):
+    """One number for the whole dataset: the estimated fraction of correct labels.
+
+    With ``labels`` and ``pred_probs``: ``1 - num_label_issues / N``;
+    otherwise the trace of the joint.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.dataset import overall_label_health_score
+    >>> overall_label_health_score(joint=np.array([[0.45, 0.05], [0.05, 0.45]]),
+    ...                            num_examples=100, verbose=False)
+    np.float64(0.9)
+    """
+    _no_multilabel(multi_label, "overall_label_health_score")
+    num_examples = _num_examples(labels, confident_joint, num_examples)
+    if labels is None or pred_probs is None:
+        trace = _joint(labels, pred_probs, joint, confident_joint, n_jobs).trace()
+        num_issues = int(round(num_examples * (1 - trace)))
+        score = trace
+    else:
+        num_issues = count.num_label_issues(labels, pred_probs, n_jobs=n_jobs)
+        score = 1 - num_issues / num_examples
+    if check_flag(verbose, "verbose"):
+        _report_score(score, num_issues, num_examples)
+    return score
+
+
+def _report_score(score, num_issues, num_examples):
+    print(
+        f" * About {1 - score:.0%} ({num_issues:,} of {num_examples:,}) of the labels have "
+        f"potential issues.\n ** Overall label health score: {score:.2f}."
+    )
+
+
+def health_summary(
+    labels=None,
+    pred_probs=None,
+    *,
+    asymmetric=False,
+    class_names=None,
+    num_examples=None,
+    joint=None,
+    confident_joint=None,
+    multi_label=False,
+    verbose=True,
+    n_jobs=None,
+):
+    """Class quality, class overlap and the overall score in one call.
+
+    Returns
+    -------
+    dict
+        "overall_label_health_score", "joint", "classes_by_label_quality",
+        "overlapping_classes".
+
+    Notes
+    -----
+    Given ``labels`` and ``pred_probs`` only, one pass over ``pred_probs``
+    yields both the joint and the issue count.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.dataset import health_summary
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
+    >>> summary = health_summary([0, 0, 1, 1, 1], pred_probs, verbose=False)
+    >>> round(float(summary["overall_label_health_score"]), 2)
+    0.8
+    """
+    _no_multilabel(multi_label, "health_summary")
+    verbose = check_flag(verbose, "verbose")
+    num_issues = None
+    if joint is None and confident_joint is None and labels is not None and pred_probs is not None:
+        labels_checked, probs_checked = count._inputs(labels, pred_probs)
+        with num_threads(n_jobs):
+            raw_joint, rows = count.confident_pass(labels_checked, probs_checked)
+        counts = np.bincount(labels_checked, minlength=probs_checked.shape[1])
+        calibrated = _algebra.calibrate(raw_joint, counts)
+        joint = calibrated / float(np.sum(calibrated))
+        num_issues = count.count_off_diagonal_issues(labels_checked, probs_checked, rows)
+    joint = _joint(labels, pred_probs, joint, confident_joint, n_jobs)
+    num_examples = _num_examples(labels, confident_joint, num_examples)
+    classes = rank_classes_by_label_quality(
+        class_names=class_names, num_examples=num_examples, joint=joint
+    )
+    overlapping = find_overlapping_classes(
+        asymmetric=asymmetric, class_names=class_names, num_examples=num_examples, joint=joint
+    )
+    if num_issues is None:
+        score = overall_label_health_score(
+            labels,
+            pred_probs,
+            num_examples=num_examples,
+            confident_joint=confident_joint,
+            joint=joint,
+            verbose=False,
+            n_jobs=n_jobs,
+        )
+        num_issues = int(round(num_examples * (1 - score)))
+    else:
+        score = 1 - num_issues / num_examples
+    if verbose:
+        print(f"Label health of {num_examples:,} examples in {len(joint):,} classes\n")
+        print("Classes by label quality (worst first):")
+        print(classes.to_string(index=False))
+        print("\nMost overlapping classes (consider merging the top pairs):")
+        print(overlapping.head(10).to_string(index=False))
+        print()
+        _report_score(score, num_issues, num_examples)
+    return {
+        "overall_label_health_score": score,
+        "joint": joint,
+        "classes_by_label_quality": classes,
+        "overlapping_classes": overlapping,
+    }

@@ -1,0 +1,138 @@
+"""cleannb.dataset against cleanlab 2.9's dataset module."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+cleanlab_dataset = pytest.importorskip("cleanlab.dataset")
+
+from cleannb import dataset  # noqa: E402
+
+
+def calibration_has_ties(labels, pred_probs):
+    """Whether calibrating the confident joint rounds between equal residuals.
+
+    cleanlab breaks such ties with numpy's unstable argsort (CPU-dependent);
+    cleannb by lower index, so parity is only defined without them.
+    """
+    from cleannb.count import compute_confident_joint
+
+    cj = compute_confident_joint(labels, pred_probs, calibrate=False).astype(float)
+    counts = np.bincount(labels, minlength=cj.shape[1])
+    scaled = (cj.T / cj.sum(axis=1) * counts).T
+    scaled = scaled / scaled.sum() * counts.sum()
+    for row in scaled:
+        shortfall = int(round(row.sum().round() - row.round().sum()))
+        if shortfall:
+            ranked = np.sort((row - row.round()) * np.sign(shortfall))[::-1]
+            cut = abs(shortfall)
+            if cut < len(row) and abs(ranked[cut - 1] - ranked[cut]) < 1e-9:
+                return True
+    return False
+
+
+def noisy_dataset(seed, n, k):
+    for attempt in range(1000):
+        labels, pred_probs = _draw(seed * 1000 + attempt, n, k)
+        if not calibration_has_ties(labels, pred_probs):
+            return labels, pred_probs
+    raise RuntimeError("no tie-free draw")
+
+
+def _draw(seed, n, k):
+    rng = np.random.default_rng(seed)
+    prior = rng.dirichlet(np.ones(k) * 2)
+    labels = rng.choice(k, n, p=prior)
+    labels[:k] = np.arange(k)
+    logits = rng.normal(size=(n, k)) * 1.5
+    logits[np.arange(n), labels] += 2.0
+    flip = rng.random(n) < 0.2
+    labels[flip] = rng.integers(0, k, flip.sum())
+    labels[:k] = np.arange(k)
+    probs = np.exp(logits)
+    return labels, probs / probs.sum(axis=1, keepdims=True)
+
+
+def assert_same_up_to_ties(ours, theirs, value, ascending):
+    """Equal frames, where rows of equal ``value`` may come in any order in cleanlab's."""
+    index = [c for c in ours.columns if c.startswith("Class Index")]
+    canonical = ours.sort_values(
+        [value, *index], ascending=[ascending] + [True] * len(index), kind="stable"
+    ).reset_index(drop=True)
+    pd.testing.assert_frame_equal(ours, canonical)  # cleannb: ties in class order
+    other = theirs.sort_values(
+        [value, *index], ascending=[ascending] + [True] * len(index), kind="stable"
+    ).reset_index(drop=True)
+    pd.testing.assert_frame_equal(canonical, other, check_dtype=False)
+
+
+CASES = [(seed, n, k) for seed, (n, k) in enumerate([(300, 3), (800, 5), (1500, 8), (500, 2)])]
+
+
+@pytest.mark.parametrize("seed,n,k", CASES)
+@pytest.mark.parametrize("asymmetric", [False, True])
+def test_health_summary_matches_cleanlab(seed, n, k, asymmetric):
+    labels, pred_probs = noisy_dataset(seed, n, k)
+    names = [f"c{i}" for i in range(k)]
+    ours = dataset.health_summary(
+        labels, pred_probs, asymmetric=asymmetric, class_names=names, verbose=False
+    )
+    theirs = cleanlab_dataset.health_summary(
+        labels, pred_probs, asymmetric=asymmetric, class_names=names, verbose=False
+    )
+    assert ours["overall_label_health_score"] == pytest.approx(
+        theirs["overall_label_health_score"], abs=1e-12
+    )
+    np.testing.assert_allclose(ours["joint"], theirs["joint"], rtol=1e-12, atol=1e-15)
+    assert_same_up_to_ties(
+        ours["classes_by_label_quality"],
+        theirs["classes_by_label_quality"],
+        "Label Quality Score",
+        True,
+    )
+    assert_same_up_to_ties(
+        ours["overlapping_classes"], theirs["overlapping_classes"], "Joint Probability", False
+    )
+
+
+@pytest.mark.parametrize("seed,n,k", CASES)
+def test_functions_from_precomputed_estimates_match_cleanlab(seed, n, k):
+    labels, pred_probs = noisy_dataset(seed, n, k)
+    from cleannb.count import compute_confident_joint, estimate_joint
+
+    cj = compute_confident_joint(labels, pred_probs)
+    joint = estimate_joint(labels, pred_probs)
+    assert_same_up_to_ties(
+        dataset.rank_classes_by_label_quality(joint=joint, num_examples=n),
+        cleanlab_dataset.rank_classes_by_label_quality(joint=joint, num_examples=n),
+        "Label Quality Score",
+        True,
+    )
+    assert_same_up_to_ties(
+        dataset.find_overlapping_classes(confident_joint=cj, labels=labels),
+        cleanlab_dataset.find_overlapping_classes(confident_joint=cj, labels=labels),
+        "Joint Probability",
+        False,
+    )
+    assert dataset.overall_label_health_score(
+        joint=joint, num_examples=n, verbose=False
+    ) == pytest.approx(
+        cleanlab_dataset.overall_label_health_score(joint=joint, num_examples=n, verbose=False)
+    )
+    assert dataset.overall_label_health_score(labels, pred_probs, verbose=False) == pytest.approx(
+        cleanlab_dataset.overall_label_health_score(labels, pred_probs, verbose=False)
+    )
+
+
+def test_verbose_summary_prints_report(capsys):
+    labels, pred_probs = noisy_dataset(0, 300, 3)
+    dataset.health_summary(labels, pred_probs, verbose=True)
+    out = capsys.readouterr().out
+    assert "Classes by label quality" in out and "label health score" in out
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValueError, match="multi-label"):
+        dataset.health_summary([[0]], np.ones((1, 2)) / 2, multi_label=True)
+    with pytest.raises(ValueError, match="num_examples"):
+        dataset.rank_classes_by_label_quality(joint=np.eye(2) / 2)
