@@ -10,9 +10,9 @@ output is the same for any thread count and any scheduling.
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
-from ._compile import inline, twins
+from ._compile import _OPTIONS, twins
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MUL1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -20,41 +20,43 @@ _MUL2 = np.uint64(0x94D049BB133111EB)
 _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_TO_UNIT = 2.0**-53
+_S12 = np.uint64(12)
+_TO_UNIT = 2.0**-52
 #: Slack on float comparisons, as in cleanlab (``FLOATING_POINT_COMPARISON``).
 EPS = 1e-6
+
+_helper = njit(**_OPTIONS)
 
 # Validity codes returned by ``learnability_code``.
 VALID = -1
 JOINT_NOT_ONE = -2
 
 
-@inline
+@_helper
 def _mix(z):
     z = (z ^ (z >> _S30)) * _MUL1
     z = (z ^ (z >> _S27)) * _MUL2
     return z ^ (z >> _S31)
 
 
-@inline
+@_helper
 def stream(key, a, b):
     """Initial state of the stream ``(key, a, b)`` (``a``, ``b`` >= 0)."""
     h = _mix(np.uint64(a) * _GOLDEN + _mix(np.uint64(b) + _GOLDEN))
     return _mix(key ^ h)
 
 
-@inline
+@_helper
 def uniform(state):
-    """Return ``(state, u)`` with ``u`` uniform on the open interval (0, 1)."""
+    """Return ``(state, u)``: ``u`` uniform on the open interval (0, 1), step 2**-52."""
     state = state + _GOLDEN
-    u = (np.float64(_mix(state) >> _S11) + 0.5) * _TO_UNIT
+    u = (np.float64(_mix(state) >> _S12) + 0.5) * _TO_UNIT
     return state, u
 
 
-@inline
+@_helper
 def below(state, n):
-    """Return ``(state, j)`` with ``j`` uniform on ``0..n-1`` (bias < 2**-52)."""
+    """Return ``(state, j)`` with ``j`` uniform on ``0..n-1`` (bias < n * 2**-52)."""
     state, u = uniform(state)
     j = np.int64(u * n)
     if j >= n:
@@ -62,7 +64,7 @@ def below(state, n):
     return state, j
 
 
-@inline
+@_helper
 def _extremes(x, n):
     imin = 0
     imax = 0
@@ -74,7 +76,7 @@ def _extremes(x, n):
     return imin, imax
 
 
-@inline
+@_helper
 def _argmin(x, n):
     imin = 0
     for i in range(1, n):
@@ -83,7 +85,7 @@ def _argmin(x, n):
     return imin
 
 
-@inline
+@_helper
 def _argmax(x, n):
     imax = 0
     for i in range(1, n):
@@ -92,7 +94,7 @@ def _argmax(x, n):
     return imax
 
 
-@inline
+@_helper
 def rand_probs(out, n, m, max_prob, min_prob, state):
     """Fill ``out[:n]`` with a flat-Dirichlet draw scaled to sum ``m``, then
     move mass from the largest to the smallest entry until every entry is at
@@ -135,7 +137,7 @@ def rand_probs(out, n, m, max_prob, min_prob, state):
     return state, True
 
 
-@inline
+@_helper
 def distribute_balls(out, n_balls, max_per_bin, min_per_bin, scratch, state):
     """Write into ``out`` (one entry per bin) non-negative integers summing to
     ``n_balls`` (or to ``max_per_bin * len(out)`` if fewer fit), drawn as
@@ -164,7 +166,7 @@ def distribute_balls(out, n_balls, max_per_bin, min_per_bin, scratch, state):
     return state
 
 
-@inline
+@_helper
 def learnability_code(nm_t, py, ps):
     """Check P(s=i) P(y=i) < P(s=i, y=i) for every class i.
 
@@ -240,7 +242,7 @@ def _trace_matrix(
                 noisy += 1
         extra = max(n_zero - (k - noisy) * (k - 1), 0)
         zeros = np.empty(noisy, dtype=np.int64)
-        distribute_balls(zeros, extra, k - 2, 0, scratch, stream(key, attempt, 1))
+        distribute_balls(zeros, extra, k - 2, 0.0, scratch, stream(key, attempt, 1))
         for c in prange(k):
             row = nm_t[c]
             row[:] = 0.0
