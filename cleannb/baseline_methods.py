@@ -1,0 +1,99 @@
+"""cleanlab 0.1.0's baseline label-error finders (seed vocabulary: ``psx``, ``s``).
+
+Adapters over :mod:`cleannb.filter` and :mod:`cleannb.pruning`. The
+confusion-matrix baselines use the K x K matrix of (given label, argmax)
+counts as the confident joint of :func:`cleannb.pruning.get_noise_indices`,
+with 0.1.0's defaults (``calibrate=False``). Threads instead of processes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import count, filter, pruning
+from ._engine import row_pass
+from ._parallel import num_threads
+from ._validation import check_flag, check_labels, check_pred_probs
+
+__all__ = [
+    "baseline_argmax",
+    "baseline_argmax_calibrated_confusion_matrix",
+    "baseline_argmax_confusion_matrix",
+]
+
+
+def baseline_argmax(psx, s, *, n_jobs=None):
+    """Flag the examples whose argmax (first maximum) is not their label ``s``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.baseline_methods import baseline_argmax
+    >>> baseline_argmax(np.array([[0.6, 0.4], [0.7, 0.3]]), np.array([0, 1]))
+    array([False,  True])
+    """
+    return filter.find_predicted_neq_given(s, psx, n_jobs=n_jobs)
+
+
+def baseline_argmax_confusion_matrix(
+    psx, s, calibrate=False, prune_method="prune_by_noise_rate", *, n_jobs=None
+):
+    """Prune with the (given label, argmax) confusion matrix as the confident joint.
+
+    Parameters
+    ----------
+    psx : numpy.ndarray, shape (N, K)
+    s : array_like of int, shape (N,)
+    calibrate : bool, default False
+        Calibrate the matrix to the label counts first.
+    prune_method : {"prune_by_noise_rate", "prune_by_class", "both"}
+    n_jobs : int or None, default None
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (N,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.baseline_methods import baseline_argmax_confusion_matrix
+    >>> s = np.repeat([0, 1], 10)
+    >>> psx = np.where(s[:, None] == [0, 1], 0.8, 0.2) + np.linspace(0, 0.01, 20)[:, None]
+    >>> psx[[2, 15]] = psx[[2, 15], ::-1]
+    >>> np.flatnonzero(baseline_argmax_confusion_matrix(psx / psx.sum(1, keepdims=True), s))
+    array([ 2, 15])
+    """
+    calibrate = check_flag(calibrate, "calibrate")
+    psx = check_pred_probs(psx, name="psx")
+    s = check_labels(s, num_classes=psx.shape[1], n_rows=len(psx), name="s")
+    num_classes = psx.shape[1]
+    with num_threads(n_jobs):
+        argmax = row_pass(psx, s, name="psx").argmax
+    joint = np.bincount(s * num_classes + argmax, minlength=num_classes**2)
+    joint = joint.reshape(num_classes, num_classes)
+    if calibrate:
+        joint = count.calibrate_confident_joint(joint, s)
+    return pruning.get_noise_indices(
+        s, psx, confident_joint=joint, prune_method=prune_method, n_jobs=n_jobs
+    )
+
+
+def baseline_argmax_calibrated_confusion_matrix(
+    psx, s, prune_method="prune_by_noise_rate", *, n_jobs=None
+):
+    """:func:`baseline_argmax_confusion_matrix` with ``calibrate=True``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.baseline_methods import baseline_argmax_calibrated_confusion_matrix
+    >>> s = np.repeat([0, 1], 10)
+    >>> psx = np.where(s[:, None] == [0, 1], 0.8, 0.2) + np.linspace(0, 0.01, 20)[:, None]
+    >>> psx[[2, 15]] = psx[[2, 15], ::-1]
+    >>> psx /= psx.sum(1, keepdims=True)
+    >>> np.flatnonzero(baseline_argmax_calibrated_confusion_matrix(psx, s))
+    array([ 2, 15])
+    """
+    return baseline_argmax_confusion_matrix(
+        psx, s, calibrate=True, prune_method=prune_method, n_jobs=n_jobs
+    )

@@ -1,0 +1,459 @@
+"""Find label issues: confident-learning filters and baselines (cleanlab 2.x names).
+
+Every function returns the same masks and orderings as cleanlab 2.9 on data
+without ties. Where cleanlab picks "the m worst" rows with numpy's unstable
+argsort, cleannb takes the m worst with ties broken by lower row index first,
+so results never depend on the CPU or on the number of threads.
+
+Memory: ``pred_probs`` is read in place (float16, float32 or float64, any
+layout) and never copied; the extra memory is O(N + K^2) plus a few bytes per
+row that a prune-by-noise-rate cell may select.
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+
+from . import _engine, _prune, count
+from ._parallel import num_threads
+from ._validation import check_choice, check_flag, check_labels, check_pred_probs
+
+FILTERS = (
+    "prune_by_noise_rate",
+    "prune_by_class",
+    "both",
+    "confident_learning",
+    "predicted_neq_given",
+    "low_normalized_margin",
+    "low_self_confidence",
+)
+PRUNE_FILTERS = ("prune_by_noise_rate", "prune_by_class", "both")
+RANKINGS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+
+__all__ = [
+    "find_label_issues",
+    "find_label_issues_using_argmax_confusion_matrix",
+    "find_predicted_neq_given",
+]
+
+
+def find_label_issues(
+    labels,
+    pred_probs,
+    *,
+    return_indices_ranked_by=None,
+    rank_by_kwargs=None,
+    filter_by="prune_by_noise_rate",
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    min_examples_per_class=1,
+    confident_joint=None,
+    n_jobs=None,
+    verbose=False,
+    multi_label=False,
+):
+    """Flag the examples whose given label is probably wrong.
+
+    ``filter_by`` chooses the rule; all but the ``low_*`` ones finally unflag
+    an example whose label wins the argmax of ``pred_probs`` once given a
+    1e-6 head start (cleanlab 2.x's tolerance):
+
+    - ``"prune_by_noise_rate"``: for each off-diagonal cell (given k, true j)
+      of the prune counts (the calibrated confident joint, transposed, with at
+      least ``min_examples_per_class`` kept per class), the that many rows
+      labelled k with the largest margin ``p[j] - p[k]``.
+    - ``"prune_by_class"``: per class k, the ``n_k - pcm[k, k]`` rows labelled
+      k with the smallest ``p[k]``.
+    - ``"both"``: rows flagged by both of the above.
+    - ``"confident_learning"``: rows off the diagonal of the confident joint.
+    - ``"predicted_neq_given"``: rows whose argmax is not their label.
+    - ``"low_normalized_margin"``, ``"low_self_confidence"``: the
+      :func:`cleannb.count.num_label_issues` rows with the lowest score.
+
+    Selections take exactly the stated number of rows; equal values are taken
+    in order of lower row index first (cleanlab's order on ties is numpy's
+    unstable argsort).
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given labels 0..K-1 (a list of lists with ``multi_label``).
+    pred_probs : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities (float16, float32 or float64).
+    return_indices_ranked_by : {None, "self_confidence", "normalized_margin", \
+"confidence_weighted_entropy"}
+        None returns a mask; otherwise the flagged indices, most likely
+        mislabelled first (see :func:`cleannb.rank.order_label_issues`).
+    rank_by_kwargs : dict, optional
+        Passed to the ranking.
+    filter_by : str, default "prune_by_noise_rate"
+        One of the rules above.
+    frac_noise : float in (0, 1], default 1.0
+        Keep only this fraction of each off-diagonal prune count (pruning
+        rules only).
+    num_to_remove_per_class : array_like of int, shape (K,), optional
+        Rows to remove per class (exact for ``"prune_by_class"``, about right
+        for ``"prune_by_noise_rate"``); pruning rules only.
+    min_examples_per_class : int, default 1
+        Classes with at most this many examples are not pruned (a warning
+        names them).
+    confident_joint : numpy.ndarray, shape (K, K), optional
+        Used instead of computing one (ignored, with a warning, by
+        ``"confident_learning"``).
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores); results do not depend on it.
+    verbose : bool, default False
+        Print the number of issues found.
+    multi_label : bool, default False
+        Deprecated (as in cleanlab): use
+        :func:`cleannb.multilabel_classification.filter.find_label_issues`.
+
+    Returns
+    -------
+    numpy.ndarray
+        A bool mask of shape (N,), or int64 indices when
+        ``return_indices_ranked_by`` is set.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On malformed inputs or options (the message names the argument).
+
+    Notes
+    -----
+    Pruning reads ``pred_probs`` about twice: once for the confident joint
+    and once for the selection, where each row touches only the columns of
+    the cells of its class. Per cell the best rows are kept in bounded heaps
+    (O(N) in all), never in per-class copies of ``pred_probs``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.filter import find_label_issues
+    >>> labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.7, 0.3], [0.2, 0.8],
+    ...                        [0.1, 0.9], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
+    >>> np.flatnonzero(find_label_issues(labels, pred_probs))
+    array([3, 7])
+    >>> find_label_issues(labels, pred_probs, return_indices_ranked_by="self_confidence")
+    array([7, 3])
+    """
+    check_choice(filter_by, "filter_by", FILTERS)
+    if return_indices_ranked_by is not None:
+        check_choice(return_indices_ranked_by, "return_indices_ranked_by", RANKINGS)
+    rank_by_kwargs = dict(rank_by_kwargs) if rank_by_kwargs else {}
+    if check_flag(multi_label, "multi_label"):
+        return _deprecated_multilabel(
+            labels,
+            pred_probs,
+            return_indices_ranked_by,
+            rank_by_kwargs,
+            filter_by,
+            frac_noise,
+            num_to_remove_per_class,
+            min_examples_per_class,
+            confident_joint,
+            n_jobs,
+            verbose,
+        )
+    pred_probs = check_pred_probs(pred_probs)
+    labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=len(pred_probs))
+    pruning = filter_by in PRUNE_FILTERS
+    if not pruning and (frac_noise != 1.0 or num_to_remove_per_class is not None):
+        warnings.warn(
+            f"frac_noise and num_to_remove_per_class only apply to filter_by 'prune_by_noise_rate',"
+            f" 'prune_by_class' and 'both'; filter_by={filter_by!r} ignores them.",
+            UserWarning,
+            stacklevel=2,
+        )
+        if num_to_remove_per_class is not None:
+            raise ValueError(
+                f"num_to_remove_per_class is not supported with filter_by={filter_by!r}; use "
+                "filter_by='prune_by_class' (exact) or 'prune_by_noise_rate'."
+            )
+    if filter_by == "confident_learning" and confident_joint is not None:
+        warnings.warn(
+            "filter_by='confident_learning' ignores the confident_joint you passed and "
+            "re-estimates it from labels and pred_probs; choose another filter_by to use yours.",
+            UserWarning,
+            stacklevel=2,
+        )
+        confident_joint = None
+    frac_noise = _prune.check_frac_noise(frac_noise)
+    if isinstance(min_examples_per_class, bool) or not isinstance(min_examples_per_class, Integral):
+        raise TypeError(
+            f"min_examples_per_class must be an integer, got {min_examples_per_class!r}."
+        )
+    with num_threads(n_jobs):
+        if pruning:
+            mask = _pruned(
+                labels,
+                pred_probs,
+                filter_by,
+                frac_noise,
+                num_to_remove_per_class,
+                int(min_examples_per_class),
+                confident_joint,
+                n_jobs,
+            )
+        else:
+            mask = _other_filter(labels, pred_probs, filter_by, n_jobs)
+        if filter_by not in ("low_normalized_margin", "low_self_confidence"):
+            unflag_predicted(pred_probs, labels, mask)
+    if verbose:
+        print(f"Number of label issues found: {int(mask.sum())}")
+    if return_indices_ranked_by is None:
+        return mask
+    from .rank import order_label_issues
+
+    return order_label_issues(
+        mask, labels, pred_probs, rank_by=return_indices_ranked_by, rank_by_kwargs=rank_by_kwargs
+    )
+
+
+def _deprecated_multilabel(
+    labels,
+    pred_probs,
+    ranked_by,
+    rank_by_kwargs,
+    filter_by,
+    frac_noise,
+    num_to_remove_per_class,
+    min_examples_per_class,
+    confident_joint,
+    n_jobs,
+    verbose,
+):
+    if not isinstance(labels, list):
+        raise TypeError("labels must be a list of lists of class indices when multi_label=True.")
+    warnings.warn(
+        "find_label_issues(multi_label=True) is deprecated; use "
+        "cleannb.multilabel_classification.filter.find_label_issues instead.",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    from .multilabel_classification import filter as multilabel_filter
+
+    return multilabel_filter.find_label_issues(
+        labels,
+        pred_probs,
+        return_indices_ranked_by=ranked_by,
+        rank_by_kwargs=rank_by_kwargs,
+        filter_by=filter_by,
+        frac_noise=frac_noise,
+        num_to_remove_per_class=num_to_remove_per_class,
+        min_examples_per_class=min_examples_per_class,
+        confident_joint=confident_joint,
+        n_jobs=n_jobs,
+        verbose=verbose,
+    )
+
+
+def _checked_joint(confident_joint, num_classes):
+    joint = np.asarray(confident_joint)
+    if joint.shape != (num_classes, num_classes) or not np.issubdtype(joint.dtype, np.number):
+        raise ValueError(
+            f"confident_joint must be a ({num_classes}, {num_classes}) matrix of counts, one row "
+            f"and column per column of pred_probs; got shape {joint.shape}."
+        )
+    if not np.all(np.isfinite(joint)) or joint.min() < 0:
+        raise ValueError("confident_joint must hold finite, non-negative counts.")
+    return joint
+
+
+def _pruned(
+    labels,
+    pred_probs,
+    filter_by,
+    frac_noise,
+    num_to_remove_per_class,
+    min_examples_per_class,
+    confident_joint,
+    n_jobs,
+):
+    num_classes = pred_probs.shape[1]
+    if confident_joint is None:
+        confident_joint = count.compute_confident_joint(labels, pred_probs, n_jobs=n_jobs)
+    else:
+        confident_joint = _checked_joint(confident_joint, num_classes)
+        _engine.row_pass(pred_probs, labels)  # validates the values
+    label_counts = np.bincount(labels, minlength=num_classes)
+    pcm = _prune.keep_at_least_n_per_class(confident_joint.T, min_examples_per_class, frac_noise)
+    if num_to_remove_per_class is not None:
+        remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
+        pcm = _prune.counts_to_remove(pcm, label_counts, remove)
+    too_small = label_counts <= min_examples_per_class
+    _prune.warn_small_classes(np.flatnonzero(too_small), min_examples_per_class)
+    # cleanlab also drops the flag of a class with a single example
+    prunable = ~too_small & (label_counts > 1)
+    by_class, by_noise_rate = _prune.select(
+        pred_probs,
+        labels,
+        label_counts,
+        pcm,
+        prunable,
+        by_class=filter_by != "prune_by_noise_rate",
+        by_noise_rate=filter_by != "prune_by_class",
+    )
+    if by_class is None:
+        return by_noise_rate
+    if by_noise_rate is None:
+        return by_class
+    return by_class & by_noise_rate
+
+
+def _other_filter(labels, pred_probs, filter_by, n_jobs):
+    n_rows = len(labels)
+    mask = np.zeros(n_rows, dtype=bool)
+    if filter_by == "confident_learning":
+        _, off = count.compute_confident_joint(
+            labels, pred_probs, return_indices_of_off_diagonals=True, n_jobs=n_jobs
+        )
+        mask[off] = True
+    elif filter_by == "predicted_neq_given":
+        mask = _engine.row_pass(pred_probs, labels).argmax != labels
+    else:
+        from .rank import get_label_quality_scores
+
+        scores = get_label_quality_scores(
+            labels, pred_probs, method=filter_by[4:], adjust_pred_probs=False
+        )
+        num_issues = count.num_label_issues(labels, pred_probs, n_jobs=n_jobs)
+        mask[_prune.smallest(scores, num_issues)] = True
+    return mask
+
+
+def unflag_predicted(pred_probs, labels, mask):
+    """Unflag, in place, rows whose label wins the argmax given cleanlab's 1e-6 head start."""
+    rows = np.flatnonzero(mask)
+    argmax = np.zeros(len(labels), dtype=np.int64)
+    argmax[rows] = _prune.rows_argmax(pred_probs, rows)
+    mask[rows[_engine.label_is_predicted(pred_probs, labels, argmax, rows)]] = False
+    return mask
+
+
+def find_predicted_neq_given(labels, pred_probs, *, multi_label=False, n_jobs=None):
+    """Flag the examples whose predicted class (argmax, first maximum) is not their label.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given labels (a list of lists with ``multi_label``).
+    pred_probs : numpy.ndarray, shape (N, K)
+    multi_label : bool, default False
+        One-vs-rest: an example is flagged when, for some class k, ``p_k >
+        1 - p_k`` (computed in the dtype of ``pred_probs``) disagrees with
+        whether k is among its labels.
+    n_jobs : int or None, default None
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (N,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.filter import find_predicted_neq_given
+    >>> find_predicted_neq_given([0, 1, 1], np.array([[0.6, 0.4], [0.7, 0.3], [0.2, 0.8]]))
+    array([False,  True, False])
+    """
+    if check_flag(multi_label, "multi_label"):
+        if not isinstance(labels, list):
+            raise TypeError(
+                "labels must be a list of lists of class indices when multi_label=True."
+            )
+        from ._multilabel import onehot
+
+        pred_probs = check_pred_probs(pred_probs, min_classes=1)
+        _check_value_range(pred_probs)
+        member = onehot(labels, pred_probs.shape[1])
+        if len(member) != len(pred_probs):
+            raise ValueError(
+                f"labels has {len(member)} entries but pred_probs has {len(pred_probs)} rows."
+            )
+        flagged = np.zeros(len(member), dtype=bool)
+        one = pred_probs.dtype.type(1)
+        for k in range(pred_probs.shape[1]):
+            column = pred_probs[:, k]
+            flagged |= (column > one - column) != member[:, k]
+        return flagged
+    pred_probs = check_pred_probs(pred_probs)
+    labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=len(pred_probs))
+    with num_threads(n_jobs):
+        return _engine.row_pass(pred_probs, labels).argmax != labels
+
+
+def _check_value_range(pred_probs):
+    if not np.all(np.isfinite(pred_probs)):
+        raise ValueError("pred_probs contains NaN or infinite values; pass finite probabilities.")
+    if pred_probs.min() < 0 or pred_probs.max() > 1 + 1e-6:
+        raise ValueError(
+            "pred_probs must lie in [0, 1]; these look like logits or scores: apply a sigmoid "
+            "(multi-label) or softmax first."
+        )
+
+
+def find_label_issues_using_argmax_confusion_matrix(
+    labels, pred_probs, *, calibrate=True, filter_by="prune_by_noise_rate", n_jobs=None
+):
+    """Confident learning with the argmax confusion matrix as the confident joint.
+
+    The joint counts ``C[labels[i], argmax_i]`` over all rows (K x K), is
+    calibrated if asked, and is passed to :func:`find_label_issues`.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+    pred_probs : numpy.ndarray, shape (N, K)
+    calibrate : bool, default True
+        Calibrate the matrix to the label counts first.
+    filter_by : str, default "prune_by_noise_rate"
+        See :func:`find_label_issues`.
+    n_jobs : int or None, default None
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (N,)
+
+    Notes
+    -----
+    cleanlab builds this matrix with ``sklearn.metrics.confusion_matrix``,
+    which drops a class that is neither given nor predicted and so misaligns
+    the matrix with ``pred_probs``; cleannb always keeps it K x K.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.filter import find_label_issues_using_argmax_confusion_matrix
+    >>> labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.7, 0.3], [0.2, 0.8],
+    ...                        [0.1, 0.9], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
+    >>> np.flatnonzero(find_label_issues_using_argmax_confusion_matrix(labels, pred_probs))
+    array([3, 7])
+    """
+    calibrate = check_flag(calibrate, "calibrate")
+    pred_probs = check_pred_probs(pred_probs)
+    labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=len(pred_probs))
+    num_classes = pred_probs.shape[1]
+    with num_threads(n_jobs):
+        argmax = _engine.row_pass(pred_probs, labels).argmax
+    joint = np.bincount(labels * num_classes + argmax, minlength=num_classes * num_classes)
+    joint = joint.reshape(num_classes, num_classes)
+    if calibrate:
+        joint = count.calibrate_confident_joint(joint, labels)
+    return find_label_issues(
+        labels, pred_probs, confident_joint=joint, filter_by=filter_by, n_jobs=n_jobs
+    )
+
+
+def _keep_at_least_n_per_class(prune_count_matrix, n, *, frac_noise=1.0):
+    """cleanlab 2.x's private helper (see :func:`cleannb.pruning.keep_at_least_n_per_class`)."""
+    return _prune.keep_at_least_n_per_class(prune_count_matrix, n, frac_noise)
+
+
+def _reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
+    """cleanlab 2.x's private helper (see :func:`cleannb.pruning.reduce_prune_counts`)."""
+    return _prune.reduce_prune_counts(prune_count_matrix, frac_noise)

@@ -1,0 +1,337 @@
+"""cleanlab 0.1.0's ``pruning`` module (seed vocabulary: ``s``, ``psx``).
+
+Thin adapters over :mod:`cleannb.filter`'s selection code with 0.1.0's
+semantics: at least :data:`MIN_NUM_PER_CLASS` examples kept per class, value
+cut-offs instead of exact counts (prune by class flags self-confidences
+strictly below the (m+1)-th smallest; prune by noise rate flags every margin
+at or above the m-th largest, so ties at the cut-off are all flagged), and a
+final filter that unflags rows whose argmax (first maximum) is their label.
+``n_jobs`` sets threads, not processes; results do not depend on it.
+
+Differences from 0.1.0, all on input it did not handle: an unknown
+``prune_method`` or ``sorted_index_method`` raises ``ValueError`` (0.1.0
+crashed or silently used the normalized margin); a class without examples is
+simply not pruned (0.1.0 misindexed); ``num_to_remove_per_class`` that would
+empty a class raises a ``ValueError`` naming the class; with ``multi_label``,
+rankings use the mean probability of the given labels (0.1.0 indexed the
+columns with a one-hot row by mistake).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _engine, _prune
+from ._parallel import num_threads
+from ._validation import check_choice, check_labels, check_pred_probs
+
+#: Classes with at most this many examples are never pruned (0.1.0's constant).
+MIN_NUM_PER_CLASS = 5
+PRUNE_METHODS = ("prune_by_noise_rate", "prune_by_class", "both")
+SORTED_INDEX_METHODS = ("prob_given_label", "normalized_margin")
+
+__all__ = [
+    "MIN_NUM_PER_CLASS",
+    "get_noise_indices",
+    "keep_at_least_n_per_class",
+    "multiclass_crossval_predict",
+    "order_label_errors",
+    "reduce_prune_counts",
+]
+
+
+def get_noise_indices(
+    s,
+    psx,
+    inverse_noise_matrix=None,
+    confident_joint=None,
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    prune_method="prune_by_noise_rate",
+    sorted_index_method=None,
+    multi_label=False,
+    n_jobs=None,
+    verbose=0,
+):
+    """Flag the examples whose noisy label ``s`` is probably wrong (cleanlab 0.1.0).
+
+    Parameters
+    ----------
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1 (with ``multi_label``, a list of label lists).
+    psx : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities.
+    inverse_noise_matrix : ignored
+        Accepted and ignored, as in 0.1.0.
+    confident_joint : numpy.ndarray, shape (K, K), optional
+        Default: :func:`cleannb.latent_estimation.compute_confident_joint`.
+    frac_noise : float in (0, 1], default 1.0
+        Keep this fraction of each off-diagonal prune count (the most
+        confident errors of each cell: a subset of ``frac_noise=1``).
+    num_to_remove_per_class : int or array_like of int, optional
+        Examples to remove per class (exact with ``prune_by_class``).
+    prune_method : {"prune_by_noise_rate", "prune_by_class", "both"}
+    sorted_index_method : {None, "prob_given_label", "normalized_margin"}
+        None returns a mask; otherwise indices ordered by
+        :func:`order_label_errors`.
+    multi_label : bool, default False
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores).
+    verbose : int, default 0
+        Print the number of issues found.
+
+    Returns
+    -------
+    numpy.ndarray
+        Bool mask (N,), or int64 indices with ``sorted_index_method``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.pruning import get_noise_indices
+    >>> rng = np.random.default_rng(0)
+    >>> s = np.repeat([0, 1], 20)
+    >>> psx = np.where(s[:, None] == [0, 1], 0.8, 0.2) + rng.uniform(0, 0.01, (40, 2))
+    >>> psx[[3, 25]] = psx[[3, 25], ::-1]
+    >>> psx /= psx.sum(axis=1, keepdims=True)
+    >>> get_noise_indices(s=s, psx=psx, sorted_index_method='normalized_margin')
+    array([ 3, 25])
+    """
+    check_choice(prune_method, "prune_method", PRUNE_METHODS)
+    if sorted_index_method is not None:
+        check_choice(sorted_index_method, "sorted_index_method", SORTED_INDEX_METHODS)
+    frac_noise = _prune.check_frac_noise(frac_noise)
+    from . import latent_estimation
+
+    psx = check_pred_probs(psx, name="psx")
+    num_classes = psx.shape[1]
+    with num_threads(n_jobs):
+        if multi_label:
+            mask, label_rows = _multilabel_mask(
+                s, psx, confident_joint, frac_noise, num_to_remove_per_class, prune_method, n_jobs
+            )
+        else:
+            s = check_labels(s, num_classes=num_classes, n_rows=len(psx), name="s")
+            if confident_joint is None:
+                confident_joint = latent_estimation.compute_confident_joint(s, psx, n_jobs=n_jobs)
+            else:
+                _engine.row_pass(psx, s, name="psx")  # validates the values
+            label_counts = np.bincount(s, minlength=num_classes)
+            mask = _select(
+                psx,
+                s,
+                None,
+                label_counts,
+                confident_joint,
+                frac_noise,
+                num_to_remove_per_class,
+                prune_method,
+            )
+            rows = np.flatnonzero(mask)
+            mask[rows[_prune.rows_argmax(psx, rows) == s[rows]]] = False
+            label_rows = s
+    if verbose:
+        print(f"Number of label errors found: {int(mask.sum())}")
+    if sorted_index_method is None:
+        return mask
+    return order_label_errors(mask, psx, label_rows, sorted_index_method)
+
+
+def _select(
+    psx,
+    labels,
+    entry_rows,
+    label_counts,
+    confident_joint,
+    frac_noise,
+    num_to_remove_per_class,
+    prune_method,
+):
+    num_classes = psx.shape[1]
+    joint = np.asarray(confident_joint)
+    if joint.shape != (num_classes, num_classes):
+        raise ValueError(
+            f"confident_joint must have shape ({num_classes}, {num_classes}), got {joint.shape}."
+        )
+    pcm = keep_at_least_n_per_class(joint.T, MIN_NUM_PER_CLASS, frac_noise)
+    if num_to_remove_per_class is not None:
+        remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
+        pcm = _prune.counts_to_remove(pcm, label_counts, remove)
+    by_class, by_noise_rate = _prune.select(
+        psx,
+        labels,
+        label_counts,
+        pcm,
+        label_counts > MIN_NUM_PER_CLASS,
+        by_class=prune_method != "prune_by_noise_rate",
+        by_noise_rate=prune_method != "prune_by_class",
+        semantics="cutoff",
+        entry_rows=entry_rows,
+    )
+    if by_class is None:
+        return by_noise_rate
+    if by_noise_rate is None:
+        return by_class
+    return by_class & by_noise_rate
+
+
+def _multilabel_mask(
+    s, psx, confident_joint, frac_noise, num_to_remove_per_class, prune_method, n_jobs
+):
+    from . import latent_estimation
+    from ._multilabel import onehot
+
+    num_classes = psx.shape[1]
+    member = onehot(s, num_classes)
+    if len(member) != len(psx):
+        raise ValueError(f"s has {len(member)} entries but psx has {len(psx)} rows.")
+    if confident_joint is None:
+        confident_joint = latent_estimation.compute_confident_joint(
+            s, psx, multi_label=True, n_jobs=n_jobs
+        )
+    entry_rows, entry_labels = np.nonzero(member)
+    mask = _select(
+        psx,
+        entry_labels.astype(np.int64),
+        entry_rows.astype(np.int64),
+        member.sum(axis=0),
+        confident_joint,
+        frac_noise,
+        num_to_remove_per_class,
+        prune_method,
+    )
+    present = member[:, member.any(axis=0)]
+    pred = multiclass_crossval_predict(psx, s)
+    if pred.shape == present.shape:
+        mask &= ~np.all(pred == present, axis=1)
+    return mask, member
+
+
+def order_label_errors(label_errors_bool, psx, labels, sorted_index_method="normalized_margin"):
+    """Order flagged examples from most to least likely mislabelled (cleanlab 0.1.0).
+
+    ``"prob_given_label"`` sorts by ``psx[i, labels[i]]`` ascending;
+    ``"normalized_margin"`` by ``psx[i, labels[i]] - max(psx[i])``
+    ascending (unscaled, as in 0.1.0), both computed in the dtype of ``psx``.
+    Equal scores keep the lower index first (0.1.0's order on ties was
+    numpy's unstable argsort).
+
+    Parameters
+    ----------
+    label_errors_bool : array_like of bool, shape (N,)
+    psx : numpy.ndarray, shape (N, K)
+    labels : array_like of int, shape (N,)
+        Given labels (or an (N, K) bool membership matrix for multi-label
+        data, scored by the mean probability of the given labels).
+    sorted_index_method : {"normalized_margin", "prob_given_label"}
+
+    Returns
+    -------
+    numpy.ndarray of int64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.pruning import order_label_errors
+    >>> psx = np.array([[0.6, 0.4], [0.9, 0.1], [0.3, 0.7]])
+    >>> order_label_errors(np.array([True, True, False]), psx, np.array([1, 1, 1]))
+    array([1, 0])
+    """
+    check_choice(sorted_index_method, "sorted_index_method", SORTED_INDEX_METHODS)
+    psx = check_pred_probs(psx, name="psx")
+    mask = np.asarray(label_errors_bool, dtype=bool)
+    if mask.shape != (len(psx),):
+        raise ValueError(f"label_errors_bool must have shape ({len(psx)},), got {mask.shape}.")
+    rows = np.flatnonzero(mask)
+    labels = np.asarray(labels)
+    if labels.ndim == 2:  # multi-label membership
+        chosen = labels[rows].astype(bool)
+        given = (
+            np.sum(np.where(chosen, psx[rows], 0), axis=1) / np.maximum(chosen.sum(axis=1), 1)
+        ).astype(psx.dtype)
+    else:
+        labels = check_labels(labels, num_classes=psx.shape[1], n_rows=len(psx))
+        given = psx[rows, labels[rows]]
+    if sorted_index_method == "prob_given_label":
+        scores = given
+    else:
+        scores = given - psx[rows, _prune.rows_argmax(psx, rows)]
+    return rows[np.argsort(scores, kind="stable")].astype(np.int64)
+
+
+def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0):
+    """Raise each diagonal count to at least ``n``, taking it evenly from its column.
+
+    Each column's nonzero entries lose the amount its diagonal gained (floored
+    at 0), then :func:`reduce_prune_counts` applies ``frac_noise``; counts
+    are truncated to int as in 0.1.0.
+
+    Parameters
+    ----------
+    prune_count_matrix : numpy.ndarray, shape (K, K)
+        The confident joint transposed (rows: true label, columns: given label).
+    n : int
+    frac_noise : float, default 1.0
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (K, K)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.pruning import keep_at_least_n_per_class
+    >>> keep_at_least_n_per_class(np.array([[3, 1], [4, 10]]), 5)
+    array([[ 5,  1],
+           [ 2, 10]])
+    """
+    return _prune.keep_at_least_n_per_class(prune_count_matrix, n, frac_noise)
+
+
+def reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
+    """Scale off-diagonal counts by ``frac_noise``; each column's loss goes to its diagonal.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.pruning import reduce_prune_counts
+    >>> reduce_prune_counts(np.array([[5, 3], [4, 10]]), 0.5)
+    array([[ 7,  1],
+           [ 2, 11]])
+    """
+    return _prune.reduce_prune_counts(prune_count_matrix, frac_noise)
+
+
+def multiclass_crossval_predict(pyx, labels):
+    """Multi-label predictions ``pyx > b`` with the boundary b that maximises micro-F1.
+
+    ``b`` runs over 0.05, 0.10, ..., 0.85 (the first best wins), scored
+    against the one-hot labels (columns: the classes present), as in 0.1.0.
+
+    Parameters
+    ----------
+    pyx : numpy.ndarray, shape (N, K)
+    labels : list of lists of int
+
+    Returns
+    -------
+    numpy.ndarray of uint8, shape (N, K)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.pruning import multiclass_crossval_predict
+    >>> multiclass_crossval_predict(np.array([[0.9, 0.6], [0.2, 0.95]]), [[0, 1], [1]])
+    array([[1, 1],
+           [0, 1]], dtype=uint8)
+    """
+    from sklearn.metrics import f1_score
+
+    from ._multilabel import onehot
+
+    pyx = np.asarray(pyx)
+    member = onehot(labels, pyx.shape[1])
+    present = member[:, member.any(axis=0)].astype(np.int64)
+    boundaries = np.arange(0.05, 0.9, 0.05)
+    f1s = [f1_score(present, (pyx > b).astype(np.uint8), average="micro") for b in boundaries]
+    return (pyx > boundaries[int(np.argmax(f1s))]).astype(np.uint8)

@@ -1,0 +1,127 @@
+"""cleannb.pruning and cleannb.baseline_methods against cleanlab 0.1.0's golden fixtures."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from cleannb import baseline_methods, pruning
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES = np.load(os.path.join(HERE, "golden", "v010_cases.npz"))
+MULTI = np.load(os.path.join(HERE, "golden", "v010_multilabel.npz"))
+N_CASES = int(CASES["n_cases"])
+
+
+def _noise_keys(case):
+    prefix = f"case{case}/"
+    return [f for f in CASES.files if f.startswith(prefix + "noise") and "__raised" not in f]
+
+
+@pytest.mark.parametrize("case", range(N_CASES))
+def test_get_noise_indices_matches_golden(case):
+    prefix = f"case{case}/"
+    s, psx = CASES[prefix + "s"], CASES[prefix + "psx"]
+    keys = _noise_keys(case)
+    assert len(keys) >= 6
+    for key in keys:
+        kind, method, *rest = key[len(prefix) :].split("/")
+        kwargs = {}
+        if kind == "noise_frac05":
+            kwargs["frac_noise"] = 0.5
+        elif kind == "noise_sorted":
+            kwargs["sorted_index_method"] = rest[0]
+        elif kind == "noise_ntr":
+            kwargs["num_to_remove_per_class"] = CASES[prefix + "num_to_remove_per_class"]
+        elif kind == "noise_given_cj_uncalibrated":
+            kwargs["confident_joint"] = CASES[prefix + "cj_uncalibrated"]
+        got = pruning.get_noise_indices(s, psx, prune_method=method, n_jobs=1, **kwargs)
+        np.testing.assert_array_equal(got, CASES[key], err_msg=key)
+
+
+@pytest.mark.parametrize("case", range(N_CASES))
+def test_prune_count_helpers_and_baselines_match_golden(case):
+    prefix = f"case{case}/"
+    s, psx = CASES[prefix + "s"], CASES[prefix + "psx"]
+    joint = CASES[prefix + "cj_calibrated"]
+    for tag, frac in (("f10", 1.0), ("f05", 0.5)):
+        np.testing.assert_array_equal(
+            pruning.keep_at_least_n_per_class(joint.T, 5, frac_noise=frac),
+            CASES[f"{prefix}keep_at_least_n_per_class/{tag}"],
+        )
+        np.testing.assert_array_equal(
+            pruning.reduce_prune_counts(joint.T, frac), CASES[f"{prefix}reduce_prune_counts/{tag}"]
+        )
+    np.testing.assert_array_equal(
+        baseline_methods.baseline_argmax(psx, s), CASES[prefix + "baseline_argmax"]
+    )
+    np.testing.assert_array_equal(
+        baseline_methods.baseline_argmax_confusion_matrix(psx, s),
+        CASES[prefix + "baseline_argmax_cm"],
+    )
+    np.testing.assert_array_equal(
+        baseline_methods.baseline_argmax_confusion_matrix(psx, s, calibrate=True),
+        CASES[prefix + "baseline_argmax_cm_cal"],
+    )
+    np.testing.assert_array_equal(
+        baseline_methods.baseline_argmax_calibrated_confusion_matrix(psx, s),
+        CASES[prefix + "baseline_argmax_calibrated_cm"],
+    )
+
+
+@pytest.mark.parametrize("case", range(2))
+def test_multilabel_matches_golden(case):
+    prefix = f"ml{case}/"
+    labels = [[int(v) for v in row] for row in MULTI[prefix + "labels"]]
+    psx = MULTI[prefix + "psx"]
+    np.testing.assert_array_equal(
+        pruning.multiclass_crossval_predict(psx, labels),
+        MULTI[prefix + "multiclass_crossval_predict"],
+    )
+    for method in pruning.PRUNE_METHODS:
+        got = pruning.get_noise_indices(labels, psx, prune_method=method, multi_label=True)
+        np.testing.assert_array_equal(got, MULTI[f"{prefix}noise/{method}"])
+
+
+@pytest.mark.parametrize("case", range(2))
+def test_multiclass_crossval_predict_ragged(case):
+    prefix = f"mcp{case}/"
+    flat, offsets = MULTI[prefix + "labels_flat"], MULTI[prefix + "labels_offsets"]
+    labels = [[int(v) for v in flat[a:b]] for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    got = pruning.multiclass_crossval_predict(MULTI[prefix + "pyx"], labels)
+    assert got.dtype == np.uint8
+    np.testing.assert_array_equal(got, MULTI[prefix + "out"])
+
+
+def test_seed_one_liner_runs_as_written():
+    s, psx = CASES["case3/s"], CASES["case3/psx"]
+    ranked = pruning.get_noise_indices(s=s, psx=psx, sorted_index_method="normalized_margin")
+    assert ranked.dtype == np.int64
+    np.testing.assert_array_equal(
+        np.sort(ranked), np.flatnonzero(pruning.get_noise_indices(s, psx))
+    )
+
+
+def test_frac_noise_subset_and_threads():
+    s, psx = CASES["case18/s"], CASES["case18/psx"]
+    for method in pruning.PRUNE_METHODS:
+        full = pruning.get_noise_indices(s, psx, prune_method=method, n_jobs=1)
+        half = pruning.get_noise_indices(s, psx, prune_method=method, frac_noise=0.5, n_jobs=2)
+        assert half.sum() < full.sum() and not np.any(half & ~full)
+
+
+def test_bad_arguments_raise_value_errors():
+    s, psx = CASES["case0/s"], CASES["case0/psx"]
+    with pytest.raises(ValueError, match="prune_method"):
+        pruning.get_noise_indices(s, psx, prune_method="prune_by_margin")
+    with pytest.raises(ValueError, match="sorted_index_method"):
+        pruning.get_noise_indices(s, psx, sorted_index_method="margin")
+    with pytest.raises(ValueError, match="n_jobs"):
+        pruning.get_noise_indices(s, psx, n_jobs=0)
+    counts = np.bincount(s)
+    with pytest.raises(ValueError, match="class"):
+        pruning.get_noise_indices(
+            s, psx, prune_method="prune_by_class", num_to_remove_per_class=counts
+        )
