@@ -21,6 +21,7 @@ import numpy as np
 
 from . import _algebra
 from ._kernels import prune as kern
+from ._parallel import PARALLEL_MIN_BYTES
 from ._validation import pred_probs_views
 
 SEMANTICS = ("count", "cutoff")
@@ -117,43 +118,77 @@ def warn_small_classes(classes, min_examples_per_class):
 
 
 def _cells(pcm, label_counts, prunable, by_class, by_noise_rate, semantics):
-    """Cells per given class k (CSR): column (-1 = by class), capacity, and which method."""
-    num_classes = len(label_counts)
-    cols, caps, kinds, start = [], [], [], [0]
-    for k in range(num_classes):
-        n_k = int(label_counts[k])
-        if prunable[k]:
-            if by_class:
-                remove = n_k - int(pcm[k, k])
-                if semantics == "cutoff":
-                    if remove >= n_k:
-                        raise ValueError(
-                            f"cannot remove {remove} of the {n_k} examples of class {k}: at "
-                            "least one must stay (lower num_to_remove_per_class)."
-                        )
-                    if remove > 0 or remove < 0:
-                        # the (remove+1)-th smallest (np.partition's kth, negative counts
-                        # from the end as numpy does)
-                        cap = remove + 1 if remove >= 0 else n_k + remove + 1
-                        if cap <= 0:
-                            raise ValueError(
-                                f"the prune counts keep {int(pcm[k, k])} examples of class {k}, "
-                                f"which has only {n_k}; check confident_joint."
-                            )
-                        cols.append(-1), caps.append(cap), kinds.append(0)
-                elif remove >= 1:
-                    cols.append(-1), caps.append(min(remove, n_k)), kinds.append(0)
-            if by_noise_rate:
-                for j in range(num_classes):
-                    if j != k and pcm[j, k] > 0:
-                        cols.append(j), caps.append(min(int(pcm[j, k]), n_k)), kinds.append(1)
-        start.append(len(cols))
+    """Cells per given class k (CSR, -1 first then ascending columns).
+
+    Returns the column of each cell (-1 = by class), its capacity, whether its
+    cut-off is inclusive, and the start of each class's cells.
+    """
+    counts = np.asarray(label_counts, dtype=np.int64)
+    num_classes = len(counts)
+    pcm = np.asarray(pcm)
+    remove = counts - pcm.diagonal().astype(np.int64)
+    if not by_class:
+        class_cell = np.zeros(num_classes, dtype=bool)
+        class_cap = np.zeros(num_classes, dtype=np.int64)
+    elif semantics == "cutoff":
+        class_cell = prunable & (remove != 0)
+        bad = np.flatnonzero(class_cell & (remove >= counts))
+        if len(bad):
+            k = int(bad[0])
+            raise ValueError(
+                f"cannot remove {remove[k]} of the {counts[k]} examples of class {k}: at "
+                "least one must stay (lower num_to_remove_per_class)."
+            )
+        # flags self-confidences below the (remove+1)-th smallest (np.partition's
+        # kth; a negative count counts from the end, as numpy does)
+        class_cap = np.where(remove >= 0, remove + 1, counts + remove + 1)
+        bad = np.flatnonzero(class_cell & (class_cap <= 0))
+        if len(bad):
+            k = int(bad[0])
+            raise ValueError(
+                f"the prune counts keep {int(pcm[k, k])} examples of class {k}, which has "
+                f"only {counts[k]}; check confident_joint."
+            )
+    else:
+        class_cell = prunable & (remove >= 1)
+        class_cap = np.minimum(remove, counts)
+    if by_noise_rate:
+        noise = (pcm.T > 0) & prunable[:, None]
+        np.fill_diagonal(noise, False)
+    else:
+        noise = np.zeros((num_classes, num_classes), dtype=bool)
+    noise_k, noise_j = np.nonzero(noise)  # row-major: by class, then column
+    class_k = np.flatnonzero(class_cell)
+    owner = np.concatenate([class_k, noise_k])
+    order = np.argsort(owner, kind="stable")  # a class's by-class cell comes first
+    cols = np.concatenate([np.full(len(class_k), -1), noise_j])[order]
+    caps = np.concatenate(
+        [class_cap[class_k], np.minimum(pcm[noise_j, noise_k].astype(np.int64), counts[noise_k])]
+    )[order]
+    inclusive = np.concatenate([np.zeros(len(class_k), bool), np.ones(len(noise_k), bool)])
+    start = np.zeros(num_classes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=num_classes), out=start[1:])
     return (
-        np.array(cols, dtype=np.int64),
-        np.array(caps, dtype=np.int64),
-        np.array(kinds, dtype=np.int8),
-        np.array(start, dtype=np.int64),
+        cols.astype(np.int64),
+        caps.astype(np.int64),
+        inclusive[order],
+        start,
     )
+
+
+def _assign_workers(costs, n_workers):
+    """Classes grouped per worker, largest first to the least loaded (CSR arrays)."""
+    load = np.zeros(n_workers)
+    groups = [[] for _ in range(n_workers)]
+    for k in np.argsort(-costs, kind="stable"):
+        if costs[k] == 0:
+            break
+        w = int(np.argmin(load))
+        groups[w].append(k)
+        load[w] += costs[k]
+    start = np.cumsum([0] + [len(g) for g in groups])
+    classes = np.array([k for g in groups for k in g], dtype=np.int64)
+    return classes, start.astype(np.int64)
 
 
 def select(
@@ -172,88 +207,50 @@ def select(
 
     ``prunable[k]`` says whether class k is pruned at all. For multi-label
     data, ``labels[e]`` and ``entry_rows[e]`` list the (row, label) pairs.
+    One read of the rows of each class that has cells, spread over
+    Numba's threads by class.
     """
     n_rows = len(pred_probs)
-    n_entries = len(labels)
+    num_classes = len(label_counts)
     if entry_rows is None:
         entry_rows = np.zeros(0, dtype=np.int64)
-    cols, caps, kinds, start = _cells(
+    cols, caps, inclusive, start = _cells(
         pcm, label_counts, prunable, by_class, by_noise_rate, semantics
     )
-    views = pred_probs_views(pred_probs)
-    heap_start = np.zeros(len(caps), dtype=np.int64)
-    np.cumsum(caps[:-1], out=heap_start[1:])
-    total = int(caps.sum())
-    nchunks = max(1, min(numba.get_num_threads(), n_entries // 4096)) if total else 1
-    chunk_rows = -(-n_entries // nchunks)
-    heap_keys = np.empty((nchunks, total))
-    heap_rows = np.empty((nchunks, total), dtype=np.int64)
-    heap_size = np.zeros((nchunks, len(caps)), dtype=np.int64)
-    nbytes = views.nbytes if nchunks > 1 else 0
+    flags = np.zeros((2, len(labels)), dtype=np.bool_)
     if len(caps):
-        kern.select_chunks(
+        views = pred_probs_views(pred_probs)
+        bucket, bucket_start = kern.bucket_by_label(labels, num_classes)
+        costs = np.diff(bucket_start) * (np.diff(start) + 1) * (np.diff(start) > 0)
+        n_workers = numba.get_num_threads() if views.nbytes >= PARALLEL_MIN_BYTES else 1
+        classes, worker_start = _assign_workers(costs.astype(float), n_workers)
+        kern.select_cells(
             views.values,
             views.table,
             labels,
             entry_rows,
+            bucket,
+            bucket_start,
             start,
             cols,
             caps,
-            heap_start,
-            chunk_rows,
-            heap_keys,
-            heap_rows,
-            heap_size,
-            nbytes=nbytes,
+            inclusive,
+            semantics == "count",
+            classes,
+            worker_start,
+            flags,
+            nbytes=views.nbytes if n_workers > 1 else 0,
         )
-    best_keys = np.empty(total)
-    best_rows = np.empty(total, dtype=np.int64)
-    best_size = np.zeros(len(caps), dtype=np.int64)
-    if len(caps):
-        kern.merge_chunks(
-            caps,
-            heap_start,
-            heap_keys,
-            heap_rows,
-            heap_size,
-            best_keys,
-            best_rows,
-            best_size,
-            nbytes=total * 16 if len(caps) > 1 else 0,
-        )
-    del heap_keys, heap_rows
     masks = []
     for kind, wanted in ((0, by_class), (1, by_noise_rate)):
         if not wanted:
             masks.append(None)
-            continue
-        mask = np.zeros(n_rows, dtype=bool)
-        cells = np.flatnonzero(kinds == kind)
-        if semantics == "count":
-            for c in cells:
-                mask[best_rows[heap_start[c] : heap_start[c] + best_size[c]]] = True
-        elif kind == 0:
-            for c in cells:
-                kept = slice(heap_start[c], heap_start[c] + best_size[c])
-                keys = best_keys[kept]
-                mask[best_rows[kept][keys > keys[-1]]] = True
-        elif len(cells):
-            cut = np.full(len(caps), np.inf)
-            cut[cells] = best_keys[heap_start[cells] + best_size[cells] - 1]
-            flags = np.zeros(n_entries, dtype=bool)
-            kern.flag_at_least(
-                views.values,
-                views.table,
-                labels,
-                entry_rows,
-                start,
-                cols,
-                cut,
-                flags,
-                nbytes=views.nbytes,
-            )
-            mask[flags if len(entry_rows) == 0 else entry_rows[flags]] = True
-        masks.append(mask)
+        elif len(entry_rows) == 0:
+            masks.append(flags[kind])
+        else:
+            mask = np.zeros(n_rows, dtype=bool)
+            mask[entry_rows[flags[kind]]] = True
+            masks.append(mask)
     return masks[0], masks[1]
 
 

@@ -17,7 +17,7 @@ from numbers import Integral
 
 import numpy as np
 
-from . import _engine, _prune, count
+from . import _algebra, _engine, _prune, count
 from ._parallel import num_threads
 from ._validation import check_choice, check_flag, check_labels, check_pred_probs
 
@@ -189,7 +189,7 @@ def find_label_issues(
         )
     with num_threads(n_jobs):
         if pruning:
-            mask = _pruned(
+            mask, argmax = _pruned(
                 labels,
                 pred_probs,
                 filter_by,
@@ -200,9 +200,9 @@ def find_label_issues(
                 n_jobs,
             )
         else:
-            mask = _other_filter(labels, pred_probs, filter_by, n_jobs)
-        if filter_by not in ("low_normalized_margin", "low_self_confidence"):
-            unflag_predicted(pred_probs, labels, mask)
+            mask, argmax = _other_filter(labels, pred_probs, filter_by, n_jobs)
+        if argmax is not None:
+            unflag_predicted(pred_probs, labels, mask, argmax)
     if verbose:
         print(f"Number of label issues found: {int(mask.sum())}")
     if return_indices_ranked_by is None:
@@ -275,12 +275,13 @@ def _pruned(
     n_jobs,
 ):
     num_classes = pred_probs.shape[1]
+    label_counts = np.bincount(labels, minlength=num_classes)
     if confident_joint is None:
-        confident_joint = count.compute_confident_joint(labels, pred_probs, n_jobs=n_jobs)
+        raw_joint, rows = count.confident_pass(labels, pred_probs)
+        confident_joint = _algebra.calibrate(raw_joint, label_counts)
     else:
         confident_joint = _checked_joint(confident_joint, num_classes)
-        _engine.row_pass(pred_probs, labels)  # validates the values
-    label_counts = np.bincount(labels, minlength=num_classes)
+        rows = _engine.row_pass(pred_probs, labels)  # validates the values
     pcm = _prune.keep_at_least_n_per_class(confident_joint.T, min_examples_per_class, frac_noise)
     if num_to_remove_per_class is not None:
         remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
@@ -299,38 +300,35 @@ def _pruned(
         by_noise_rate=filter_by != "prune_by_class",
     )
     if by_class is None:
-        return by_noise_rate
+        return by_noise_rate, rows.argmax
     if by_noise_rate is None:
-        return by_class
-    return by_class & by_noise_rate
+        return by_class, rows.argmax
+    return by_class & by_noise_rate, rows.argmax
 
 
 def _other_filter(labels, pred_probs, filter_by, n_jobs):
     n_rows = len(labels)
     mask = np.zeros(n_rows, dtype=bool)
     if filter_by == "confident_learning":
-        _, off = count.compute_confident_joint(
-            labels, pred_probs, return_indices_of_off_diagonals=True, n_jobs=n_jobs
-        )
-        mask[off] = True
-    elif filter_by == "predicted_neq_given":
-        mask = _engine.row_pass(pred_probs, labels).argmax != labels
-    else:
-        from .rank import get_label_quality_scores
+        _, rows = count.confident_pass(labels, pred_probs)
+        mask[count.off_diagonal_rows(labels, rows)] = True
+        return mask, rows.argmax
+    if filter_by == "predicted_neq_given":
+        argmax = _engine.row_pass(pred_probs, labels).argmax
+        return argmax != labels, argmax
+    from .rank import get_label_quality_scores
 
-        scores = get_label_quality_scores(
-            labels, pred_probs, method=filter_by[4:], adjust_pred_probs=False
-        )
-        num_issues = count.num_label_issues(labels, pred_probs, n_jobs=n_jobs)
-        mask[_prune.smallest(scores, num_issues)] = True
-    return mask
+    scores = get_label_quality_scores(
+        labels, pred_probs, method=filter_by[4:], adjust_pred_probs=False
+    )
+    num_issues = count.num_label_issues(labels, pred_probs, n_jobs=n_jobs)
+    mask[_prune.smallest(scores, num_issues)] = True
+    return mask, None
 
 
-def unflag_predicted(pred_probs, labels, mask):
+def unflag_predicted(pred_probs, labels, mask, argmax):
     """Unflag, in place, rows whose label wins the argmax given cleanlab's 1e-6 head start."""
     rows = np.flatnonzero(mask)
-    argmax = np.zeros(len(labels), dtype=np.int64)
-    argmax[rows] = _prune.rows_argmax(pred_probs, rows)
     mask[rows[_engine.label_is_predicted(pred_probs, labels, argmax, rows)]] = False
     return mask
 

@@ -265,7 +265,7 @@ def test_final_filter_is_cleanlab_tolerance():
     pred_probs = np.array([[0.5 - 4e-7, 0.5 + 4e-7], [0.5 - 4e-6, 0.5 + 4e-6]] * 10)
     labels = np.zeros(20, dtype=np.int64)
     mask = np.ones(20, dtype=bool)
-    filter.unflag_predicted(pred_probs, labels, mask)
+    filter.unflag_predicted(pred_probs, labels, mask, pred_probs.argmax(axis=1))
     np.testing.assert_array_equal(mask, np.tile([False, True], 10))
 
 

@@ -1,4 +1,4 @@
-"""Kernels for pruning: exact top-m selection per (given class, true class) cell.
+"""Kernels for pruning: top-m selection per (given class, true class) cell.
 
 A *cell* is a pair (given label k, column j). Each row labelled k offers one
 key per cell of its class: ``p[i, j] - p[i, k]`` (the margin of prune by
@@ -6,19 +6,20 @@ noise rate), or ``-p[i, k]`` when the cell's column is -1 (prune by class,
 where the largest key is the smallest self-confidence). Keys are computed in
 float64 from the stored values, so they do not depend on the dtype.
 
-A cell with capacity m keeps the m *best* rows: the largest keys, and on
-equal keys the lower row index. This order is total, so the selected set does
-not depend on how rows are split between threads: each chunk of rows fills
-its own bounded min-heaps (the worst kept row at the root), and the chunk
-heaps of a cell are merged afterwards. Nothing of size (N, K) is allocated,
-and ``pred_probs`` is never copied: a row touches only the columns of the
-cells of its own class.
+Rows are bucketed by label (a stable counting sort, O(N) integers). All cells
+of a class are handled by one worker: one pass over the class's rows fills the
+keys of all its cells (O(rows of k x cells of k) floats, at most a few MB),
+and a quickselect per cell finds the cap-th largest key. A cell keeps the
+rows above it and, on equal keys, the lower row index, so the result is the
+same for any number of threads. Nothing of size (N, K) is allocated, and
+``pred_probs`` is never copied: a row touches only the columns of the cells of
+its own class.
 """
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
-from ._compile import inline, twins
+from ._compile import _OPTIONS, inline, twins
 from .confident import as_float
 
 
@@ -72,115 +73,143 @@ def _push(keys, rows, base, cap, size, key, row):
 
 
 @inline
-def _cell_key(values, table, i, j, own):
-    if j < 0:
-        return -own
-    return as_float(values[i, j], table) - own
+def _kth_largest(values, n, m):
+    """The m-th largest (1-based) of ``values[:n]``; reorders ``values[:n]``.
+
+    Quickselect with three-way partitioning, so runs of equal values (common
+    in low-precision probabilities) cost no more than distinct ones.
+    """
+    lo = 0
+    hi = n - 1
+    target = m - 1  # position in descending order
+    while True:
+        if lo == hi:
+            return values[lo]
+        pivot = values[(lo + hi) // 2]
+        # descending: [lo, gt) > pivot, [gt, i) == pivot, (lt, hi] < pivot
+        gt = lo
+        i = lo
+        lt = hi
+        while i <= lt:
+            v = values[i]
+            if v > pivot:
+                values[i] = values[gt]
+                values[gt] = v
+                gt += 1
+                i += 1
+            elif v < pivot:
+                values[i] = values[lt]
+                values[lt] = v
+                lt -= 1
+            else:
+                i += 1
+        if target < gt:
+            hi = gt - 1
+        elif target > lt:
+            lo = lt + 1
+        else:
+            return pivot
 
 
-def _select_chunks(
+def _select_cells(
     values,
     table,
     labels,
     entry_rows,
+    bucket,
+    bucket_start,
     cell_start,
     cell_col,
     cell_cap,
-    heap_start,
-    chunk_rows,
-    heap_keys,
-    heap_rows,
-    heap_size,
+    cell_inclusive,
+    exact,
+    worker_classes,
+    worker_start,
+    flags,
 ):
-    """Fill, per chunk of entries and per cell, a heap of the cell's best rows in that chunk.
+    """Flag, per cell, the rows it prunes; cells of one class run on one worker.
 
-    Entry e is row ``entry_rows[e]`` with label ``labels[e]`` (multi-label data
-    has one entry per (row, label) pair, sorted by row); with an empty
-    ``entry_rows``, entry e is row e.
+    Entries (rows, or (row, label) pairs for multi-label data, see
+    ``entry_rows``) are bucketed by label in ascending entry order. A cell
+    (given class k, column j) ranks the entries of k by their key
+    ``p[i, j] - p[i, k]`` (``-p[i, k]`` when j is -1: prune by class) and
+    with ``exact`` flags exactly ``cap`` of them: those above the cap-th
+    largest key, then equal ones in entry order. Without ``exact`` (0.1.0's
+    value cut-offs) it flags every key above the cap-th largest, or at or
+    above it when ``cell_inclusive``. ``flags[kind, entry]`` receives the
+    result, kind 0 for by-class cells and 1 for the others; a class belongs
+    to a single worker, so no two threads write the same flag.
     """
-    n = labels.shape[0]
     identity = entry_rows.shape[0] == 0
-    nchunks = heap_size.shape[0]
-    for t in prange(nchunks):
-        lo = t * chunk_rows
-        hi = min(n, lo + chunk_rows)
-        keys = heap_keys[t]
-        rows = heap_rows[t]
-        sizes = heap_size[t]
-        for e in range(lo, hi):
-            i = e if identity else entry_rows[e]
-            k = labels[e]
-            first = cell_start[k]
-            last = cell_start[k + 1]
-            if first == last:
-                continue
-            own = as_float(values[i, k], table)
-            for c in range(first, last):
-                key = _cell_key(values, table, i, cell_col[c], own)
-                sizes[c] = _push(keys, rows, heap_start[c], cell_cap[c], sizes[c], key, i)
+    for w in prange(worker_start.shape[0] - 1):
+        width = 0
+        for q in range(worker_start[w], worker_start[w + 1]):
+            k = worker_classes[q]
+            size = (bucket_start[k + 1] - bucket_start[k]) * (cell_start[k + 1] - cell_start[k])
+            width = max(width, size)
+        keys = np.empty(width)
+        scratch = np.empty(width)
+        for q in range(worker_start[w], worker_start[w + 1]):
+            k = worker_classes[q]
+            first_cell = cell_start[k]
+            n_cells = cell_start[k + 1] - first_cell
+            first = bucket_start[k]
+            n_k = bucket_start[k + 1] - first
+            # keys of every cell of k in one pass over the class's rows
+            for pos in range(n_k):
+                e = bucket[first + pos]
+                i = e if identity else entry_rows[e]
+                own = as_float(values[i, k], table)
+                for c in range(n_cells):
+                    j = cell_col[first_cell + c]
+                    key = -own if j < 0 else as_float(values[i, j], table) - own
+                    keys[c * n_k + pos] = key
+            for c in range(n_cells):
+                cell = first_cell + c
+                cap = min(cell_cap[cell], n_k)
+                if cap <= 0:
+                    continue
+                kind = 0 if cell_col[cell] < 0 else 1
+                base = c * n_k
+                for pos in range(n_k):
+                    scratch[pos] = keys[base + pos]
+                cut = _kth_largest(scratch, n_k, cap)
+                if exact:
+                    above = 0
+                    for pos in range(n_k):
+                        above += keys[base + pos] > cut
+                    ties = cap - above
+                    for pos in range(n_k):
+                        key = keys[base + pos]
+                        if key > cut or (key == cut and ties > 0):
+                            if key == cut:
+                                ties -= 1
+                            flags[kind, bucket[first + pos]] = True
+                else:
+                    for pos in range(n_k):
+                        key = keys[base + pos]
+                        if key > cut or (cell_inclusive[cell] and key == cut):
+                            flags[kind, bucket[first + pos]] = True
 
 
-select_chunks = twins(_select_chunks)
+select_cells = twins(_select_cells)
 
 
-def _merge_chunks(
-    cell_cap, heap_start, heap_keys, heap_rows, heap_size, out_keys, out_rows, out_size
-):
-    """Merge the chunk heaps of every cell; write its best rows, best first."""
-    ncells = cell_cap.shape[0]
-    nchunks = heap_size.shape[0]
-    for c in prange(ncells):
-        base = heap_start[c]
-        cap = cell_cap[c]
-        size = 0
-        for t in range(nchunks):
-            for q in range(heap_size[t, c]):
-                size = _push(
-                    out_keys,
-                    out_rows,
-                    base,
-                    cap,
-                    size,
-                    heap_keys[t, base + q],
-                    heap_rows[t, base + q],
-                )
-        out_size[c] = size
-        # heap sort in place: repeatedly move the worst kept row to the end
-        for end in range(size - 1, 0, -1):
-            key = out_keys[base]
-            row = out_rows[base]
-            out_keys[base] = out_keys[base + end]
-            out_rows[base] = out_rows[base + end]
-            out_keys[base + end] = key
-            out_rows[base + end] = row
-            _sift_down(out_keys, out_rows, base, end, 0)
-
-
-merge_chunks = twins(_merge_chunks)
-
-
-def _flag_at_least(values, table, labels, entry_rows, cell_start, cell_col, cut, mask):
-    """Flag each entry whose key reaches its cell's cut in at least one cell of its class.
-
-    ``mask`` has one slot per entry (entries as in :func:`_select_chunks`).
-    """
-    n = labels.shape[0]
-    identity = entry_rows.shape[0] == 0
-    for e in prange(n):
-        i = e if identity else entry_rows[e]
+@njit(**_OPTIONS)
+def bucket_by_label(labels, num_classes):
+    """Stable counting sort of entry indices by label: (order, start of each class)."""
+    start = np.zeros(num_classes + 1, dtype=np.int64)
+    for e in range(labels.shape[0]):
+        start[labels[e] + 1] += 1
+    for k in range(num_classes):
+        start[k + 1] += start[k]
+    fill = start[:-1].copy()
+    order = np.empty(labels.shape[0], dtype=np.int64)
+    for e in range(labels.shape[0]):
         k = labels[e]
-        first = cell_start[k]
-        last = cell_start[k + 1]
-        if first == last:
-            continue
-        own = as_float(values[i, k], table)
-        for c in range(first, last):
-            if _cell_key(values, table, i, cell_col[c], own) >= cut[c]:
-                mask[e] = True
-                break
-
-
-flag_at_least = twins(_flag_at_least)
+        order[fill[k]] = e
+        fill[k] += 1
+    return order, start
 
 
 def _rows_argmax(keys, rows, out):
