@@ -1,0 +1,272 @@
+"""Find label issues in multi-label data (one-vs-rest, as cleanlab 2.9).
+
+Each class k becomes a binary problem (probabilities ``(1 - p[:, k],
+p[:, k])``, label "k is among the example's labels") handed to the
+single-label :func:`cleannb.filter.find_label_issues`; an example is a label
+issue when any of its binary problems flags it. Labels may be ragged lists.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .._multilabel import check_multilabel_labels
+from .._validation import check_pred_probs
+from . import rank as ml_rank
+
+LOW_SCORE_FILTERS = ("low_normalized_margin", "low_self_confidence")
+
+__all__ = ["find_label_issues", "find_multilabel_issues_per_class"]
+
+
+def _binary_problems(labels, pred_probs):
+    """Yield (class, 0/1 labels, (N, 2) probabilities in pred_probs' dtype) per class."""
+    pred_probs = check_pred_probs(pred_probs, min_classes=1)
+    rows = check_multilabel_labels(labels, pred_probs.shape[1])
+    n_rows, num_classes = pred_probs.shape
+    if len(rows) != n_rows:
+        raise ValueError(
+            f"labels has {len(rows)} entries but pred_probs has {n_rows} rows; "
+            "they must describe the same examples in the same order."
+        )
+    row_of = np.repeat(np.arange(n_rows), [r.size for r in rows])
+    classes = np.concatenate(rows) if row_of.size else np.zeros(0, dtype=np.int64)
+    for k in range(num_classes):
+        binary_labels = np.zeros(n_rows, dtype=np.int64)
+        binary_labels[row_of[classes == k]] = 1
+        column = pred_probs[:, k]
+        binary = np.empty((n_rows, 2), dtype=pred_probs.dtype)
+        binary[:, 0] = 1 - column
+        binary[:, 1] = column
+        yield k, binary_labels, binary
+
+
+def _per_class_joint(confident_joint, num_classes):
+    if confident_joint is None:
+        return None
+    joint = np.asarray(confident_joint)
+    if joint.shape == (num_classes, num_classes):
+        warnings.warn(
+            "a (K, K) confident_joint is ignored for multi-label data; pass the (K, 2, 2) "
+            "per-class joints of cleannb.count.compute_confident_joint(..., multi_label=True).",
+            UserWarning,
+            stacklevel=3,
+        )
+        return None
+    if joint.shape != (num_classes, 2, 2):
+        raise ValueError(
+            f"confident_joint must have shape ({num_classes}, 2, 2) (one binary joint per "
+            f"class), got {joint.shape}."
+        )
+    return joint
+
+
+def find_multilabel_issues_per_class(
+    labels,
+    pred_probs,
+    *,
+    return_indices_ranked_by=None,
+    rank_by_kwargs=None,
+    filter_by="prune_by_noise_rate",
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    min_examples_per_class=1,
+    confident_joint=None,
+    n_jobs=None,
+    verbose=False,
+    low_memory=False,
+):
+    """Find label issues of each class separately (one binary problem per class).
+
+    Parameters
+    ----------
+    labels : list of list of int
+        The classes given to each example (ragged; empty lists allowed).
+    pred_probs : numpy.ndarray, shape (N, K)
+        Independent per-class probabilities.
+    return_indices_ranked_by, rank_by_kwargs, filter_by, frac_noise, min_examples_per_class
+        As in :func:`cleannb.filter.find_label_issues`, for each binary problem.
+    num_to_remove_per_class : sequence of int, optional
+        For class k, remove that many examples wrongly given label k.
+    confident_joint : numpy.ndarray, shape (K, 2, 2), optional
+        Per-class binary confident joints (a (K, K) matrix is ignored with a
+        warning, as in cleanlab).
+    n_jobs, verbose
+        Passed on.
+    low_memory : bool, default False
+        Ignored with a warning: cleannb's extra memory is already O(N).
+
+    Returns
+    -------
+    numpy.ndarray or tuple
+        Without ranking, a bool (N, K) matrix: ``[i, k]`` flags class k of
+        example i. With ranking, ``(issues, labels, pred_probs)``: per class,
+        the ranked indices, the 0/1 labels and the (N, 2) probabilities.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.multilabel_classification.filter import find_multilabel_issues_per_class
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.3], [0.1, 0.9], [0.2, 0.8], [0.9, 0.2]])
+    >>> find_multilabel_issues_per_class([[0], [0], [1], [1], [1]], pred_probs)[:, 1]
+    array([False, False, False, False,  True])
+    """
+    from .. import filter as single_label
+
+    if low_memory:
+        warnings.warn(
+            "low_memory=True is ignored: cleannb needs only O(N) extra memory; the result is "
+            "that of low_memory=False.",
+            UserWarning,
+            stacklevel=2,
+        )
+    num_classes = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else 0
+    joint = _per_class_joint(confident_joint, num_classes)
+    masks, ranked, labels_list, pred_probs_list = [], [], [], []
+    for k, binary_labels, binary in _binary_problems(labels, pred_probs):
+        remove = None if num_to_remove_per_class is None else [num_to_remove_per_class[k], 0]
+        issues = single_label.find_label_issues(
+            binary_labels,
+            binary,
+            return_indices_ranked_by=return_indices_ranked_by,
+            rank_by_kwargs=rank_by_kwargs,
+            filter_by=filter_by,
+            frac_noise=frac_noise,
+            num_to_remove_per_class=remove,
+            min_examples_per_class=min_examples_per_class,
+            confident_joint=None
+            if joint is None or filter_by == "confident_learning"
+            else joint[k],
+            n_jobs=n_jobs,
+            verbose=verbose,
+        )
+        if return_indices_ranked_by is None:
+            masks.append(issues)
+        else:
+            ranked.append(issues)
+            labels_list.append(binary_labels)
+            pred_probs_list.append(binary)
+    if return_indices_ranked_by is None:
+        return np.column_stack(masks)
+    return ranked, labels_list, pred_probs_list
+
+
+def find_label_issues(
+    labels,
+    pred_probs,
+    *,
+    return_indices_ranked_by=None,
+    rank_by_kwargs=None,
+    filter_by="prune_by_noise_rate",
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    min_examples_per_class=1,
+    confident_joint=None,
+    n_jobs=None,
+    verbose=False,
+    low_memory=False,
+):
+    """Flag the multi-label examples whose set of given labels is probably wrong.
+
+    An example is flagged when any class's binary problem flags it (see
+    :func:`find_multilabel_issues_per_class`). With ``filter_by`` one of
+    ``"low_normalized_margin"`` or ``"low_self_confidence"`` instead, as in
+    cleanlab 2.9: as many examples as ``filter_by="confident_learning"``
+    flags, those with the lowest default multi-label score (self-confidence,
+    EMA-aggregated; for both filters).
+
+    Parameters
+    ----------
+    labels : list of list of int
+        The classes given to each example (ragged; empty lists allowed).
+    pred_probs : numpy.ndarray, shape (N, K)
+        Independent per-class probabilities.
+    return_indices_ranked_by : str or None
+        None returns a mask; otherwise the flagged indices sorted by the
+        multi-label score of that method ("self_confidence",
+        "normalized_margin" or "confidence_weighted_entropy"), lowest first
+        (ties: lower index).
+    rank_by_kwargs : dict, optional
+        ``{"adjust_pred_probs": bool}`` for the ranking score.
+    filter_by, frac_noise, num_to_remove_per_class, min_examples_per_class, confident_joint
+        See :func:`find_multilabel_issues_per_class`.
+    n_jobs, verbose, low_memory
+        See :func:`find_multilabel_issues_per_class`.
+
+    Returns
+    -------
+    numpy.ndarray
+        A bool mask of shape (N,) or int64 indices.
+
+    Notes
+    -----
+    Deviation: with a ``low_*`` filter and ranking, cleanlab 2.9 indexes its
+    score-ordered indices with positions from the row-ordered subset, which
+    scrambles the order; cleannb returns the flagged rows sorted by their
+    score (the same set of rows). Cost: K binary problems, each O(N) time
+    and memory.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.multilabel_classification.filter import find_label_issues
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.3], [0.1, 0.9], [0.2, 0.8], [0.9, 0.2]])
+    >>> find_label_issues([[0], [0], [1], [1], [1]], pred_probs)
+    array([False, False, False, False,  True])
+    """
+    if filter_by in LOW_SCORE_FILTERS:
+        labels = list(labels)
+        if low_memory:
+            warnings.warn("low_memory=True is ignored.", UserWarning, stacklevel=2)
+        num_errors = int(
+            np.sum(
+                find_label_issues(
+                    labels,
+                    pred_probs,
+                    filter_by="confident_learning",
+                    n_jobs=n_jobs,
+                )
+            )
+        )
+        scores = ml_rank.get_label_quality_scores(labels, pred_probs, n_jobs=n_jobs)
+        flagged = np.argsort(scores, kind="stable")[:num_errors]
+        mask = np.zeros(len(scores), dtype=bool)
+        mask[flagged] = True
+        if return_indices_ranked_by is None:
+            return mask
+        rows = np.flatnonzero(mask)
+        subset_scores = ml_rank.get_label_quality_scores(
+            [labels[i] for i in rows],
+            np.asarray(pred_probs)[rows],
+            method=return_indices_ranked_by,
+            n_jobs=n_jobs,
+            **dict(rank_by_kwargs or {}),
+        )
+        return rows[np.argsort(subset_scores, kind="stable")]
+    per_class = find_multilabel_issues_per_class(
+        labels,
+        pred_probs,
+        rank_by_kwargs=rank_by_kwargs,
+        filter_by=filter_by,
+        frac_noise=frac_noise,
+        num_to_remove_per_class=num_to_remove_per_class,
+        min_examples_per_class=min_examples_per_class,
+        confident_joint=confident_joint,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        low_memory=low_memory,
+    )
+    mask = per_class.any(axis=1)
+    if return_indices_ranked_by is None:
+        return mask
+    rows = np.flatnonzero(mask)
+    scores = ml_rank.get_label_quality_scores(
+        labels,
+        pred_probs,
+        method=return_indices_ranked_by,
+        n_jobs=n_jobs,
+        **dict(rank_by_kwargs or {}),
+    )
+    return rows[np.argsort(scores[rows], kind="stable")]

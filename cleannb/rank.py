@@ -1,0 +1,547 @@
+"""Score how likely each given label is correct, and rank examples by it.
+
+The modern vocabulary (cleanlab 2.x names, keyword-only arguments, 2.9's
+defaults and results). Every score lies in [0, 1]; lower means the label is
+more likely wrong. Scores are computed in float64 in one streaming read of
+``pred_probs`` (float16, float32 or float64, any layout, never copied), which
+also validates it; extra memory is O(N + K). Orderings are stable: ties are
+broken by lower row index.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from . import _engine
+from ._kernels import scores as kern
+from ._parallel import num_threads
+from ._validation import (
+    check_choice,
+    check_flag,
+    check_labels,
+    check_pred_probs,
+    pred_probs_views,
+    raise_for_value_stats,
+)
+
+METHODS = {
+    "self_confidence": kern.SELF_CONFIDENCE,
+    "normalized_margin": kern.NORMALIZED_MARGIN,
+    "confidence_weighted_entropy": kern.CONFIDENCE_WEIGHTED_ENTROPY,
+}
+WEIGHTINGS = ("uniform", "accuracy", "log_loss_search", "custom")
+#: cleanlab's lower bound on probabilities before the log-loss of an ensemble member.
+LOG_LOSS_CLIP = 1e-6
+#: cleanlab 2.9's threshold of a class without examples, and the lower clip.
+ABSENT_CLASS_THRESHOLD = 2.0
+MIN_THRESHOLD = 2e-6
+_T_VALUES = (1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 2e2)
+
+__all__ = [
+    "find_top_issues",
+    "get_confidence_weighted_entropy_for_each_label",
+    "get_label_quality_ensemble_scores",
+    "get_label_quality_scores",
+    "get_normalized_margin_for_each_label",
+    "get_self_confidence_for_each_label",
+    "order_label_issues",
+]
+
+
+def _inputs(labels, pred_probs):
+    pred_probs = check_pred_probs(pred_probs)
+    labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=pred_probs.shape[0])
+    return labels, pred_probs
+
+
+def _method_code(method, adjust_pred_probs):
+    code = METHODS[check_choice(method, "method", tuple(METHODS))]
+    if check_flag(adjust_pred_probs, "adjust_pred_probs") and (
+        code == kern.CONFIDENCE_WEIGHTED_ENTROPY
+    ):
+        raise ValueError(
+            "adjust_pred_probs=True is not supported with method='confidence_weighted_entropy'; "
+            "use method='self_confidence' or 'normalized_margin', or adjust_pred_probs=False."
+        )
+    return code
+
+
+def _shift(labels, pred_probs, adjust, thresholds=None):
+    """Per-class shift (the confident thresholds, or zeros) and its maximum."""
+    if not adjust:
+        return np.zeros(pred_probs.shape[1]), 0.0
+    if thresholds is None:
+        thresholds = float64_thresholds(labels, pred_probs)
+    thresholds = np.ascontiguousarray(thresholds, dtype=np.float64)
+    return thresholds, float(thresholds.max())
+
+
+def float64_thresholds(labels, pred_probs):
+    """Confident thresholds as float64 means (cleanlab 2.9's, before rounding to the dtype).
+
+    Mean self-confidence per class, 2.0 for an absent class, clipped below at
+    2e-6. Kept in float64 for every dtype so that float32 data and its
+    float64 copy give the same scores.
+    """
+    from ._kernels.confident import class_sums
+
+    views = pred_probs_views(pred_probs)
+    sums, counts = class_sums(
+        views.values,
+        views.table,
+        labels,
+        pred_probs.shape[1],
+        _engine.block_rows(len(labels)),
+        nbytes=views.nbytes,
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / np.maximum(counts, 1), ABSENT_CLASS_THRESHOLD)
+    return np.maximum(means, MIN_THRESHOLD)
+
+
+def _score_all(
+    labels, pred_probs, code, adjust, thresholds=None, check_sums=True, name="pred_probs"
+):
+    """Scores of every row from one validating pass (inputs already checked for shape)."""
+    n_rows = pred_probs.shape[0]
+    shift, top = _shift(labels, pred_probs, adjust, thresholds)
+    block = _engine.block_rows(n_rows)
+    nblocks = -(-n_rows // block)
+    views = pred_probs_views(pred_probs)
+    out = np.empty(n_rows)
+    key_min = np.empty(nblocks, dtype=np.int64)
+    key_max = np.empty(nblocks, dtype=np.int64)
+    sum_dev = np.empty(nblocks)
+    kern.scores_all(
+        views.keys,
+        views.values,
+        views.table,
+        labels,
+        code,
+        adjust,
+        shift,
+        top,
+        check_sums,
+        block,
+        out,
+        key_min,
+        key_max,
+        sum_dev,
+        nbytes=views.nbytes,
+    )
+    # Negative zeros need no re-run here: scores read values, and the integer
+    # max picks a key whose value equals the true maximum.
+    raise_for_value_stats(
+        pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name
+    )
+    return out
+
+
+def ranked_rows(
+    rows, labels, pred_probs, *, rank_by="self_confidence", adjust_pred_probs=False, thresholds=None
+):
+    """Order ``rows`` by their label quality score, lowest first (ties: lower index).
+
+    For callers that have already validated ``labels`` and ``pred_probs``
+    (e.g. :func:`cleannb.filter.find_label_issues`): reads only the given
+    rows, in O(len(rows) * K) time. ``thresholds`` (the confident thresholds
+    of all rows) may be passed when ``adjust_pred_probs`` is True.
+    """
+    code = _method_code(rank_by, adjust_pred_probs)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    shift, top = _shift(labels, pred_probs, bool(adjust_pred_probs), thresholds)
+    views = pred_probs_views(pred_probs)
+    out = np.empty(rows.shape[0])
+    kern.scores_at(
+        views.keys,
+        views.values,
+        views.table,
+        labels,
+        rows,
+        code,
+        bool(adjust_pred_probs),
+        shift,
+        top,
+        out,
+        nbytes=rows.shape[0] * pred_probs.shape[1] * pred_probs.itemsize,
+    )
+    return rows[np.argsort(out, kind="stable")]
+
+
+def get_label_quality_scores(
+    labels, pred_probs, *, method="self_confidence", adjust_pred_probs=False, n_jobs=None
+):
+    """Return a label quality score in [0, 1] for every example (lower: more likely wrong).
+
+    With ``k = labels[i]`` and ``p = pred_probs[i]`` the scores are:
+
+    - ``"self_confidence"``: ``p[k]``;
+    - ``"normalized_margin"``: ``(p[k] - max_{j != k} p[j] + 1) / 2``;
+    - ``"confidence_weighted_entropy"``: with ``H`` the entropy of ``p``
+      divided by ``log K`` and ``r = H / max(p[k], 1e-6)``,
+      ``log(r + 1) / max(r, 1e-6)``.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given labels 0..K-1.
+    pred_probs : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities (float16/32/64, any layout);
+        rows sum to 1.
+    method : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
+        The score; default "self_confidence".
+    adjust_pred_probs : bool, default False
+        Score ``(p - t + max(t)) / row sum`` instead of ``p``, where ``t`` are
+        the per-class confident thresholds (accounts for class imbalance; not
+        with the entropy score). Applied row by row, never copied.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, shape (N,). (cleanlab returns the dtype of ``pred_probs`` for
+        some methods; cleannb always computes and returns float64.)
+
+    Raises
+    ------
+    ValueError, TypeError
+        On malformed input (the message names the argument), an unknown
+        ``method``, or ``adjust_pred_probs`` with the entropy score.
+
+    Notes
+    -----
+    One read of ``pred_probs`` (which also validates it: finite values in
+    [0, 1], rows summing to 1); extra memory O(N + K).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.rank import get_label_quality_scores
+    >>> pred_probs = np.array([[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]])
+    >>> get_label_quality_scores([0, 0, 1], pred_probs)
+    array([0.9, 0.3, 0.4])
+    >>> get_label_quality_scores([0, 0, 1], pred_probs, method="normalized_margin")
+    array([0.9, 0.3, 0.4])
+    """
+    labels, pred_probs = _inputs(labels, pred_probs)
+    code = _method_code(method, adjust_pred_probs)
+    with num_threads(n_jobs):
+        return _score_all(labels, pred_probs, code, adjust_pred_probs)
+
+
+def get_self_confidence_for_each_label(labels, pred_probs, *, n_jobs=None):
+    """Return ``pred_probs[i, labels[i]]`` for every example, as float64.
+
+    See :func:`get_label_quality_scores` (``method="self_confidence"``) for
+    parameters, validation and cost.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.rank import get_self_confidence_for_each_label
+    >>> get_self_confidence_for_each_label([1, 0], np.array([[0.25, 0.75], [0.5, 0.5]]))
+    array([0.75, 0.5 ])
+    """
+    return get_label_quality_scores(labels, pred_probs, method="self_confidence", n_jobs=n_jobs)
+
+
+def get_normalized_margin_for_each_label(labels, pred_probs, *, n_jobs=None):
+    """Return ``(p[k] - max_{j != k} p[j] + 1) / 2`` for every example (``k`` its label).
+
+    See :func:`get_label_quality_scores` (``method="normalized_margin"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.rank import get_normalized_margin_for_each_label
+    >>> get_normalized_margin_for_each_label([0, 2], np.array([[0.5, 0.25, 0.25], [0.5, 0, 0.5]]))
+    array([0.625, 0.5  ])
+    """
+    return get_label_quality_scores(labels, pred_probs, method="normalized_margin", n_jobs=n_jobs)
+
+
+def get_confidence_weighted_entropy_for_each_label(labels, pred_probs, *, n_jobs=None):
+    """Return the confidence-weighted entropy score of every example.
+
+    ``r = (entropy(p) / log K) / max(p[k], 1e-6)`` and the score is
+    ``log(r + 1) / max(r, 1e-6)`` (``0 * log 0`` counts as 0). See
+    :func:`get_label_quality_scores`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.rank import get_confidence_weighted_entropy_for_each_label
+    >>> scores = get_confidence_weighted_entropy_for_each_label(
+    ...     [0, 1], np.array([[0.9, 0.1], [0.9, 0.1]]))
+    >>> bool(scores[0] > scores[1])
+    True
+    """
+    return get_label_quality_scores(
+        labels, pred_probs, method="confidence_weighted_entropy", n_jobs=n_jobs
+    )
+
+
+def _check_mask(mask, n_rows):
+    mask = np.asarray(mask)
+    if mask.dtype != bool or mask.shape != (n_rows,):
+        raise TypeError(
+            f"label_issues_mask must be a boolean array of shape ({n_rows},), one entry per "
+            f"example, got dtype {mask.dtype} and shape {mask.shape}; to rank given indices "
+            "build a mask with np.isin(np.arange(N), indices)."
+        )
+    return mask
+
+
+def order_label_issues(
+    label_issues_mask,
+    labels,
+    pred_probs,
+    *,
+    rank_by="self_confidence",
+    rank_by_kwargs=None,
+    n_jobs=None,
+):
+    """Return the indices of the flagged examples, most likely label error first.
+
+    Sorts the examples where ``label_issues_mask`` is True by their label
+    quality score (lowest first). Ties are broken by lower row index.
+
+    Parameters
+    ----------
+    label_issues_mask : numpy.ndarray of bool, shape (N,)
+        Which examples to order.
+    labels, pred_probs
+        As in :func:`get_label_quality_scores`.
+    rank_by : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
+        The score to sort by.
+    rank_by_kwargs : dict, optional
+        ``{"adjust_pred_probs": bool}`` (the only option
+        :func:`get_label_quality_scores` has).
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores).
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 row indices, ``label_issues_mask.sum()`` of them.
+
+    Notes
+    -----
+    One validating read of ``pred_probs``, then the scores of the flagged
+    rows only and a stable sort of them: O(N K + M K + M log M) for M flagged
+    rows, extra memory O(N + K).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.rank import order_label_issues
+    >>> pred_probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.3, 0.7]])
+    >>> order_label_issues(np.array([False, True, True, True]), [0, 0, 0, 1], pred_probs)
+    array([1, 2, 3])
+    """
+    labels, pred_probs = _inputs(labels, pred_probs)
+    mask = _check_mask(label_issues_mask, len(labels))
+    kwargs = dict(rank_by_kwargs or {})
+    unknown = sorted(set(kwargs) - {"adjust_pred_probs"})
+    if unknown:
+        raise TypeError(
+            f"rank_by_kwargs has unknown keys {unknown}; the only option is adjust_pred_probs."
+        )
+    adjust = check_flag(kwargs.get("adjust_pred_probs", False), "adjust_pred_probs")
+    _method_code(rank_by, adjust)
+    with num_threads(n_jobs):
+        own = _score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)
+        rows = np.flatnonzero(mask)
+        if rank_by == "self_confidence" and not adjust:
+            return rows[np.argsort(own[rows], kind="stable")]
+        return ranked_rows(rows, labels, pred_probs, rank_by=rank_by, adjust_pred_probs=adjust)
+
+
+def find_top_issues(quality_scores, *, top=10):
+    """Return the indices of the ``top`` lowest scores, lowest first (ties: lower index).
+
+    Parameters
+    ----------
+    quality_scores : array_like of float, shape (N,)
+        One score per example.
+    top : int or None, default 10
+        How many indices to return (None or more than N: all).
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 indices. NaN scores sort last, as in numpy.
+
+    Notes
+    -----
+    A partial selection (O(N)) followed by a sort of the ``top`` selected
+    scores: O(N + top log top).
+
+    Examples
+    --------
+    >>> from cleannb.rank import find_top_issues
+    >>> find_top_issues([0.5, 0.1, 0.3, 0.1], top=3)
+    array([1, 3, 2])
+    """
+    scores = np.asarray(quality_scores)
+    if scores.ndim != 1:
+        raise ValueError(f"quality_scores must be 1-D, got shape {scores.shape}.")
+    n = scores.shape[0]
+    if top is None or top > n:
+        top = n
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 0:
+        raise ValueError(f"top must be a non-negative integer or None, got {top!r}.")
+    if top == 0:
+        return np.zeros(0, dtype=np.int64)
+    if 4 * top >= n or np.isnan(scores).any():
+        return np.argsort(scores, kind="stable")[:top].astype(np.int64)
+    cutoff = np.partition(scores, top - 1)[top - 1]
+    below = np.flatnonzero(scores < cutoff)
+    at = np.flatnonzero(scores == cutoff)[: top - below.size]
+    chosen = np.concatenate([below, at])
+    chosen.sort()
+    return chosen[np.argsort(scores[chosen], kind="stable")].astype(np.int64)
+
+
+def _clipped_label_probs(labels, pred_probs, block=8192):
+    """``q[i, labels[i]]`` for ``q`` = rows of ``max(pred_probs, 1e-6)`` renormalised."""
+    out = np.empty(len(labels))
+    for lo in range(0, len(labels), block):
+        part = np.clip(pred_probs[lo : lo + block], LOG_LOSS_CLIP, None).astype(np.float64)
+        rows = np.arange(part.shape[0])
+        out[lo : lo + block] = part[rows, labels[lo : lo + block]] / part.sum(axis=1)
+    return out
+
+
+def _log_loss(label_probs):
+    """Mean negative log of the label's probability, clipped to [eps, 1 - eps] (sklearn)."""
+    eps = np.finfo(np.float64).eps
+    return float(-np.mean(np.log(np.clip(label_probs, eps, 1 - eps))))
+
+
+def _log_loss_weights(labels, pred_probs_list, t_values):
+    """cleanlab's "log_loss_search" weights: the exp(-t * log-loss) weighting, best t."""
+    member_losses = [_log_loss(_clipped_label_probs(labels, p)) for p in pred_probs_list]
+    rows = np.arange(len(labels))
+    label_probs = [np.asarray(p[rows, labels], dtype=np.float64) for p in pred_probs_list]
+    best_loss, best_weights = np.inf, None
+    for t in t_values:
+        raw = [np.exp(-t * loss) for loss in member_losses]
+        weights = np.array(raw) / sum(raw)
+        mixed = sum(w * q for w, q in zip(weights, label_probs, strict=True))
+        loss = _log_loss(mixed)
+        if best_loss > loss:
+            best_loss, best_weights = loss, weights.copy()
+    if best_weights is None:
+        raise ValueError("log_loss_search_T_values is empty or gives no finite log-loss.")
+    return best_weights
+
+
+def get_label_quality_ensemble_scores(
+    labels,
+    pred_probs_list,
+    *,
+    method="self_confidence",
+    adjust_pred_probs=False,
+    weight_ensemble_members_by="accuracy",
+    custom_weights=None,
+    log_loss_search_T_values=_T_VALUES,
+    verbose=True,
+    n_jobs=None,
+):
+    """Return label quality scores averaged over the ``pred_probs`` of several models.
+
+    Each member's scores are those of :func:`get_label_quality_scores`; they
+    are averaged with weights chosen by ``weight_ensemble_members_by``:
+    ``"uniform"`` (plain mean), ``"accuracy"`` (proportional to each model's
+    accuracy against ``labels``), ``"log_loss_search"`` (proportional to
+    ``exp(-t * log_loss)``, with ``t`` from ``log_loss_search_T_values``
+    giving the ensemble the lowest log-loss) or ``"custom"``
+    (``custom_weights``, used as given).
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+    pred_probs_list : list of numpy.ndarray, each (N, K)
+    method, adjust_pred_probs
+        As in :func:`get_label_quality_scores`.
+    weight_ensemble_members_by : {"uniform", "accuracy", "log_loss_search", "custom"}
+    custom_weights : array_like of float, optional
+        One weight per model; only with ``weight_ensemble_members_by="custom"``.
+    log_loss_search_T_values : sequence of float
+    verbose : bool, default True
+        Print the weighting scheme and the weights.
+    n_jobs : int or None, default None
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, shape (N,).
+
+    Notes
+    -----
+    One read per model (two with ``"accuracy"``, for the argmax; more with
+    ``"log_loss_search"``, whose clipped log-loss needs each row's sum);
+    extra memory O(N M) for M models.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.rank import get_label_quality_ensemble_scores
+    >>> a = np.array([[0.9, 0.1], [0.6, 0.4]])
+    >>> b = np.array([[0.7, 0.3], [0.2, 0.8]])
+    >>> get_label_quality_ensemble_scores([0, 0], [a, b], weight_ensemble_members_by="uniform",
+    ...                                   verbose=False)
+    array([0.8, 0.4])
+    """
+    if not isinstance(pred_probs_list, list):
+        raise TypeError(
+            "pred_probs_list must be a list of (N, K) arrays, got "
+            f"{type(pred_probs_list).__name__}."
+        )
+    if not pred_probs_list:
+        raise ValueError("pred_probs_list is empty: pass one pred_probs array per model.")
+    if len(pred_probs_list) == 1:
+        warnings.warn(
+            "pred_probs_list has one element; get_label_quality_scores gives the same scores.",
+            stacklevel=2,
+        )
+    check_choice(weight_ensemble_members_by, "weight_ensemble_members_by", WEIGHTINGS)
+    if custom_weights is not None and weight_ensemble_members_by != "custom":
+        raise ValueError(
+            "custom_weights was given but weight_ensemble_members_by is "
+            f"{weight_ensemble_members_by!r}; pass weight_ensemble_members_by='custom'."
+        )
+    checked = [_inputs(labels, p) for p in pred_probs_list]
+    labels = checked[0][0]
+    members = [p for _, p in checked]
+    if weight_ensemble_members_by == "custom":
+        if custom_weights is None:
+            raise ValueError("weight_ensemble_members_by='custom' needs custom_weights.")
+        weights = np.asarray(custom_weights, dtype=np.float64)
+        if weights.shape != (len(members),):
+            raise ValueError(
+                f"custom_weights must have one weight per model ({len(members)}), "
+                f"got shape {weights.shape}."
+            )
+    code = _method_code(method, adjust_pred_probs)
+    with num_threads(n_jobs):
+        scores = np.column_stack([_score_all(labels, p, code, adjust_pred_probs) for p in members])
+        if weight_ensemble_members_by == "accuracy":
+            accuracy = [
+                float(np.mean(_engine.row_pass(p, labels).argmax == labels)) for p in members
+            ]
+            weights = np.array(accuracy) / sum(accuracy)
+        elif weight_ensemble_members_by == "log_loss_search":
+            weights = _log_loss_weights(labels, members, log_loss_search_T_values)
+    if verbose:
+        print(f"Weighting scheme for ensemble: {weight_ensemble_members_by}")
+        if weight_ensemble_members_by in ("accuracy", "log_loss_search"):
+            for i, weight in enumerate(weights):
+                print(f"  Model {i} weight   : {weight}")
+    if weight_ensemble_members_by == "uniform":
+        return scores.mean(axis=1)
+    return (scores * weights).sum(axis=1)

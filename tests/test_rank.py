@@ -1,0 +1,276 @@
+"""cleannb.rank against cleanlab 2.9 (live) and against tests/naive_rank.py."""
+
+from __future__ import annotations
+
+import warnings
+
+import cleanlab.rank as cl_rank
+import naive_rank as naive
+import numpy as np
+import pytest
+from conftest import make_dataset
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleannb import rank
+from cleannb._parallel import PARALLEL_MIN_BYTES
+
+METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+VARIANTS = [(m, a) for m in METHODS for a in (False, True) if not (a and m == METHODS[2])]
+PRIORS = ("uniform", "skewed", "dominant")
+# 20 random tie-free datasets of varied shapes and priors.
+CASES = [(seed, 200 + 97 * seed, 2 + (seed * 7) % 23, PRIORS[seed % 3]) for seed in range(20)]
+
+
+@pytest.fixture(scope="module", params=CASES, ids=lambda c: f"seed{c[0]}-n{c[1]}-k{c[2]}")
+def case(request):
+    seed, n, k, prior = request.param
+    return make_dataset(seed, n, k, prior=prior)
+
+
+@pytest.mark.parametrize(("method", "adjust"), VARIANTS)
+def test_scores_match_cleanlab(case, method, adjust):
+    labels, pred_probs = case
+    expected = cl_rank.get_label_quality_scores(
+        labels, pred_probs, method=method, adjust_pred_probs=adjust
+    )
+    got = rank.get_label_quality_scores(labels, pred_probs, method=method, adjust_pred_probs=adjust)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)
+
+
+def test_per_label_functions_match_cleanlab(case):
+    labels, pred_probs = case
+    pairs = [
+        (rank.get_self_confidence_for_each_label, cl_rank.get_self_confidence_for_each_label),
+        (rank.get_normalized_margin_for_each_label, cl_rank.get_normalized_margin_for_each_label),
+        (
+            rank.get_confidence_weighted_entropy_for_each_label,
+            cl_rank.get_confidence_weighted_entropy_for_each_label,
+        ),
+    ]
+    for ours, theirs in pairs:
+        np.testing.assert_allclose(
+            ours(labels, pred_probs), theirs(labels, pred_probs), rtol=0, atol=1e-10
+        )
+
+
+@pytest.mark.parametrize(("method", "adjust"), VARIANTS)
+def test_order_label_issues_matches_cleanlab(case, method, adjust):
+    labels, pred_probs = case
+    mask = np.random.default_rng(len(labels)).random(len(labels)) < 0.3
+    kwargs = {"adjust_pred_probs": adjust}
+    expected = cl_rank.order_label_issues(
+        mask, labels, pred_probs, rank_by=method, rank_by_kwargs=kwargs
+    )
+    got = rank.order_label_issues(mask, labels, pred_probs, rank_by=method, rank_by_kwargs=kwargs)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_find_top_issues_matches_cleanlab(case):
+    labels, pred_probs = case
+    scores = cl_rank.get_label_quality_scores(labels, pred_probs)
+    for top in (1, 5, len(scores) // 3, len(scores), len(scores) + 3, None):
+        np.testing.assert_array_equal(
+            rank.find_top_issues(scores, top=top), cl_rank.find_top_issues(scores, top=top)
+        )
+
+
+@pytest.mark.parametrize("weighting", ["uniform", "accuracy", "log_loss_search", "custom"])
+@pytest.mark.parametrize(("method", "adjust"), VARIANTS)
+def test_ensemble_matches_cleanlab(method, adjust, weighting):
+    labels, first = make_dataset(3, 600, 6)
+    members = [first] + [make_dataset(s, 600, 6)[1] for s in (11, 12)]
+    extra = {"custom_weights": np.array([0.5, 0.2, 0.3])} if weighting == "custom" else {}
+    expected = cl_rank.get_label_quality_ensemble_scores(
+        labels,
+        members,
+        method=method,
+        adjust_pred_probs=adjust,
+        weight_ensemble_members_by=weighting,
+        verbose=False,
+        **extra,
+    )
+    got = rank.get_label_quality_ensemble_scores(
+        labels,
+        members,
+        method=method,
+        adjust_pred_probs=adjust,
+        weight_ensemble_members_by=weighting,
+        verbose=False,
+        **extra,
+    )
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize(("method", "adjust"), VARIANTS)
+def test_scores_match_naive_for_dtypes(dtype, method, adjust):
+    labels, pred_probs = make_dataset(7, 300, 9, dtype=dtype, prior="skewed")
+    got = rank.get_label_quality_scores(labels, pred_probs, method=method, adjust_pred_probs=adjust)
+    np.testing.assert_allclose(
+        got, naive.scores(labels, pred_probs, method, adjust), rtol=0, atol=1e-12
+    )
+    mask = np.arange(300) % 3 == 0
+    ordered = rank.order_label_issues(
+        mask, labels, pred_probs, rank_by=method, rank_by_kwargs={"adjust_pred_probs": adjust}
+    )
+    np.testing.assert_array_equal(
+        ordered, naive.order_issues(mask, labels, pred_probs, method, adjust)
+    )
+
+
+@pytest.mark.parametrize(("method", "adjust"), VARIANTS)
+def test_fortran_and_strided_layouts(method, adjust):
+    labels, pred_probs = make_dataset(8, 200, 6, dtype=np.float32)
+    expected = naive.scores(labels, pred_probs, method, adjust)
+    wide = np.zeros((200, 12), dtype=np.float32)
+    wide[:, ::2] = pred_probs
+    for layout in (np.asfortranarray(pred_probs), wide[:, ::2]):
+        got = rank.get_label_quality_scores(labels, layout, method=method, adjust_pred_probs=adjust)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+def test_scores_with_zeros_and_negative_zeros():
+    pred_probs = np.array([[1.0, 0.0, -0.0], [0.0, 0.5, 0.5], [-0.0, -0.0, 1.0]])
+    labels = np.array([0, 2, 1])
+    for method in METHODS:
+        np.testing.assert_allclose(
+            rank.get_label_quality_scores(labels, pred_probs, method=method),
+            naive.scores(labels, pred_probs, method),
+            rtol=0,
+            atol=1e-15,
+        )
+
+
+def test_ties_are_broken_by_lower_index():
+    pred_probs = np.array([[0.6, 0.4], [0.3, 0.7], [0.6, 0.4], [0.3, 0.7], [0.5, 0.5]])
+    labels = np.array([1, 0, 1, 0, 0])
+    mask = np.ones(5, dtype=bool)
+    np.testing.assert_array_equal(
+        rank.order_label_issues(mask, labels, pred_probs), [1, 3, 0, 2, 4]
+    )
+    values = np.array([0.2, 0.1, 0.2, 0.1, np.nan, 0.2])
+    for top in range(7):
+        np.testing.assert_array_equal(
+            rank.find_top_issues(values, top=top), naive.top_issues(values, top)
+        )
+    big = np.repeat(np.arange(50.0), 40)[::-1].copy()
+    np.testing.assert_array_equal(rank.find_top_issues(big, top=45), naive.top_issues(big, 45))
+
+
+@pytest.mark.parametrize(("method", "adjust"), VARIANTS)
+def test_one_and_two_threads_identical(method, adjust):
+    labels, pred_probs = make_dataset(5, 30_000, 8, prior="skewed")
+    assert pred_probs.nbytes > PARALLEL_MIN_BYTES
+    mask = np.arange(30_000) % 4 == 1
+    kwargs = {"method": method, "adjust_pred_probs": adjust}
+    one = rank.get_label_quality_scores(labels, pred_probs, n_jobs=1, **kwargs)
+    two = rank.get_label_quality_scores(labels, pred_probs, n_jobs=2, **kwargs)
+    np.testing.assert_array_equal(one, two)
+    by_kwargs = {"adjust_pred_probs": adjust}
+    np.testing.assert_array_equal(
+        rank.order_label_issues(
+            mask, labels, pred_probs, rank_by=method, rank_by_kwargs=by_kwargs, n_jobs=1
+        ),
+        rank.order_label_issues(
+            mask, labels, pred_probs, rank_by=method, rank_by_kwargs=by_kwargs, n_jobs=2
+        ),
+    )
+
+
+@st.composite
+def datasets(draw):
+    n = draw(st.integers(2, 40))
+    k = draw(st.integers(2, 6))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    sparse = draw(st.booleans())
+    raw = rng.random((n, k)) * (rng.random((n, k)) < 0.5 if sparse else 1.0)
+    raw[np.arange(n), rng.integers(0, k, n)] += 1e-3
+    pred_probs = (raw / raw.sum(axis=1, keepdims=True)).astype(np.float32)
+    return rng.integers(0, k, n), pred_probs
+
+
+@settings(max_examples=60, deadline=None)
+@given(datasets(), st.sampled_from(VARIANTS))
+def test_scores_in_unit_interval_and_float32_float64_agree(data, variant):
+    labels, pred_probs = data
+    method, adjust = variant
+    scores32 = rank.get_label_quality_scores(
+        labels, pred_probs, method=method, adjust_pred_probs=adjust
+    )
+    assert np.all((scores32 >= 0) & (scores32 <= 1))
+    scores64 = rank.get_label_quality_scores(
+        labels, pred_probs.astype(np.float64), method=method, adjust_pred_probs=adjust
+    )
+    mask = np.ones(len(labels), dtype=bool)
+    np.testing.assert_array_equal(
+        rank.order_label_issues(
+            mask, labels, pred_probs, rank_by=method, rank_by_kwargs={"adjust_pred_probs": adjust}
+        ),
+        rank.order_label_issues(
+            mask,
+            labels,
+            pred_probs.astype(np.float64),
+            rank_by=method,
+            rank_by_kwargs={"adjust_pred_probs": adjust},
+        ),
+    )
+    np.testing.assert_array_equal(
+        np.argsort(scores32, kind="stable"), np.argsort(scores64, kind="stable")
+    )
+
+
+def test_inputs_are_not_modified():
+    labels, pred_probs = make_dataset(1, 100, 4)
+    before, labels_before = pred_probs.copy(), labels.copy()
+    rank.get_label_quality_scores(labels, pred_probs, adjust_pred_probs=True)
+    rank.order_label_issues(labels == 0, labels, pred_probs, rank_by="normalized_margin")
+    np.testing.assert_array_equal(pred_probs, before)
+    np.testing.assert_array_equal(labels, labels_before)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"method": "margin"}, ValueError, "method='margin'"),
+        (
+            {"method": "confidence_weighted_entropy", "adjust_pred_probs": True},
+            ValueError,
+            "adjust_pred_probs",
+        ),
+        ({"adjust_pred_probs": 1}, TypeError, "adjust_pred_probs"),
+    ],
+)
+def test_bad_options(kwargs, error, match):
+    labels, pred_probs = make_dataset(1, 50, 3)
+    with pytest.raises(error, match=match):
+        rank.get_label_quality_scores(labels, pred_probs, **kwargs)
+
+
+def test_bad_values_and_shapes():
+    labels, pred_probs = make_dataset(1, 50, 3)
+    bad = pred_probs.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        rank.get_label_quality_scores(labels, bad)
+    with pytest.raises(ValueError, match="softmax"):
+        rank.get_label_quality_scores(labels, np.log(pred_probs))
+    with pytest.raises(ValueError, match="sum to 1"):
+        rank.get_label_quality_scores(labels, pred_probs * 0.5)
+    with pytest.raises(ValueError, match="labels"):
+        rank.get_label_quality_scores(labels[:-1], pred_probs)
+    with pytest.raises(TypeError, match="label_issues_mask"):
+        rank.order_label_issues(np.flatnonzero(labels == 0), labels, pred_probs)
+    with pytest.raises(TypeError, match="rank_by_kwargs"):
+        rank.order_label_issues(labels == 0, labels, pred_probs, rank_by_kwargs={"x": 1})
+    with pytest.raises(TypeError, match="list"):
+        rank.get_label_quality_ensemble_scores(labels, (pred_probs, pred_probs))
+    with pytest.raises(ValueError, match="custom_weights"):
+        rank.get_label_quality_ensemble_scores(
+            labels, [pred_probs, pred_probs], custom_weights=[1, 2], verbose=False
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rank.get_label_quality_ensemble_scores(labels, [pred_probs], verbose=False)
+    assert any("one element" in str(w.message) for w in caught)
