@@ -1,0 +1,8 @@
+"""``python -m cleannb``: the same as the ``cleannb`` console script."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

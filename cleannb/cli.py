@@ -1,0 +1,315 @@
+"""The ``cleannb`` command line: find label issues in files, or run the demo.
+
+::
+
+    cleannb find-issues --labels labels.npy --pred-probs pred_probs.npy --output issues.csv
+    cleannb demo
+    python -m cleannb --help
+
+``find-issues`` reads the given labels (``.npy``, ``.csv`` or ``.txt``) and
+out-of-sample predicted probabilities (``.npy``, memory-mapped read-only;
+``.npz``; ``.csv``), runs :func:`cleannb.filter.find_label_issues`, scores the
+issues with :func:`cleannb.rank.get_label_quality_scores`, writes them (CSV or
+JSON by the output's extension, an aligned table on stdout without
+``--output``) and prints a summary: the number of issues, the noise rate
+estimated by confident learning, and the classes with the most issues.
+
+Bad input (a missing file, a wrong shape, labels out of range, NaN in
+``pred_probs``) ends with a one-line message on stderr and exit status 2.
+Progress bars go to stderr for steps that take more than half a second;
+``--quiet`` silences them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+from . import __version__
+from ._cli_io import (
+    InputError,
+    check_output,
+    format_table,
+    progress,
+    read_labels,
+    read_pred_probs,
+    write_issues,
+)
+
+FILTER_BY = (
+    "prune_by_noise_rate",
+    "prune_by_class",
+    "both",
+    "confident_learning",
+    "predicted_neq_given",
+    "low_normalized_margin",
+    "low_self_confidence",
+)
+RANK_BY = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+#: Filters for which find_label_issues uses a calibrated confident joint that
+#: the CLI has already computed for the noise-rate estimate (passed on, so the
+#: data is not read again for it).
+_USES_CALIBRATED_JOINT = ("prune_by_noise_rate", "prune_by_class", "both")
+#: Exit status for bad input (the same as argparse's usage errors).
+EXIT_BAD_INPUT = 2
+TOP_CLASSES = 3
+
+
+def find_issues(
+    labels,
+    pred_probs,
+    *,
+    filter_by="prune_by_noise_rate",
+    rank_by="self_confidence",
+    n_jobs=None,
+    advance=None,
+):
+    """Label issues of ``labels`` given ``pred_probs``, ranked, with their scores.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray, shape (N,)
+        Given labels 0..K-1.
+    pred_probs : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities (a read-only memory map is fine).
+    filter_by : str, default "prune_by_noise_rate"
+        As in :func:`cleannb.filter.find_label_issues`.
+    rank_by : str, default "self_confidence"
+        The order of the issues (``return_indices_ranked_by``) and the score
+        method of :func:`cleannb.rank.get_label_quality_scores`.
+    n_jobs : int or None, default None
+        Threads for the kernels (None or -1: all cores).
+    advance : callable, optional
+        Called with the name of each step as it starts (progress display).
+
+    Returns
+    -------
+    table : dict of numpy.ndarray
+        ``index``, ``label_quality``, ``given_label`` and ``predicted_label``
+        of each issue, most likely error first.
+    noise_rate : float
+        1 - trace of the joint P(given, true) estimated by confident learning.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4], [0.2, 0.8]])
+    >>> table, noise_rate = find_issues(np.array([0, 0, 1, 1, 0]), pred_probs)
+    >>> table["index"].tolist(), table["predicted_label"].tolist()
+    ([4], [1])
+    """
+    from . import count, filter, rank
+
+    advance = advance or (lambda description: None)
+    advance("confident joint")
+    confident_joint = count.compute_confident_joint(labels, pred_probs, n_jobs=n_jobs)
+    joint = count.estimate_joint(labels, pred_probs, confident_joint=confident_joint)
+    noise_rate = float(1.0 - np.trace(joint))
+    advance("find label issues")
+    extra = {"confident_joint": confident_joint} if filter_by in _USES_CALIBRATED_JOINT else {}
+    issues = filter.find_label_issues(
+        labels,
+        pred_probs,
+        filter_by=filter_by,
+        return_indices_ranked_by=rank_by,
+        n_jobs=n_jobs,
+        **extra,
+    )
+    advance("score issues")
+    issues = np.asarray(issues, dtype=np.int64)
+    given = np.asarray(labels)[issues].astype(np.int64)
+    if issues.size:
+        # Scores are per row, so scoring only the issue rows gives the same
+        # values as scoring all rows, without another pass over pred_probs.
+        rows = np.asarray(pred_probs[issues])
+        scores = rank.get_label_quality_scores(given, rows, method=rank_by)
+        predicted = rows.argmax(axis=1).astype(np.int64)
+    else:
+        scores = np.zeros(0)
+        predicted = np.zeros(0, dtype=np.int64)
+    table = {
+        "index": issues,
+        "label_quality": np.asarray(scores, dtype=np.float64),
+        "given_label": given,
+        "predicted_label": predicted,
+    }
+    return table, noise_rate
+
+
+def summary_lines(table, noise_rate, n_examples, *, filter_by, rank_by, top=TOP_CLASSES):
+    """The short summary printed after ``find-issues``, as a list of lines."""
+    n_issues = len(table["index"])
+    share = 100.0 * n_issues / n_examples if n_examples else 0.0
+    lines = [
+        f"{n_issues} label issues in {n_examples} examples ({share:.1f} %); "
+        f"filter_by={filter_by}, ranked by {rank_by} (most likely error first).",
+        f"Estimated noise rate: {100.0 * noise_rate:.1f} % "
+        "(1 - trace of the confident-learning estimate of P(given label, true label)).",
+    ]
+    if n_issues:
+        counts = np.bincount(table["given_label"])
+        order = np.argsort(-counts, kind="stable")[:top]
+        busiest = ", ".join(f"{k} ({counts[k]})" for k in order if counts[k] > 0)
+        lines.append(f"Given labels with the most issues: {busiest}.")
+    return lines
+
+
+def _run_find_issues(args):
+    if args.output is not None:
+        check_output(args.output)  # before the work, not after it
+    with progress(3 + 2, args.quiet) as advance:
+        advance("read inputs")
+        labels = read_labels(args.labels)
+        pred_probs = read_pred_probs(args.pred_probs)
+        if pred_probs.ndim == 2 and labels.shape[0] != pred_probs.shape[0]:
+            raise InputError(
+                f"--labels has {labels.shape[0]} entries but --pred-probs has "
+                f"{pred_probs.shape[0]} rows; they must describe the same examples in order."
+            )
+        table, noise_rate = find_issues(
+            labels,
+            pred_probs,
+            filter_by=args.filter_by,
+            rank_by=args.rank_by,
+            n_jobs=args.n_jobs,
+            advance=advance,
+        )
+        advance("write output")
+        if args.output is not None:
+            write_issues(table, args.output)
+    if args.output is None:
+        print(format_table(table))
+        print()
+    lines = summary_lines(
+        table, noise_rate, labels.shape[0], filter_by=args.filter_by, rank_by=args.rank_by
+    )
+    if args.output is not None:
+        lines.append(f"Issues written to {args.output}.")
+    print("\n".join(lines))
+    return 0
+
+
+def _run_demo(args):
+    from .demo import run_demo
+
+    run_demo(seed=args.seed, noise=args.noise, quiet=args.quiet)
+    return 0
+
+
+def _n_jobs(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def build_parser():
+    """The argument parser of the ``cleannb`` command."""
+    parser = argparse.ArgumentParser(
+        prog="cleannb",
+        description="Find label errors with confident learning (Numba kernels).",
+    )
+    parser.add_argument("--version", action="version", version=f"cleannb {__version__}")
+    quiet_help = "no progress bars on stderr"
+    parser.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    # Also accepted after the subcommand; SUPPRESS keeps the global value.
+    local = argparse.ArgumentParser(add_help=False)
+    local.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=quiet_help
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    find = commands.add_parser(
+        "find-issues",
+        parents=[local],
+        help="find label issues in your files",
+        description="Find label issues given labels and out-of-sample predicted probabilities.",
+    )
+    find.add_argument(
+        "--labels",
+        required=True,
+        metavar="FILE",
+        help="given labels 0..K-1: .npy, .csv (one column) or .txt",
+    )
+    find.add_argument(
+        "--pred-probs",
+        required=True,
+        metavar="FILE",
+        help="out-of-sample predicted probabilities (N, K): .npy (memory-mapped), .npz or .csv",
+    )
+    find.add_argument(
+        "--filter-by",
+        choices=FILTER_BY,
+        default="prune_by_noise_rate",
+        metavar="METHOD",
+        help="how issues are selected: %(choices)s (default: %(default)s)",
+    )
+    find.add_argument(
+        "--rank-by",
+        choices=RANK_BY,
+        default="self_confidence",
+        metavar="SCORE",
+        help="order and quality score of the issues: %(choices)s (default: %(default)s)",
+    )
+    find.add_argument(
+        "--n-jobs",
+        type=_n_jobs,
+        default=None,
+        metavar="N",
+        help="threads: N, or -1 for all cores (default: all)",
+    )
+    find.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the issues to FILE (.csv or .json); default: a table on stdout",
+    )
+    find.set_defaults(run=_run_find_issues)
+
+    demo = commands.add_parser(
+        "demo",
+        parents=[local],
+        help="the whole job on built-in data (no download)",
+        description="Find synthetic label errors in scikit-learn's bundled digits images.",
+    )
+    demo.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    demo.add_argument(
+        "--noise", type=float, default=0.2, help="fraction of labels to flip (default: %(default)s)"
+    )
+    demo.set_defaults(run=_run_demo)
+    return parser
+
+
+def _one_line(error):
+    text = " ".join(str(error).split())
+    return text or type(error).__name__
+
+
+def main(argv=None):
+    """Run the ``cleannb`` command; return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 2 on bad input (with a one-line message on stderr).
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (InputError, ValueError, TypeError, OSError) as error:
+        print(f"cleannb {args.command}: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("cleannb: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
