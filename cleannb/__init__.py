@@ -4,7 +4,7 @@ Confident learning (Northcutt, Jiang & Chuang, JAIR 2021) with Numba kernels.
 Two vocabularies share one implementation:
 
 - modern (cleanlab 2.x): :mod:`cleannb.filter`, :mod:`cleannb.rank`,
-  :mod:`cleannb.count`, :mod:`cleannb.multilabel_classification`,
+  :mod:`cleannb.count`, :mod:`cleannb.dataset`, :mod:`cleannb.multilabel_classification`,
   :mod:`cleannb.benchmarking.noise_generation`,
   :class:`cleannb.classification.CleanLearning`;
 - seed (cleanlab 0.1.0): :mod:`cleannb.pruning`,
@@ -26,6 +26,7 @@ _SUBMODULES = (
     "benchmarking",
     "classification",
     "count",
+    "dataset",
     "filter",
     "latent_algebra",
     "latent_estimation",
