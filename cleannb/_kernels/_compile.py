@@ -5,25 +5,47 @@ Each kernel is compiled twice from one Python function: a parallel version
 runs as ``range``). Waking a thread pool costs far more than a small input
 takes to process, so :func:`choose` picks the serial twin below
 :data:`cleannb._parallel.PARALLEL_MIN_BYTES` of input or with one thread.
-Compilation is lazy (no signatures), so ``import cleannb`` compiles nothing.
+Compilation is lazy (no signatures), so ``import cleannb`` compiles nothing,
+and cached on disk (``cache=True``: next to the sources, or in Numba's
+user-wide cache directory when that is read-only), so only the first call in
+the first process pays for it. The two twins are compiled from copies of the
+function under different names: Numba keys its cache by name, and a serial
+build loaded for a parallel call crashes.
+
+Numba checks a cached kernel against its own source file only: after editing
+an inlined helper that lives in another module, delete the ``*.nbi``/``*.nbc``
+files under ``cleannb/_kernels/__pycache__``.
 """
 
 from __future__ import annotations
+
+import types
 
 import numba
 from numba import njit
 
 from .._parallel import PARALLEL_MIN_BYTES
 
-_OPTIONS = {"nogil": True, "error_model": "numpy", "boundscheck": False}
+_OPTIONS = {"nogil": True, "error_model": "numpy", "boundscheck": False, "cache": True}
+
+
+def _renamed(fn, suffix):
+    """A copy of ``fn`` whose name (and so whose cache entry) ends in ``suffix``."""
+    copy = types.FunctionType(
+        fn.__code__, fn.__globals__, fn.__name__ + suffix, fn.__defaults__, fn.__closure__
+    )
+    copy.__qualname__ = fn.__qualname__ + suffix
+    copy.__module__ = fn.__module__
+    copy.__doc__ = fn.__doc__
+    return copy
 
 
 class Twins:
     """A kernel compiled as a parallel and as a serial function."""
 
     def __init__(self, fn):
-        self.parallel = njit(parallel=True, **_OPTIONS)(fn)
-        self.serial = njit(parallel=False, **_OPTIONS)(fn)
+        self.parallel = njit(parallel=True, **_OPTIONS)(_renamed(fn, "_parallel"))
+        self.serial = njit(parallel=False, **_OPTIONS)(_renamed(fn, "_serial"))
         self.__doc__ = fn.__doc__
 
     def choose(self, nbytes):
