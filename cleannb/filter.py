@@ -207,11 +207,23 @@ def find_label_issues(
         print(f"Number of label issues found: {int(mask.sum())}")
     if return_indices_ranked_by is None:
         return mask
-    from .rank import order_label_issues
+    from .rank import ranked_rows
 
-    return order_label_issues(
-        mask, labels, pred_probs, rank_by=return_indices_ranked_by, rank_by_kwargs=rank_by_kwargs
-    )
+    unknown = sorted(set(rank_by_kwargs) - {"adjust_pred_probs"})
+    if unknown:
+        raise TypeError(
+            f"rank_by_kwargs has unknown keys {unknown}; the only option is adjust_pred_probs."
+        )
+    adjust = check_flag(rank_by_kwargs.get("adjust_pred_probs", False), "adjust_pred_probs")
+    with num_threads(n_jobs):
+        # the rows are checked already: score only the flagged ones
+        return ranked_rows(
+            np.flatnonzero(mask),
+            labels,
+            pred_probs,
+            rank_by=return_indices_ranked_by,
+            adjust_pred_probs=adjust,
+        )
 
 
 def _deprecated_multilabel(
