@@ -66,7 +66,6 @@ def _per_class_joint(confident_joint, num_classes):
 def find_multilabel_issues_per_class(
     labels,
     pred_probs,
-    *,
     return_indices_ranked_by=None,
     rank_by_kwargs=None,
     filter_by="prune_by_noise_rate",
@@ -156,7 +155,6 @@ def find_multilabel_issues_per_class(
 def find_label_issues(
     labels,
     pred_probs,
-    *,
     return_indices_ranked_by=None,
     rank_by_kwargs=None,
     filter_by="prune_by_noise_rate",
