@@ -77,7 +77,10 @@ def check_labels(labels, num_classes=None, n_rows=None, name="labels"):
         raise TypeError(f"{name} is required: pass one integer class label per example.")
     if hasattr(labels, "to_numpy"):
         labels = labels.to_numpy()
-    array = np.asarray(labels)
+    try:
+        array = np.asarray(labels)
+    except ValueError:  # ragged nested lists
+        array = np.asarray(labels, dtype=object)
     if array.dtype == object or array.ndim != 1:
         raise ValueError(
             f"{name} must be a 1-D array of integer class labels, got shape {array.shape}"
@@ -134,6 +137,11 @@ def check_pred_probs(pred_probs, name="pred_probs", min_classes=2):
             f"{name} must be 2-D with shape (N, K), one row per example, got shape "
             f"{pred_probs.shape}."
         )
+    if not pred_probs.dtype.isnative:
+        raise TypeError(
+            f"{name} is byte-swapped ({pred_probs.dtype.str}); convert it with "
+            f"{name}.astype({pred_probs.dtype.name!r})."
+        )
     if pred_probs.dtype not in _KEY_DTYPES:
         if np.issubdtype(pred_probs.dtype, np.number) and pred_probs.dtype.kind in "iub":
             pred_probs = pred_probs.astype(np.float64)
@@ -145,11 +153,6 @@ def check_pred_probs(pred_probs, name="pred_probs", min_classes=2):
             raise TypeError(
                 f"{name} must hold floating-point probabilities, got {pred_probs.dtype}."
             )
-    if not pred_probs.dtype.isnative:
-        raise TypeError(
-            f"{name} is byte-swapped ({pred_probs.dtype.str}); convert it with "
-            f"{name}.astype({pred_probs.dtype.name!r})."
-        )
     if pred_probs.shape[0] == 0:
         raise ValueError(f"{name} is empty: pass at least one example.")
     if pred_probs.shape[1] < min_classes:

@@ -61,45 +61,93 @@ def _class_sums(values, table, labels, num_classes, block):
 class_sums = twins(_class_sums)
 
 
-def _row_pass(keys, values, table, labels, threshold_keys, paper_rule, check_sums, block,
-              guess, argmax, key_min, key_max, sum_dev):
+#: Classes per chunk of a row in :func:`_row_pass`: the vectorised pass keeps
+#: one maximum per chunk, so that locating the argmax scans one chunk, not the row.
+CHUNK = 64
+
+
+def _row_pass(
+    keys,
+    values,
+    table,
+    labels,
+    threshold_keys,
+    paper_rule,
+    check_sums,
+    block,
+    guess,
+    argmax,
+    key_min,
+    key_max,
+    sum_dev,
+):
     """One pass over the rows: argmax, confident-joint guess and input statistics.
 
     Writes, per row, ``argmax`` (first maximum) and ``guess``: -1 when no class
     reaches its threshold key, the one confident class when exactly one does,
     and otherwise the row argmax (cleanlab's rule) or, with ``paper_rule``, the
-    largest among the confident classes. Per block it writes the smallest and
-    largest key and, with ``check_sums``, the largest |row sum - 1|.
+    largest among the confident classes (first one on ties). Per block it
+    writes the smallest and largest key and, with ``check_sums``, the largest
+    |row sum - 1|.
+
+    Each row is read once in chunks of :data:`CHUNK` classes by loops of integer
+    max/min/count reductions (which vectorise); the per-chunk maxima of all
+    keys and of the confident keys then locate the argmax and the confident
+    class by scanning one chunk each, instead of a scalar scan of the row.
     """
     n, num_classes = keys.shape
     nblocks = (n + block - 1) // block
+    nchunks = (num_classes + CHUNK - 1) // CHUNK
     for b in prange(nblocks):
         lo = b * block
         hi = min(n, lo + block)
         lowest = keys[lo, 0]
         highest = keys[lo, 0]
         worst_dev = 0.0
+        chunk_best = np.empty(nchunks, dtype=keys.dtype)
+        chunk_confident = np.empty(nchunks, dtype=np.int64)
         for i in range(lo, hi):
             row = keys[i]
             best = row[0]
             least = row[0]
+            best_confident = -1  # below every key of a non-negative value
             n_confident = 0
-            for k in range(num_classes):
-                v = row[k]
-                best = max(best, v)
-                least = min(least, v)
-                n_confident += np.int64(v >= threshold_keys[k])
-            top = 0
+            for c in range(nchunks):
+                # A loop over range(length) from an offset vectorises; one over
+                # range(start, stop) does not (measured).
+                start = c * CHUNK
+                length = min(CHUNK, num_classes - start)
+                cb = row[start]
+                cc = -1
+                count = 0
+                for j in range(length):
+                    v = row[start + j]
+                    confident = v >= threshold_keys[start + j]
+                    cb = max(cb, v)
+                    least = min(least, v)
+                    cc = max(cc, (v + 1) * confident - 1)  # v if confident else -1
+                    count += np.int64(confident)
+                chunk_best[c] = cb
+                chunk_confident[c] = cc
+                best = max(best, cb)
+                best_confident = max(best_confident, cc)
+                n_confident += count
+            c = 0
+            while chunk_best[c] != best:
+                c += 1
+            top = c * CHUNK
             while row[top] != best:
                 top += 1
             argmax[i] = top
             if n_confident == 0:
                 g = -1
             elif n_confident == 1 or paper_rule:
-                g = -1
-                for k in range(num_classes):
-                    if row[k] >= threshold_keys[k] and (g < 0 or row[k] > row[g]):
-                        g = k
+                c = 0
+                while chunk_confident[c] != best_confident:
+                    c += 1
+                g = c * CHUNK
+                while row[g] != best_confident or row[g] < threshold_keys[g]:
+                    g += 1
             else:
                 g = top
             guess[i] = g
@@ -124,3 +172,43 @@ def count_pairs(labels, guess, num_classes):
         if g >= 0:
             counts[labels[i], g] += 1
     return counts
+
+
+#: Up to this many units of shortfall per row, :func:`make_up_shortfall` picks
+#: them by repeated scans (O(units * K)); beyond it, by a stable sort.
+SCAN_UNITS = 32
+
+
+@njit(**_OPTIONS)
+def make_up_shortfall(floats, ints, shortfall):
+    """Add ``sign(shortfall[r])`` to the ``|shortfall[r]|`` entries of row r with largest residual.
+
+    The residual of an entry is ``(floats - ints) * sign``; equal residuals go
+    to the lower column first (the order of a stable descending sort). At most
+    K entries of a row change; ``ints`` is updated in place. This is the
+    rounding step of calibrating a confident joint, O(K^2) in all.
+    """
+    rows, cols = floats.shape
+    residual = np.empty(cols)
+    chosen = np.zeros(cols, dtype=np.bool_)
+    for r in range(rows):
+        d = shortfall[r]
+        if d == 0:
+            continue
+        step = 1.0 if d > 0 else -1.0
+        units = min(abs(d), cols)
+        for j in range(cols):
+            residual[j] = (floats[r, j] - ints[r, j]) * step
+        if units <= SCAN_UNITS:
+            chosen[:] = False
+            for _ in range(units):
+                pick = -1
+                for j in range(cols):
+                    if not chosen[j] and (pick < 0 or residual[j] > residual[pick]):
+                        pick = j
+                chosen[pick] = True
+                ints[r, pick] += step
+        else:
+            order = np.argsort(-residual, kind="mergesort")
+            for t in range(units):
+                ints[r, order[t]] += step

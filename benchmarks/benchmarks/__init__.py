@@ -1,0 +1,1 @@
+"""asv benchmarks for cleannb (run ``asv run`` from ``benchmarks/``)."""

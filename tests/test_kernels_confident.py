@@ -1,0 +1,223 @@
+"""The confident-joint kernels against the slow references in ``naive.py``.
+
+Every kernel runs in both twins (serial and parallel) on float16/32/64 input
+in C order, Fortran order and as a strided view, and must equal the reference
+exactly (counts, argmax, guesses) or to float64 rounding (sums).
+"""
+
+from __future__ import annotations
+
+import naive
+import numpy as np
+import pytest
+from conftest import make_dataset
+
+from cleannb import _engine
+from cleannb._kernels import confident as kern
+from cleannb._validation import ceil_keys, pred_probs_views
+
+DTYPES = [np.float16, np.float32, np.float64]
+
+
+def layouts(pred_probs):
+    """The same values as a C array, a Fortran array and a non-contiguous view."""
+    wide = np.zeros((pred_probs.shape[0] * 2, pred_probs.shape[1] + 3), dtype=pred_probs.dtype)
+    wide[::2, 1:-2] = pred_probs
+    strided = wide[::2, 1:-2]
+    assert not strided.flags.c_contiguous and not strided.flags.f_contiguous
+    return {
+        "C": pred_probs,
+        "F": np.asfortranarray(pred_probs),
+        "strided": strided,
+    }
+
+
+# (dtype, layout, twin) combinations: every dtype in C order in both twins, and
+# the other layouts in a few dtypes (each combination is one more compilation).
+COMBOS = [(d, "C", t) for d in DTYPES for t in ("serial", "parallel")] + [
+    (np.float32, "F", "serial"),
+    (np.float16, "strided", "serial"),
+    (np.float64, "strided", "parallel"),
+]
+COMBO_IDS = [f"{np.dtype(d).name}-{layout}-{t}" for d, layout, t in COMBOS]
+
+
+def data(dtype, layout):
+    labels, pred_probs = make_dataset(11, 700, 9, dtype, "skewed")
+    return labels, layouts(pred_probs)[layout]
+
+
+@pytest.mark.parametrize(("dtype", "layout", "twin"), COMBOS, ids=COMBO_IDS)
+def test_class_sums_equal_reference(dtype, layout, twin):
+    labels, pred_probs = data(dtype, layout)
+    views = pred_probs_views(pred_probs)
+    block = 64  # several blocks, so the merge of partial sums is exercised
+    sums, counts = getattr(kern.class_sums, twin)(views.values, views.table, labels, 9, block)
+    expected_counts = np.bincount(labels, minlength=9)
+    np.testing.assert_array_equal(counts, expected_counts)
+    means = sums / counts
+    np.testing.assert_allclose(means, naive.class_means(labels, pred_probs), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize(("dtype", "layout", "twin"), COMBOS, ids=COMBO_IDS)
+@pytest.mark.parametrize("rule", ["row_argmax", "confident_argmax"])
+def test_row_pass_equals_reference(dtype, layout, twin, rule):
+    labels, pred_probs = data(dtype, layout)
+    n, k = pred_probs.shape
+    # Uneven thresholds, so that the two collision rules disagree on some rows.
+    thresholds = naive.thresholds(labels, pred_probs) * np.linspace(0.5, 1.5, k)
+    views = pred_probs_views(pred_probs)
+    block, nblocks = 100, 7
+    guess = np.empty(n, np.int32)
+    argmax = np.empty(n, np.int32)
+    key_min = np.empty(nblocks, np.int64)
+    key_max = np.empty(nblocks, np.int64)
+    sum_dev = np.empty(nblocks)
+    getattr(kern.row_pass, twin)(
+        views.keys,
+        views.values,
+        views.table,
+        labels,
+        ceil_keys(thresholds - 1e-6, views.dtype),
+        rule == "confident_argmax",
+        True,
+        block,
+        guess,
+        argmax,
+        key_min,
+        key_max,
+        sum_dev,
+    )
+    np.testing.assert_array_equal(argmax, naive.row_argmax(pred_probs))
+    expected = naive.confident_guesses(labels, pred_probs, thresholds, rule)
+    np.testing.assert_array_equal(guess, expected)
+    as64 = pred_probs.astype(np.float64)
+    assert int(key_min.min()) == int(np.array(as64.min(), views.dtype).view(views.keys.dtype))
+    assert int(key_max.max()) == int(np.array(as64.max(), views.dtype).view(views.keys.dtype))
+    np.testing.assert_allclose(
+        sum_dev.max(), np.abs(as64.sum(axis=1) - 1).max(), rtol=1e-9, atol=1e-15
+    )
+
+
+def test_collision_rules_differ_somewhere():
+    """The two rules must disagree on some rows, or the rule test above proves nothing."""
+    labels, pred_probs = make_dataset(3, 2000, 6, np.float64, "uniform", sharpness=0.5)
+    # Uneven thresholds make rows whose argmax is not confident but two others are.
+    thresholds = np.random.default_rng(3).uniform(0.1, 0.6, 6)
+    a = naive.confident_guesses(labels, pred_probs, thresholds, "row_argmax")
+    b = naive.confident_guesses(labels, pred_probs, thresholds, "confident_argmax")
+    assert np.any(a != b)
+    fast = _engine.row_pass(pred_probs, labels, thresholds - 1e-6, paper_rule=True)
+    np.testing.assert_array_equal(fast.guess, b)
+
+
+@pytest.mark.parametrize("twin", ["serial", "parallel"])
+def test_count_pairs_equals_reference(twin):
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 7, 3000)
+    guess = rng.integers(-1, 7, 3000).astype(np.int32)
+    expected = np.zeros((7, 7), np.int64)
+    for y, g in zip(labels, guess, strict=False):
+        if g >= 0:
+            expected[y, g] += 1
+    np.testing.assert_array_equal(kern.count_pairs(labels, guess, 7), expected)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_threshold_boundary_is_exact(dtype):
+    """Values exactly at, one ulp below and one ulp above ``threshold - 1e-6``."""
+    dtype = np.dtype(dtype)
+    limit = 0.3
+    at = np.array(limit, dtype)
+    if float(at) < limit:
+        at = np.nextafter(at, dtype.type(1))
+    below = np.nextafter(at, dtype.type(0))
+    above = np.nextafter(at, dtype.type(1))
+    column = np.array([below, at, above, dtype.type(0.9)], dtype=dtype)
+    pred_probs = np.column_stack([column, (1 - column.astype(np.float64)).astype(dtype)])
+    labels = np.array([0, 0, 1, 1])
+    thresholds = np.array([limit + 1e-6, 2.0])
+    rows = _engine.row_pass(pred_probs, labels, thresholds - 1e-6)
+    expected = naive.confident_guesses(labels, pred_probs, thresholds)
+    np.testing.assert_array_equal(rows.guess, expected)
+    assert list(expected) == [-1, 0, 0, 0]
+
+
+def test_negative_zero_is_a_valid_zero():
+    labels, pred_probs = make_dataset(2, 300, 4, np.float64)
+    pred_probs[5] = [1.0, 0.0, 0.0, 0.0]
+    signed = pred_probs.copy()
+    signed[5, 1:] = -0.0
+    signed[7, 2] = -0.0
+    signed[7] /= signed[7].sum()
+    reference = signed + 0.0
+    thresholds = naive.thresholds(labels, reference)
+    rows = _engine.row_pass(signed, labels, thresholds - 1e-6)
+    np.testing.assert_array_equal(rows.argmax, naive.row_argmax(reference))
+    expected = naive.confident_guesses(labels, reference, thresholds)
+    np.testing.assert_array_equal(rows.guess, expected)
+    assert np.signbit(signed[5, 1])  # the caller's array still holds -0.0
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_label_is_predicted_equals_reference(dtype):
+    labels, pred_probs = make_dataset(9, 1500, 5, dtype, "uniform")
+    # Put some labels within the 1e-6 head start of the row maximum, on both sides.
+    as64 = pred_probs.astype(np.float64)
+    rows = np.arange(0, 1500, 7)
+    top = as64[rows].argmax(axis=1)
+    other = (top + 1) % 5
+    gap = np.where(np.arange(rows.size) % 2 == 0, 5e-7, 2e-6)  # wins, loses
+    pred_probs[rows, other] = (as64[rows, top] - gap).astype(dtype)
+    labels[rows] = other
+    argmax = naive.row_argmax(pred_probs).astype(np.int32)
+    everything = np.arange(1500)
+    fast = _engine.label_is_predicted(pred_probs, labels, argmax, everything)
+    expected = naive.label_is_predicted(labels, pred_probs)
+    np.testing.assert_array_equal(fast, expected)
+    assert 0 < expected[rows].sum() < rows.size or dtype == np.float16
+
+
+def test_float16_decode_table_covers_every_finite_value():
+    views = pred_probs_views(np.zeros((1, 2), np.float16))
+    bits = np.arange(1 << 16, dtype=np.uint16)
+    values = bits.view(np.float16)
+    finite = np.isfinite(values)
+    np.testing.assert_array_equal(views.table[finite], values[finite].astype(np.float64))
+
+
+@pytest.mark.parametrize("twin", ["serial", "parallel"])
+@pytest.mark.parametrize("k", [63, 64, 65, 150])
+@pytest.mark.parametrize("ties", [False, True])
+def test_row_pass_many_classes_and_ties(twin, k, ties):
+    """Rows span several chunks of the kernel; with ties the first maximum must win."""
+    labels, pred_probs = make_dataset(k, 600, k, np.float32, "skewed", sharpness=20.0)
+    if ties:
+        pred_probs = np.round(pred_probs * 50).astype(np.float32) / 50  # many equal values
+    n = len(labels)
+    thresholds = naive.thresholds(labels, pred_probs).astype(np.float64)
+    thresholds *= np.random.default_rng(k).uniform(0.3, 1.5, k)
+    views = pred_probs_views(pred_probs)
+    for rule in ("row_argmax", "confident_argmax"):
+        guess, argmax = np.empty(n, np.int32), np.empty(n, np.int32)
+        stats = np.empty(6, np.int64), np.empty(6, np.int64), np.empty(6)
+        getattr(kern.row_pass, twin)(
+            views.keys,
+            views.values,
+            views.table,
+            labels,
+            ceil_keys(thresholds - 1e-6, views.dtype),
+            rule == "confident_argmax",
+            False,
+            100,
+            guess,
+            argmax,
+            *stats,
+        )
+        np.testing.assert_array_equal(argmax, naive.row_argmax(pred_probs))
+        expected = naive.confident_guesses(labels, pred_probs, thresholds, rule)
+        np.testing.assert_array_equal(guess, expected)
+    if ties:
+        top2 = -np.sort(-pred_probs, axis=1)[:, :2]
+        assert np.any(top2[:, 0] == top2[:, 1])  # tied maxima really occur
+    assert np.any(argmax >= 64) or k <= 64
