@@ -236,6 +236,7 @@ class NoisyLabelClassifier(ClassifierMixin, BaseEstimator):
         if smallest < folds:
             lowered = max(2, smallest)
             name = self.classes_[np.flatnonzero(counts == smallest)[0]]
+            name = name.item() if isinstance(name, np.generic) else name
             warnings.warn(
                 f"{type(self).__name__}: class {name!r}"
                 f" has only {smallest} example(s), fewer than cv_n_folds={folds}; using "

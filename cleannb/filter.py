@@ -6,8 +6,8 @@ argsort, cleannb takes the m worst with ties broken by lower row index first,
 so results never depend on the CPU or on the number of threads.
 
 Memory: ``pred_probs`` is read in place (float16, float32 or float64, any
-layout) and never copied; the extra memory is O(N + K^2) plus a few bytes per
-row that a prune-by-noise-rate cell may select.
+layout) and never copied; the extra memory is O(N + K^2) plus, per thread,
+the selection keys of one class (rows of the class times its cells).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def find_label_issues(
 
     - ``"prune_by_noise_rate"``: for each off-diagonal cell (given k, true j)
       of the prune counts (the calibrated confident joint, transposed, with at
-      least ``min_examples_per_class`` kept per class), the that many rows
+      least ``min_examples_per_class`` kept per class), that many rows
       labelled k with the largest margin ``p[j] - p[k]``.
     - ``"prune_by_class"``: per class k, the ``n_k - pcm[k, k]`` rows labelled
       k with the smallest ``p[k]``.
@@ -125,9 +125,12 @@ def find_label_issues(
     Notes
     -----
     Pruning reads ``pred_probs`` about twice: once for the confident joint
-    and once for the selection, where each row touches only the columns of
-    the cells of its class. Per cell the best rows are kept in bounded heaps
-    (O(N) in all), never in per-class copies of ``pred_probs``.
+    (which also yields each row's argmax for the final check) and once for
+    the selection, where the rows of each class are visited once to fill the
+    keys of all that class's cells and a quickselect per cell finds its cut.
+    Extra memory: O(N) integers plus the keys of one class at a time per
+    thread, never a per-class copy of ``pred_probs``. Ranking then scores only
+    the flagged rows.
 
     Examples
     --------
