@@ -92,12 +92,30 @@ def round_preserving_row_totals(matrix):
 
 
 def calibrate(confident_joint, label_counts, tiny=TINY):
-    """Rescale rows to the label counts and the total to their sum, then round."""
-    confident_joint = np.asarray(confident_joint, dtype=float)
-    label_counts = np.asarray(label_counts)
-    scaled = (confident_joint.T / _guard(confident_joint.sum(axis=1), tiny) * label_counts).T
-    scaled = scaled / _guard(np.sum(scaled), tiny) * np.sum(label_counts)
-    return round_preserving_row_totals(scaled)
+    """Rescale rows to the label counts and the total to their sum, then round.
+
+    In numpy terms: ``scaled = (cj.T / cj.sum(1) * counts).T``, then
+    ``scaled / scaled.sum() * counts.sum()``, then
+    :func:`round_preserving_row_totals`. One compiled pass makes exactly
+    these floating-point operations, in numpy's summation order, without the
+    K x K temporaries (``cleannb._kernels.calibrate``).
+    """
+    from ._kernels.calibrate import calibrate as calibrate_kernel
+
+    confident_joint = np.ascontiguousarray(confident_joint)
+    label_counts = np.ascontiguousarray(label_counts)
+    if confident_joint.ndim != 2 or confident_joint.shape[0] != len(label_counts):
+        raise ValueError(
+            f"confident_joint must be (K, K) with one label count per row, got "
+            f"{confident_joint.shape} and {label_counts.shape}."
+        )
+    ints, shortfall = calibrate_kernel(confident_joint, label_counts, float(tiny))
+    if np.any(np.abs(shortfall) > len(label_counts)):  # cannot come from rounding alone
+        confident_joint = confident_joint.astype(float)
+        scaled = (confident_joint.T / _guard(confident_joint.sum(axis=1), tiny) * label_counts).T
+        scaled = scaled / _guard(np.sum(scaled), tiny) * np.sum(label_counts)
+        return round_preserving_row_totals(scaled)
+    return ints
 
 
 def compute_py(

@@ -37,17 +37,22 @@ def reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
 
 
 def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0):
-    """Raise each diagonal to at least ``n``, taking the difference evenly from its column."""
+    """Raise each diagonal to at least ``n``, taking the difference evenly from its column.
+
+    Then :func:`reduce_prune_counts`. (cleanlab rounds the result once more
+    with row totals kept, a no-op on the integer matrix this returns.)
+    """
     matrix = np.asarray(prune_count_matrix)
     diagonal = np.diagonal(matrix)
+    if frac_noise == 1.0 and np.all(diagonal >= n):
+        return matrix.astype(int)  # nothing to move: the general path returns the same
     new_diagonal = np.maximum(diagonal, n)
     added = new_diagonal - diagonal
     nonzero = np.maximum(np.count_nonzero(matrix, axis=0) - 1.0, 1.0)
     adjusted = matrix - added / nonzero
     adjusted[adjusted < 0] = 0
     np.fill_diagonal(adjusted, new_diagonal)
-    reduced = reduce_prune_counts(adjusted, frac_noise)
-    return _algebra.round_preserving_row_totals(reduced).astype(int)
+    return reduce_prune_counts(adjusted, frac_noise)
 
 
 def counts_to_remove(prune_count_matrix, label_counts, num_to_remove_per_class):
@@ -177,18 +182,20 @@ def _cells(pcm, label_counts, prunable, by_class, by_noise_rate, semantics):
 
 
 def _assign_workers(costs, n_workers):
-    """Classes grouped per worker, largest first to the least loaded (CSR arrays)."""
-    load = np.zeros(n_workers)
-    groups = [[] for _ in range(n_workers)]
-    for k in np.argsort(-costs, kind="stable"):
-        if costs[k] == 0:
-            break
-        w = int(np.argmin(load))
-        groups[w].append(k)
-        load[w] += costs[k]
-    start = np.cumsum([0] + [len(g) for g in groups])
-    classes = np.array([k for g in groups for k in g], dtype=np.int64)
-    return classes, start.astype(np.int64)
+    """Classes with work, grouped per worker (CSR arrays), balanced by cost.
+
+    Classes are dealt in decreasing cost in a snake order (0, 1, .., W-1,
+    W-1, .., 0, ...). The grouping only spreads the work: every class's
+    result is the same whichever worker computes it.
+    """
+    order = np.argsort(-costs, kind="stable")
+    order = order[costs[order] > 0]
+    position = np.arange(len(order)) % (2 * n_workers)
+    worker = np.where(position < n_workers, position, 2 * n_workers - 1 - position)
+    grouped = np.argsort(worker, kind="stable")
+    start = np.zeros(n_workers + 1, dtype=np.int64)
+    np.cumsum(np.bincount(worker, minlength=n_workers), out=start[1:])
+    return order[grouped].astype(np.int64), start
 
 
 def select(

@@ -43,9 +43,10 @@ def _renamed(fn, suffix):
 class Twins:
     """A kernel compiled as a parallel and as a serial function."""
 
-    def __init__(self, fn):
-        self.parallel = njit(parallel=True, **_OPTIONS)(_renamed(fn, "_parallel"))
-        self.serial = njit(parallel=False, **_OPTIONS)(_renamed(fn, "_serial"))
+    def __init__(self, fn, **options):
+        options = {**_OPTIONS, **options}
+        self.parallel = njit(parallel=True, **options)(_renamed(fn, "_parallel"))
+        self.serial = njit(parallel=False, **options)(_renamed(fn, "_serial"))
         self.__doc__ = fn.__doc__
 
     def choose(self, nbytes):
@@ -58,9 +59,13 @@ class Twins:
         return self.choose(nbytes)(*args)
 
 
-def twins(fn):
-    """Compile ``fn`` as a :class:`Twins` pair (parallel and serial)."""
-    return Twins(fn)
+def twins(fn=None, **options):
+    """Compile ``fn`` as a :class:`Twins` pair (parallel and serial).
+
+    Extra Numba ``options`` (e.g. ``fastmath``) apply to both twins; use as
+    ``twins(fn)`` or ``twins(fn, fastmath=...)``.
+    """
+    return Twins(fn, **options)
 
 
 def inline(fn):

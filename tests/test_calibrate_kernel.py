@@ -1,0 +1,50 @@
+"""The compiled calibration against its numpy definition, bit for bit."""
+
+import numpy as np
+import pytest
+
+from cleannb import _algebra
+from cleannb._kernels.calibrate import calibrate, pairwise_sum
+
+
+def numpy_calibrate(confident_joint, label_counts):
+    """The definition: numpy's operations, numpy's summation order."""
+    cj = np.asarray(confident_joint, dtype=float)
+    scaled = (cj.T / np.clip(cj.sum(axis=1), 1e-100, None) * label_counts).T
+    scaled = scaled / np.clip(np.sum(scaled), 1e-100, None) * np.sum(label_counts)
+    return _algebra.round_preserving_row_totals(scaled)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 16, 127, 128, 129, 136, 255, 256, 1000, 4097, 99_999])
+def test_pairwise_sum_is_numpys(n):
+    values = np.random.default_rng(n).random(n) * 10.0 ** np.random.default_rng(n).integers(
+        -8, 8, n
+    )
+    assert pairwise_sum(values, 0, n) == np.sum(values)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_calibrate_equals_numpy(seed):
+    rng = np.random.default_rng(seed)
+    k = int(rng.choice([2, 3, 5, 8, 13, 40, 130]))
+    density = rng.random()
+    cj = rng.integers(0, rng.choice([3, 20, 500]), (k, k)) * (rng.random((k, k)) < density)
+    np.fill_diagonal(cj, np.maximum(cj.diagonal(), 1))
+    counts = rng.integers(1, 1000, k)
+    got = _algebra.calibrate(cj, counts)
+    np.testing.assert_array_equal(got, numpy_calibrate(cj, counts))
+    np.testing.assert_array_equal(got.sum(axis=1), counts)
+
+
+def test_empty_rows_and_float_input():
+    cj = np.array([[0, 0, 0], [1, 2, 0], [0, 5, 5]])
+    counts = np.array([4, 3, 10])
+    np.testing.assert_array_equal(_algebra.calibrate(cj, counts), numpy_calibrate(cj, counts))
+    np.testing.assert_array_equal(
+        _algebra.calibrate(cj.astype(float), counts), numpy_calibrate(cj, counts)
+    )
+
+
+def test_returns_kernel_shortfall():
+    ints, shortfall = calibrate(np.array([[1, 1], [0, 3]]), np.array([3, 3]), 1e-100)
+    assert ints.dtype == np.int64 and shortfall.shape == (2,)
