@@ -19,8 +19,9 @@ Differences from cleanlab, all to make these true scikit-learn estimators:
   calls ``np.random.seed(seed)``). ``clf`` is checked in ``fit``; ``seed``
   only seeds the cross-validation splitter, never numpy's global random
   state (with ``seed=None`` the folds come from a fresh generator, where
-  cleanlab drew from the global one). A classifier that draws random numbers (``random_state=None``) is
-  therefore no longer made reproducible by ``seed``: set its
+  cleanlab drew from the global one). A classifier that draws random
+  numbers (``random_state=None``) is therefore no longer made
+  reproducible by ``seed``: set its
   ``random_state`` yourself. 0.1.0 never set the classifier's
   ``random_state`` either; it only seeded the global state.
 - ``fit`` returns ``self`` (0.1.0's ``LearningWithNoisyLabels.fit``
