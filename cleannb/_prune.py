@@ -25,6 +25,9 @@ from ._parallel import PARALLEL_MIN_BYTES
 from ._validation import pred_probs_views
 
 SEMANTICS = ("count", "cutoff")
+#: A class with at least K / SCAN_FRACTION noise-rate cells scans its rows
+#: (sequential reads) rather than gathering one value per (row, cell).
+SCAN_FRACTION = 16
 
 
 def reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
@@ -245,6 +248,7 @@ def select(
             semantics == "count",
             classes,
             worker_start,
+            max(1, num_classes // SCAN_FRACTION),
             flags,
             nbytes=views.nbytes if n_workers > 1 else 0,
         )

@@ -72,43 +72,21 @@ def _push(keys, rows, base, cap, size, key, row):
     return size
 
 
-@inline
-def _kth_largest(values, n, m):
-    """The m-th largest (1-based) of ``values[:n]``; reorders ``values[:n]``.
+#: Columns per chunk when a row is scanned against a bound (see _select_cells).
+SCAN_CHUNK = 64
+#: Slack on that bound, far above the rounding of ``own + floor`` (<= 1e-16).
+BOUND_SLACK = 1e-12
 
-    Quickselect with three-way partitioning, so runs of equal values (common
-    in low-precision probabilities) cost no more than distinct ones.
-    """
-    lo = 0
-    hi = n - 1
-    target = m - 1  # position in descending order
-    while True:
-        if lo == hi:
-            return values[lo]
-        pivot = values[(lo + hi) // 2]
-        # descending: [lo, gt) > pivot, [gt, i) == pivot, (lt, hi] < pivot
-        gt = lo
-        i = lo
-        lt = hi
-        while i <= lt:
-            v = values[i]
-            if v > pivot:
-                values[i] = values[gt]
-                values[gt] = v
-                gt += 1
-                i += 1
-            elif v < pivot:
-                values[i] = values[lt]
-                values[lt] = v
-                lt -= 1
-            else:
-                i += 1
-        if target < gt:
-            hi = gt - 1
-        elif target > lt:
-            lo = lt + 1
-        else:
-            return pivot
+
+@inline
+def _offer(heap_keys, heap_rows, base, size, cap, worst, cell, key, entry):
+    """Offer (key, entry) to a cell's heap; True when the cell's worst kept key changed."""
+    if size[cell] < cap[cell] or key > worst[cell]:
+        size[cell] = _push(heap_keys, heap_rows, base[cell], cap[cell], size[cell], key, entry)
+        if size[cell] == cap[cell]:
+            worst[cell] = heap_keys[base[cell]]
+            return True
+    return False
 
 
 def _select_cells(
@@ -125,6 +103,7 @@ def _select_cells(
     exact,
     worker_classes,
     worker_start,
+    scan_min_cells,
     flags,
 ):
     """Flag, per cell, the rows it prunes; cells of one class run on one worker.
@@ -132,64 +111,145 @@ def _select_cells(
     Entries (rows, or (row, label) pairs for multi-label data, see
     ``entry_rows``) are bucketed by label in ascending entry order. A cell
     (given class k, column j) ranks the entries of k by their key
-    ``p[i, j] - p[i, k]`` (``-p[i, k]`` when j is -1: prune by class) and
-    with ``exact`` flags exactly ``cap`` of them: those above the cap-th
-    largest key, then equal ones in entry order. Without ``exact`` (0.1.0's
-    value cut-offs) it flags every key above the cap-th largest, or at or
-    above it when ``cell_inclusive``. ``flags[kind, entry]`` receives the
-    result, kind 0 for by-class cells and 1 for the others; a class belongs
-    to a single worker, so no two threads write the same flag.
+    ``p[i, j] - p[i, k]`` (``-p[i, k]`` when j is -1: prune by class) and keeps
+    its ``cap`` best in a bounded heap: larger keys first and, on equal keys,
+    the lower entry (entries arrive in ascending order, so a later equal key
+    never displaces a kept one). With ``exact`` the kept entries are flagged;
+    without it (0.1.0's value cut-offs) every key above the cap-th best is
+    flagged, or at or above it when ``cell_inclusive`` (a second pass finds
+    the ties beyond the heap). ``flags[kind, entry]`` receives the result,
+    kind 0 for by-class cells and 1 for the others; a class belongs to a single
+    worker, so no two threads write the same flag.
+
+    Once every cell of a class is full, an entry can only enter cell j if
+    ``p[i, j] > p[i, k] + floor``, ``floor`` being the smallest worst-kept key
+    over the class's cells. When a class has many cells, each row is then
+    scanned in chunks against that bound (a vectorised count per chunk), and
+    only the few columns above it are looked up, instead of one gather per
+    (row, cell); ``scan_min_cells`` is the number of cells from which a class
+    is scanned.
     """
     identity = entry_rows.shape[0] == 0
+    num_classes = values.shape[1]
     for w in prange(worker_start.shape[0] - 1):
-        width = 0
+        capacity = 0
+        most_cells = 1
         for q in range(worker_start[w], worker_start[w + 1]):
             k = worker_classes[q]
-            size = (bucket_start[k + 1] - bucket_start[k]) * (cell_start[k + 1] - cell_start[k])
-            width = max(width, size)
-        keys = np.empty(width)
-        scratch = np.empty(width)
+            n_k = bucket_start[k + 1] - bucket_start[k]
+            total = 0
+            for c in range(cell_start[k], cell_start[k + 1]):
+                total += min(cell_cap[c], n_k)
+            capacity = max(capacity, total)
+            most_cells = max(most_cells, cell_start[k + 1] - cell_start[k])
+        heap_keys = np.empty(capacity)
+        heap_rows = np.empty(capacity, dtype=np.int64)
+        base = np.empty(most_cells, dtype=np.int64)
+        size = np.empty(most_cells, dtype=np.int64)
+        cap = np.empty(most_cells, dtype=np.int64)
+        worst = np.empty(most_cells)
+        open_cells = np.empty(most_cells, dtype=np.int64)
+        cell_of = np.full(num_classes, -1, dtype=np.int64)
         for q in range(worker_start[w], worker_start[w + 1]):
             k = worker_classes[q]
             first_cell = cell_start[k]
             n_cells = cell_start[k + 1] - first_cell
             first = bucket_start[k]
             n_k = bucket_start[k + 1] - first
-            # keys of every cell of k in one pass over the class's rows
+            class_cell = -1
+            n_open = 0
+            offset = 0
+            for cell in range(n_cells):
+                base[cell] = offset
+                size[cell] = 0
+                cap[cell] = min(cell_cap[first_cell + cell], n_k)
+                worst[cell] = -np.inf
+                offset += cap[cell]
+                j = cell_col[first_cell + cell]
+                if j < 0:
+                    class_cell = cell
+                elif cap[cell] > 0:
+                    cell_of[j] = cell
+                    open_cells[n_open] = cell
+                    n_open += 1
+            n_noise = n_open
+            scan = n_noise >= scan_min_cells
+            floor = np.inf  # smallest worst-kept key over the full cells
             for pos in range(n_k):
                 e = bucket[first + pos]
                 i = e if identity else entry_rows[e]
                 own = as_float(values[i, k], table)
-                for c in range(n_cells):
-                    j = cell_col[first_cell + c]
-                    key = -own if j < 0 else as_float(values[i, j], table) - own
-                    keys[c * n_k + pos] = key
-            for c in range(n_cells):
-                cell = first_cell + c
-                cap = min(cell_cap[cell], n_k)
-                if cap <= 0:
+                if class_cell >= 0 and cap[class_cell] > 0:
+                    _offer(heap_keys, heap_rows, base, size, cap, worst, class_cell, -own, e)
+                if n_noise == 0:
                     continue
-                kind = 0 if cell_col[cell] < 0 else 1
-                base = c * n_k
-                for pos in range(n_k):
-                    scratch[pos] = keys[base + pos]
-                cut = _kth_largest(scratch, n_k, cap)
+                changed = False
+                # cells full before this entry: only keys above their worst kept one
+                if n_open < n_noise:
+                    if scan:
+                        bound = own + floor - BOUND_SLACK
+                        for start in range(0, num_classes, SCAN_CHUNK):
+                            length = min(SCAN_CHUNK, num_classes - start)
+                            hits = 0
+                            for j in range(length):
+                                hits += as_float(values[i, start + j], table) > bound
+                            if hits == 0:
+                                continue
+                            for j in range(start, start + length):
+                                value = as_float(values[i, j], table)
+                                cell = cell_of[j]
+                                if value > bound and cell >= 0 and size[cell] == cap[cell]:
+                                    changed |= _offer(heap_keys, heap_rows, base, size, cap,
+                                                      worst, cell, value - own, e)
+                    else:
+                        for cell in range(n_cells):
+                            j = cell_col[first_cell + cell]
+                            if j >= 0 and cap[cell] > 0 and size[cell] == cap[cell]:
+                                key = as_float(values[i, j], table) - own
+                                changed |= _offer(heap_keys, heap_rows, base, size, cap,
+                                                  worst, cell, key, e)
+                # cells not full yet take every entry
+                t = 0
+                while t < n_open:
+                    cell = open_cells[t]
+                    key = as_float(values[i, cell_col[first_cell + cell]], table) - own
+                    if _offer(heap_keys, heap_rows, base, size, cap, worst, cell, key, e):
+                        n_open -= 1
+                        open_cells[t] = open_cells[n_open]
+                        changed = True
+                    else:
+                        t += 1
+                if scan and changed:
+                    floor = np.inf
+                    for cell in range(n_cells):
+                        if cell != class_cell and cap[cell] > 0 and size[cell] == cap[cell]:
+                            floor = min(floor, worst[cell])
+            # flag what the cells keep
+            for cell in range(n_cells):
+                j = cell_col[first_cell + cell]
+                kind = 0 if j < 0 else 1
+                lo = base[cell]
                 if exact:
-                    above = 0
-                    for pos in range(n_k):
-                        above += keys[base + pos] > cut
-                    ties = cap - above
-                    for pos in range(n_k):
-                        key = keys[base + pos]
-                        if key > cut or (key == cut and ties > 0):
-                            if key == cut:
-                                ties -= 1
-                            flags[kind, bucket[first + pos]] = True
-                else:
-                    for pos in range(n_k):
-                        key = keys[base + pos]
-                        if key > cut or (cell_inclusive[cell] and key == cut):
-                            flags[kind, bucket[first + pos]] = True
+                    for t in range(size[cell]):
+                        flags[kind, heap_rows[lo + t]] = True
+                elif size[cell] > 0:
+                    cut = heap_keys[lo]  # the cap-th best key
+                    if cell_inclusive[first_cell + cell]:
+                        for pos in range(n_k):
+                            e = bucket[first + pos]
+                            i = e if identity else entry_rows[e]
+                            own = as_float(values[i, k], table)
+                            key = -own if j < 0 else as_float(values[i, j], table) - own
+                            if key >= cut:
+                                flags[kind, e] = True
+                    else:
+                        for t in range(size[cell]):
+                            if heap_keys[lo + t] > cut:
+                                flags[kind, heap_rows[lo + t]] = True
+            for cell in range(n_cells):
+                j = cell_col[first_cell + cell]
+                if j >= 0:
+                    cell_of[j] = -1
 
 
 select_cells = twins(_select_cells)
