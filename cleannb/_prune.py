@@ -25,9 +25,6 @@ from ._parallel import PARALLEL_MIN_BYTES
 from ._validation import pred_probs_views
 
 SEMANTICS = ("count", "cutoff")
-#: A class with at least K / SCAN_FRACTION noise-rate cells scans its rows
-#: (sequential reads) rather than gathering one value per (row, cell).
-SCAN_FRACTION = 16
 
 
 def reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
@@ -184,21 +181,21 @@ def _cells(pcm, label_counts, prunable, by_class, by_noise_rate, semantics):
     )
 
 
-def _assign_workers(costs, n_workers):
-    """Classes with work, grouped per worker (CSR arrays), balanced by cost.
+#: Rows per chunk of the selection never fall below this; at most
+#: MAX_CHUNKS chunks (each holds a candidate buffer of 2 x the prune counts).
+MIN_CHUNK_ROWS = 4096
+MAX_CHUNKS = 16
 
-    Classes are dealt in decreasing cost in a snake order (0, 1, .., W-1,
-    W-1, .., 0, ...). The grouping only spreads the work: every class's
-    result is the same whichever worker computes it.
-    """
-    order = np.argsort(-costs, kind="stable")
-    order = order[costs[order] > 0]
-    position = np.arange(len(order)) % (2 * n_workers)
-    worker = np.where(position < n_workers, position, 2 * n_workers - 1 - position)
-    grouped = np.argsort(worker, kind="stable")
-    start = np.zeros(n_workers + 1, dtype=np.int64)
-    np.cumsum(np.bincount(worker, minlength=n_workers), out=start[1:])
-    return order[grouped].astype(np.int64), start
+
+#: A class with at least (cache lines in a row) / STREAM_FRACTION cells reads
+#: each of its rows whole and in order instead of one scattered value per cell.
+STREAM_FRACTION = 4
+
+
+def stream_min_cells(pred_probs):
+    """Cells from which a class's rows are read whole (see ``_kernels.prune._collect``)."""
+    lines = -(-pred_probs.shape[1] * pred_probs.itemsize // 64)
+    return max(2, lines // STREAM_FRACTION)
 
 
 def select(
@@ -217,41 +214,79 @@ def select(
 
     ``prunable[k]`` says whether class k is pruned at all. For multi-label
     data, ``labels[e]`` and ``entry_rows[e]`` list the (row, label) pairs.
-    One read of the rows of each class that has cells, spread over
-    Numba's threads by class.
+    One streaming read of the rows (only the columns of each row's cells),
+    in up to one chunk per thread; then a merge per cell. 0.1.0's value
+    cut-offs take one more pass to flag every key at or beyond each cut.
+    Extra memory: 2 x (chunks) x (sum of the prune counts) keys and rows.
     """
     n_rows = len(pred_probs)
-    num_classes = len(label_counts)
+    n_entries = len(labels)
     if entry_rows is None:
         entry_rows = np.zeros(0, dtype=np.int64)
     cols, caps, inclusive, start = _cells(
         pcm, label_counts, prunable, by_class, by_noise_rate, semantics
     )
-    flags = np.zeros((2, len(labels)), dtype=np.bool_)
+    flags = np.zeros((2, n_entries), dtype=np.bool_)
     if len(caps):
         views = pred_probs_views(pred_probs)
-        bucket, bucket_start = kern.bucket_by_label(labels, num_classes)
-        costs = np.diff(bucket_start) * (np.diff(start) + 1) * (np.diff(start) > 0)
-        n_workers = numba.get_num_threads() if views.nbytes >= PARALLEL_MIN_BYTES else 1
-        classes, worker_start = _assign_workers(costs.astype(float), n_workers)
-        kern.select_cells(
+        parallel = views.nbytes >= PARALLEL_MIN_BYTES
+        nchunks = max(1, min(numba.get_num_threads(), MAX_CHUNKS, n_entries // MIN_CHUNK_ROWS))
+        nchunks = nchunks if parallel else 1
+        chunk_rows = -(-n_entries // nchunks)
+        buffer_start = np.zeros(len(caps), dtype=np.int64)
+        np.cumsum(2 * caps[:-1], out=buffer_start[1:])
+        width = int(2 * caps.sum())
+        buffer_keys = np.empty((nchunks, width))
+        buffer_rows = np.empty((nchunks, width), dtype=np.int64)
+        buffer_count = np.empty((nchunks, len(caps)), dtype=np.int64)
+        buffer_floor = np.empty((nchunks, len(caps)))
+        kern.collect(
+            views.keys,
             views.values,
             views.table,
             labels,
             entry_rows,
-            bucket,
-            bucket_start,
             start,
             cols,
             caps,
-            inclusive,
-            semantics == "count",
-            classes,
-            worker_start,
-            max(1, num_classes // SCAN_FRACTION),
-            flags,
-            nbytes=views.nbytes if n_workers > 1 else 0,
+            buffer_start,
+            chunk_rows,
+            stream_min_cells(pred_probs),
+            buffer_keys,
+            buffer_rows,
+            buffer_count,
+            buffer_floor,
+            nbytes=views.nbytes if nchunks > 1 else 0,
         )
+        out_start = buffer_start // 2
+        out_rows = np.empty(int(caps.sum()), dtype=np.int64)
+        out_cut = np.empty(len(caps))
+        kern.merge(
+            caps,
+            buffer_start,
+            buffer_keys,
+            buffer_rows,
+            buffer_count,
+            out_start,
+            out_rows,
+            out_cut,
+            nbytes=width * 16 if parallel else 0,
+        )
+        if semantics == "count":
+            flags[np.repeat((cols >= 0).astype(np.int64), caps), out_rows] = True
+        else:
+            kern.flag_from_cut(
+                views.values,
+                views.table,
+                labels,
+                entry_rows,
+                start,
+                cols,
+                out_cut,
+                inclusive,
+                flags,
+                nbytes=views.nbytes,
+            )
     masks = []
     for kind, wanted in ((0, by_class), (1, by_noise_rate)):
         if not wanted:

@@ -1,4 +1,4 @@
-"""Kernels for pruning: top-m selection per (given class, true class) cell.
+"""Kernels for pruning: exact top-m selection per (given class, true class) cell.
 
 A *cell* is a pair (given label k, column j). Each row labelled k offers one
 key per cell of its class: ``p[i, j] - p[i, k]`` (the margin of prune by
@@ -6,20 +6,20 @@ noise rate), or ``-p[i, k]`` when the cell's column is -1 (prune by class,
 where the largest key is the smallest self-confidence). Keys are computed in
 float64 from the stored values, so they do not depend on the dtype.
 
-Rows are bucketed by label (a stable counting sort, O(N) integers). All cells
-of a class are handled by one worker: one pass over the class's rows fills the
-keys of all its cells (O(rows of k x cells of k) floats, at most a few MB),
-and a quickselect per cell finds the cap-th largest key. A cell keeps the
-rows above it and, on equal keys, the lower row index, so the result is the
-same for any number of threads. Nothing of size (N, K) is allocated, and
-``pred_probs`` is never copied: a row touches only the columns of the cells of
-its own class.
+A cell with capacity m keeps its m *best* rows: the largest keys and, on
+equal keys, the lower row index. This order is total, so the kept set does
+not depend on how rows are split between threads. :func:`collect` streams the
+rows in memory order in a few chunks, each keeping per cell an amortised
+buffer of its best candidates (cut back with a quickselect when full);
+:func:`merge` combines the chunks' candidates per cell. Nothing of size
+(N, K) is allocated and ``pred_probs`` is never copied: a row touches only
+the columns of the cells of its own class.
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
-from ._compile import _OPTIONS, inline, twins
+from ._compile import inline, twins
 from .confident import as_float
 
 
@@ -72,204 +72,209 @@ def _push(keys, rows, base, cap, size, key, row):
     return size
 
 
-#: Columns per chunk when a row is scanned against a bound (see _select_cells).
-SCAN_CHUNK = 64
-#: Slack on that bound, far above the rounding of ``own + floor`` (<= 1e-16).
-BOUND_SLACK = 1e-12
+@inline
+def _kth_largest(values, n, m):
+    """The m-th largest (1-based) of ``values[:n]``; reorders ``values[:n]``.
+
+    Quickselect with three-way partitioning, so runs of equal values (common
+    in low-precision probabilities) cost no more than distinct ones.
+    """
+    lo = 0
+    hi = n - 1
+    target = m - 1  # position in descending order
+    while True:
+        if lo == hi:
+            return values[lo]
+        pivot = values[(lo + hi) // 2]
+        # descending: [lo, gt) > pivot, [gt, i) == pivot, (lt, hi] < pivot
+        gt = lo
+        i = lo
+        lt = hi
+        while i <= lt:
+            v = values[i]
+            if v > pivot:
+                values[i] = values[gt]
+                values[gt] = v
+                gt += 1
+                i += 1
+            elif v < pivot:
+                values[i] = values[lt]
+                values[lt] = v
+                lt -= 1
+            else:
+                i += 1
+        if target < gt:
+            hi = gt - 1
+        elif target > lt:
+            lo = lt + 1
+        else:
+            return pivot
 
 
 @inline
-def _offer(heap_keys, heap_rows, base, size, cap, worst, cell, key, entry):
-    """Offer (key, entry) to a cell's heap; True when the cell's worst kept key changed."""
-    if size[cell] < cap[cell] or key > worst[cell]:
-        size[cell] = _push(heap_keys, heap_rows, base[cell], cap[cell], size[cell], key, entry)
-        if size[cell] == cap[cell]:
-            worst[cell] = heap_keys[base[cell]]
-            return True
-    return False
+def _keep_best(keys, rows, lo, count, cap, scratch):
+    """Keep, in place and in order, the ``cap`` best of ``count`` entries at ``lo``.
+
+    Best: larger key, then earlier position (entries are in ascending row
+    order). Returns the cap-th best key, below which nothing can enter.
+    """
+    for t in range(count):
+        scratch[t] = keys[lo + t]
+    cut = _kth_largest(scratch, count, cap)
+    above = 0
+    for t in range(count):
+        above += keys[lo + t] > cut
+    ties = cap - above
+    kept = 0
+    for t in range(count):
+        key = keys[lo + t]
+        if key > cut or (key == cut and ties > 0):
+            if key == cut:
+                ties -= 1
+            keys[lo + kept] = key
+            rows[lo + kept] = rows[lo + t]
+            kept += 1
+    return cut
 
 
-def _select_cells(
+def _collect(
+    keys_view,
     values,
     table,
     labels,
     entry_rows,
-    bucket,
-    bucket_start,
     cell_start,
     cell_col,
     cell_cap,
-    cell_inclusive,
-    exact,
-    worker_classes,
-    worker_start,
-    scan_min_cells,
-    flags,
+    buffer_start,
+    chunk_rows,
+    stream_min_cells,
+    buffer_keys,
+    buffer_rows,
+    buffer_count,
+    buffer_floor,
 ):
-    """Flag, per cell, the rows it prunes; cells of one class run on one worker.
+    """Per chunk of entries (in memory order), each cell's best ``cap`` entries.
 
-    Entries (rows, or (row, label) pairs for multi-label data, see
-    ``entry_rows``) are bucketed by label in ascending entry order. A cell
-    (given class k, column j) ranks the entries of k by their key
-    ``p[i, j] - p[i, k]`` (``-p[i, k]`` when j is -1: prune by class) and keeps
-    its ``cap`` best in a bounded heap: larger keys first and, on equal keys,
-    the lower entry (entries arrive in ascending order, so a later equal key
-    never displaces a kept one). With ``exact`` the kept entries are flagged;
-    without it (0.1.0's value cut-offs) every key above the cap-th best is
-    flagged, or at or above it when ``cell_inclusive`` (a second pass finds
-    the ties beyond the heap). ``flags[kind, entry]`` receives the result,
-    kind 0 for by-class cells and 1 for the others; a class belongs to a single
-    worker, so no two threads write the same flag.
-
-    Once every cell of a class is full, an entry can only enter cell j if
-    ``p[i, j] > p[i, k] + floor``, ``floor`` being the smallest worst-kept key
-    over the class's cells. When a class has many cells, each row is then
-    scanned in chunks against that bound (a vectorised count per chunk), and
-    only the few columns above it are looked up, instead of one gather per
-    (row, cell); ``scan_min_cells`` is the number of cells from which a class
-    is scanned.
+    A cell (given class k, column j) ranks the entries of class k by the key
+    ``p[i, j] - p[i, k]`` (``-p[i, k]`` when j is -1: prune by class). Each
+    chunk gives every cell a buffer of ``2 * cap``: entries above the cell's
+    floor are appended, and a full buffer is cut back to its ``cap`` best
+    (the floor becomes the cap-th best key, so equal keys arriving later,
+    from higher rows, never enter). Entries are visited in order, so rows
+    stream from memory; a row reads only the columns of its class's cells.
     """
+    n = labels.shape[0]
     identity = entry_rows.shape[0] == 0
-    num_classes = values.shape[1]
-    for w in prange(worker_start.shape[0] - 1):
-        capacity = 0
-        most_cells = 1
-        for q in range(worker_start[w], worker_start[w + 1]):
-            k = worker_classes[q]
-            n_k = bucket_start[k + 1] - bucket_start[k]
+    nchunks = buffer_count.shape[0]
+    widest = 0
+    for c in range(cell_cap.shape[0]):
+        widest = max(widest, 2 * cell_cap[c])
+    for t in prange(nchunks):
+        scratch = np.empty(widest)
+        keys = buffer_keys[t]
+        rows = buffer_rows[t]
+        count = buffer_count[t]
+        floor = buffer_floor[t]
+        touched = 0  # keeps the streaming reads alive
+        for c in range(cell_cap.shape[0]):
+            count[c] = 0
+            floor[c] = -np.inf if cell_cap[c] > 0 else np.inf
+        for e in range(t * chunk_rows, min(n, (t + 1) * chunk_rows)):
+            k = labels[e]
+            first = cell_start[k]
+            last = cell_start[k + 1]
+            if first == last:
+                continue
+            i = e if identity else entry_rows[e]
+            if last - first >= stream_min_cells:
+                streamed = keys_view[i, 0]
+                for j in range(keys_view.shape[1]):
+                    streamed = max(streamed, keys_view[i, j])
+                touched += streamed
+            own = as_float(values[i, k], table)
+            for c in range(first, last):
+                j = cell_col[c]
+                key = -own if j < 0 else as_float(values[i, j], table) - own
+                if key > floor[c]:
+                    lo = buffer_start[c]
+                    keys[lo + count[c]] = key
+                    rows[lo + count[c]] = e
+                    count[c] += 1
+                    if count[c] == 2 * cell_cap[c]:
+                        floor[c] = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
+                        count[c] = cell_cap[c]
+        for c in range(cell_cap.shape[0]):
+            if count[c] > cell_cap[c]:
+                _keep_best(keys, rows, buffer_start[c], count[c], cell_cap[c], scratch)
+                count[c] = cell_cap[c]
+        if touched == -1:  # never true for valid keys; stops the reads being optimised away
+            floor[0] = 0.0
+
+
+collect = twins(_collect)
+
+
+def _merge(
+    cell_cap, buffer_start, buffer_keys, buffer_rows, buffer_count, out_start, out_rows, out_cut
+):
+    """Each cell's best ``cap`` entries over all chunks, in ascending entry order.
+
+    Chunks hold consecutive entries, so concatenating their kept entries in
+    chunk order keeps entry order, and the result is the cell's exact top
+    ``cap`` (ties to the lower entry) whatever the chunking. Cells are
+    handled in groups that share scratch buffers.
+    """
+    nchunks = buffer_count.shape[0]
+    ncells = cell_cap.shape[0]
+    ngroups = min(ncells, 64)
+    for g in prange(ngroups):
+        widest = 0
+        for c in range(g, ncells, ngroups):
+            widest = max(widest, nchunks * cell_cap[c])
+        keys = np.empty(widest)
+        rows = np.empty(widest, dtype=np.int64)
+        scratch = np.empty(widest)
+        for c in range(g, ncells, ngroups):
+            cap = cell_cap[c]
             total = 0
-            for c in range(cell_start[k], cell_start[k + 1]):
-                total += min(cell_cap[c], n_k)
-            capacity = max(capacity, total)
-            most_cells = max(most_cells, cell_start[k + 1] - cell_start[k])
-        heap_keys = np.empty(capacity)
-        heap_rows = np.empty(capacity, dtype=np.int64)
-        base = np.empty(most_cells, dtype=np.int64)
-        size = np.empty(most_cells, dtype=np.int64)
-        cap = np.empty(most_cells, dtype=np.int64)
-        worst = np.empty(most_cells)
-        open_cells = np.empty(most_cells, dtype=np.int64)
-        cell_of = np.full(num_classes, -1, dtype=np.int64)
-        for q in range(worker_start[w], worker_start[w + 1]):
-            k = worker_classes[q]
-            first_cell = cell_start[k]
-            n_cells = cell_start[k + 1] - first_cell
-            first = bucket_start[k]
-            n_k = bucket_start[k + 1] - first
-            class_cell = -1
-            n_open = 0
-            offset = 0
-            for cell in range(n_cells):
-                base[cell] = offset
-                size[cell] = 0
-                cap[cell] = min(cell_cap[first_cell + cell], n_k)
-                worst[cell] = -np.inf
-                offset += cap[cell]
-                j = cell_col[first_cell + cell]
-                if j < 0:
-                    class_cell = cell
-                elif cap[cell] > 0:
-                    cell_of[j] = cell
-                    open_cells[n_open] = cell
-                    n_open += 1
-            n_noise = n_open
-            scan = n_noise >= scan_min_cells
-            floor = np.inf  # smallest worst-kept key over the full cells
-            for pos in range(n_k):
-                e = bucket[first + pos]
-                i = e if identity else entry_rows[e]
-                own = as_float(values[i, k], table)
-                if class_cell >= 0 and cap[class_cell] > 0:
-                    _offer(heap_keys, heap_rows, base, size, cap, worst, class_cell, -own, e)
-                if n_noise == 0:
-                    continue
-                changed = False
-                # cells full before this entry: only keys above their worst kept one
-                if n_open < n_noise:
-                    if scan:
-                        bound = own + floor - BOUND_SLACK
-                        for start in range(0, num_classes, SCAN_CHUNK):
-                            length = min(SCAN_CHUNK, num_classes - start)
-                            hits = 0
-                            for j in range(length):
-                                hits += as_float(values[i, start + j], table) > bound
-                            if hits == 0:
-                                continue
-                            for j in range(start, start + length):
-                                value = as_float(values[i, j], table)
-                                cell = cell_of[j]
-                                if value > bound and cell >= 0 and size[cell] == cap[cell]:
-                                    changed |= _offer(heap_keys, heap_rows, base, size, cap,
-                                                      worst, cell, value - own, e)
-                    else:
-                        for cell in range(n_cells):
-                            j = cell_col[first_cell + cell]
-                            if j >= 0 and cap[cell] > 0 and size[cell] == cap[cell]:
-                                key = as_float(values[i, j], table) - own
-                                changed |= _offer(heap_keys, heap_rows, base, size, cap,
-                                                  worst, cell, key, e)
-                # cells not full yet take every entry
-                t = 0
-                while t < n_open:
-                    cell = open_cells[t]
-                    key = as_float(values[i, cell_col[first_cell + cell]], table) - own
-                    if _offer(heap_keys, heap_rows, base, size, cap, worst, cell, key, e):
-                        n_open -= 1
-                        open_cells[t] = open_cells[n_open]
-                        changed = True
-                    else:
-                        t += 1
-                if scan and changed:
-                    floor = np.inf
-                    for cell in range(n_cells):
-                        if cell != class_cell and cap[cell] > 0 and size[cell] == cap[cell]:
-                            floor = min(floor, worst[cell])
-            # flag what the cells keep
-            for cell in range(n_cells):
-                j = cell_col[first_cell + cell]
-                kind = 0 if j < 0 else 1
-                lo = base[cell]
-                if exact:
-                    for t in range(size[cell]):
-                        flags[kind, heap_rows[lo + t]] = True
-                elif size[cell] > 0:
-                    cut = heap_keys[lo]  # the cap-th best key
-                    if cell_inclusive[first_cell + cell]:
-                        for pos in range(n_k):
-                            e = bucket[first + pos]
-                            i = e if identity else entry_rows[e]
-                            own = as_float(values[i, k], table)
-                            key = -own if j < 0 else as_float(values[i, j], table) - own
-                            if key >= cut:
-                                flags[kind, e] = True
-                    else:
-                        for t in range(size[cell]):
-                            if heap_keys[lo + t] > cut:
-                                flags[kind, heap_rows[lo + t]] = True
-            for cell in range(n_cells):
-                j = cell_col[first_cell + cell]
-                if j >= 0:
-                    cell_of[j] = -1
+            lo = buffer_start[c]
+            for t in range(nchunks):
+                for q in range(buffer_count[t, c]):
+                    keys[total] = buffer_keys[t, lo + q]
+                    rows[total] = buffer_rows[t, lo + q]
+                    total += 1
+            if total > cap:
+                out_cut[c] = _keep_best(keys, rows, 0, total, cap, scratch)
+            else:
+                cut = np.inf
+                for q in range(total):
+                    cut = min(cut, keys[q])
+                out_cut[c] = cut
+            for q in range(min(cap, total)):
+                out_rows[out_start[c] + q] = rows[q]
 
 
-select_cells = twins(_select_cells)
+merge = twins(_merge)
 
 
-@njit(**_OPTIONS)
-def bucket_by_label(labels, num_classes):
-    """Stable counting sort of entry indices by label: (order, start of each class)."""
-    start = np.zeros(num_classes + 1, dtype=np.int64)
-    for e in range(labels.shape[0]):
-        start[labels[e] + 1] += 1
-    for k in range(num_classes):
-        start[k + 1] += start[k]
-    fill = start[:-1].copy()
-    order = np.empty(labels.shape[0], dtype=np.int64)
-    for e in range(labels.shape[0]):
+def _flag_from_cut(values, table, labels, entry_rows, cell_start, cell_col, cut, inclusive, flags):
+    """0.1.0's value cut-offs: flag each entry whose key in a cell of its class
+    is above the cell's cut (or at it, for inclusive cells)."""
+    n = labels.shape[0]
+    identity = entry_rows.shape[0] == 0
+    for e in prange(n):
         k = labels[e]
-        order[fill[k]] = e
-        fill[k] += 1
-    return order, start
+        i = e if identity else entry_rows[e]
+        own = as_float(values[i, k], table)
+        for c in range(cell_start[k], cell_start[k + 1]):
+            j = cell_col[c]
+            key = -own if j < 0 else as_float(values[i, j], table) - own
+            if key > cut[c] or (inclusive[c] and key == cut[c]):
+                flags[0 if j < 0 else 1, e] = True
+
+
+flag_from_cut = twins(_flag_from_cut)
 
 
 def _rows_argmax(keys, rows, out):
