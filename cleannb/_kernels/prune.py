@@ -186,7 +186,7 @@ def _collect(
             last = cell_start[k + 1]
             if first == last:
                 continue
-            i = e if identity else entry_rows[e]
+            i = np.int64(e) if identity else entry_rows[e]
             if last - first >= stream_min_cells:
                 streamed = keys_view[i, 0]
                 for j in range(keys_view.shape[1]):
@@ -265,7 +265,7 @@ def _flag_from_cut(values, table, labels, entry_rows, cell_start, cell_col, cut,
     identity = entry_rows.shape[0] == 0
     for e in prange(n):
         k = labels[e]
-        i = e if identity else entry_rows[e]
+        i = np.int64(e) if identity else entry_rows[e]
         own = as_float(values[i, k], table)
         for c in range(cell_start[k], cell_start[k + 1]):
             j = cell_col[c]
