@@ -7,7 +7,7 @@ so results never depend on the CPU or on the number of threads.
 
 Memory: ``pred_probs`` is read in place (float16, float32 or float64, any
 layout) and never copied; the extra memory is O(N + K^2) plus, per thread,
-the selection keys of one class (rows of the class times its cells).
+candidate buffers of a few times the prune counts.
 """
 
 from __future__ import annotations
@@ -126,11 +126,11 @@ def find_label_issues(
     -----
     Pruning reads ``pred_probs`` about twice: once for the confident joint
     (which also yields each row's argmax for the final check) and once for
-    the selection, where the rows of each class are visited once to fill the
-    keys of all that class's cells and a quickselect per cell finds its cut.
-    Extra memory: O(N) integers plus the keys of one class at a time per
-    thread, never a per-class copy of ``pred_probs``. Ranking then scores only
-    the flagged rows.
+    the selection, which streams the rows in memory order and reads, per
+    row, only the columns of its class's cells (the whole row when there are
+    many). Extra memory: O(N) integers plus, per thread, a candidate buffer
+    per cell (a few times the prune counts), never a per-class copy of
+    ``pred_probs``. Ranking then scores only the flagged rows.
 
     Examples
     --------

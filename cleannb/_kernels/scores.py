@@ -19,7 +19,7 @@ from numba import njit, prange, types
 from numba.extending import overload
 
 from ._compile import _OPTIONS, inline, twins
-from .confident import as_float
+from .confident import as_float, row_sum
 
 #: Method codes shared with :mod:`cleannb.rank`.
 SELF_CONFIDENCE = 0
@@ -72,15 +72,6 @@ def max_key_except(keys, i, skip):
 @inline
 def short_row_total(values, i, table):
     """Sum of row ``i`` in float64, in the order of the columns (no call overhead)."""
-    total = 0.0
-    for k in range(values.shape[1]):
-        total += as_float(values[i, k], table)
-    return total
-
-
-@njit(fastmath=True, **_OPTIONS)
-def row_total(values, i, table):
-    """Sum of row ``i`` in float64, reassociated so that it vectorises."""
     total = 0.0
     for k in range(values.shape[1]):
         total += as_float(values[i, k], table)
@@ -185,7 +176,7 @@ def _scores_all(
                 if num_classes < SHORT_ROW:
                     total = short_row_total(values, i, table)
                 else:
-                    total = row_total(values, i, table)
+                    total = row_sum(values[i], table)
                 worst_dev = max(worst_dev, abs(total - 1.0))
             label = labels[i]
             own = as_float(values[i, label], table)
