@@ -125,8 +125,8 @@ def _row_pass(
                     confident = v >= threshold_keys[start + j]
                     cb = max(cb, v)
                     least = min(least, v)
-                    cc = max(cc, (v + 1) * confident - 1)  # v if confident else -1
-                    count += np.int64(confident)
+                    cc = max(cc, v if confident else -1)
+                    count += confident
                 chunk_best[c] = cb
                 chunk_confident[c] = cc
                 best = max(best, cb)
