@@ -15,6 +15,7 @@ each public function, which reports per-block statistics that
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -44,6 +45,40 @@ def check_flag(value, name):
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name} must be True or False, got {value!r}.")
     return bool(value)
+
+
+def check_int(value, name, low):
+    """Return ``value`` as an int of at least ``low``, or raise naming ``name``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}.")
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value}.")
+    return int(value)
+
+
+def check_real(value, name, low=-np.inf, high=np.inf):
+    """Return ``value`` as a float in [low, high], or raise naming ``name``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}.")
+    value = float(value)
+    if not (low <= value <= high):
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}.")
+    return value
+
+
+def check_square(matrix, name, min_size=1):
+    """Return ``matrix`` as a finite float64 (K, K) array (K >= ``min_size``), or raise."""
+    array = np.asarray(matrix)
+    if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] < min_size:
+        raise ValueError(
+            f"{name} must be a square (K, K) matrix with K >= {min_size}, got shape {array.shape}."
+        )
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}.")
+    array = np.ascontiguousarray(array, dtype=np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return array
 
 
 def check_choice(value, name, choices):

@@ -15,7 +15,13 @@ import numpy as np
 
 from . import _algebra, _engine
 from ._parallel import num_threads
-from ._validation import check_choice, check_flag, check_labels, check_pred_probs
+from ._validation import (
+    check_choice,
+    check_flag,
+    check_labels,
+    check_pred_probs,
+    check_square,
+)
 
 #: Threshold used by 2.x for a class with no examples: no probability reaches it.
 ABSENT_CLASS_THRESHOLD = 2.0
@@ -276,18 +282,9 @@ def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
 
         per_class = zip(confident_joint, binary_labels(labels, len(confident_joint)), strict=False)
         return np.array([calibrate_confident_joint(cj, y) for cj, y in per_class])
-    confident_joint = _check_square(confident_joint, "confident_joint")
+    confident_joint = check_square(confident_joint, "confident_joint")
     labels = check_labels(labels, num_classes=len(confident_joint))
     return _algebra.calibrate(confident_joint, np.bincount(labels, minlength=len(confident_joint)))
-
-
-def _check_square(matrix, name):
-    matrix = np.asarray(matrix)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(f"{name} must be a square (K, K) matrix, got shape {matrix.shape}.")
-    if not np.all(np.isfinite(matrix)):
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    return matrix
 
 
 def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=False, n_jobs=None):
@@ -332,7 +329,7 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=Fals
     elif labels is not None:
         calibrated = calibrate_confident_joint(confident_joint, labels)
     else:
-        calibrated = _check_square(confident_joint, "confident_joint")
+        calibrated = check_square(confident_joint, "confident_joint")
     return calibrated / max(float(np.sum(calibrated)), _algebra.TINY)
 
 
@@ -368,7 +365,7 @@ def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent
            [0. , 0.8]])
     """
     check_choice(py_method, "py_method", _algebra.PY_METHODS)
-    confident_joint = _check_square(confident_joint, "confident_joint")
+    confident_joint = check_square(confident_joint, "confident_joint")
     labels = check_labels(labels, num_classes=len(confident_joint))
     counts = np.bincount(labels, minlength=len(confident_joint))
     return _algebra.estimate_latent(

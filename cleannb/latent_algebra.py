@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _algebra
-from ._validation import check_labels
+from ._validation import check_labels, check_square
 
 #: 0.1.0 clips p(y) to this in compute_py_inv_noise_matrix (2.x: 1e-6).
 INVERSE_PY_FLOOR = 0.001
@@ -36,13 +36,6 @@ def _vector(ps, name):
     return ps
 
 
-def _matrix(matrix, name):
-    matrix = np.asarray(matrix, dtype=float)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(f"{name} must be a square (K, K) matrix, got shape {matrix.shape}.")
-    return matrix
-
-
 def compute_ps_py_inv_noise_matrix(s, noise_matrix):
     """(ps, py, inverse_noise_matrix) from noisy labels and P(s|y).
 
@@ -55,7 +48,7 @@ def compute_ps_py_inv_noise_matrix(s, noise_matrix):
     >>> ps
     array([0.75, 0.25])
     """
-    noise_matrix = _matrix(noise_matrix, "noise_matrix")
+    noise_matrix = check_square(noise_matrix, "noise_matrix")
     labels = check_labels(s, num_classes=len(noise_matrix), name="s")
     ps = np.bincount(labels, minlength=len(noise_matrix)) / float(len(labels))
     py, inverse = compute_py_inv_noise_matrix(ps, noise_matrix)
@@ -76,7 +69,7 @@ def compute_py_inv_noise_matrix(ps, noise_matrix):
     array([0.5, 0.5])
     """
     return _algebra.compute_py_inv_noise_matrix(
-        _vector(ps, "ps"), _matrix(noise_matrix, "noise_matrix"), floor=INVERSE_PY_FLOOR
+        _vector(ps, "ps"), check_square(noise_matrix, "noise_matrix"), floor=INVERSE_PY_FLOOR
     )
 
 
@@ -93,7 +86,7 @@ def compute_inv_noise_matrix(py, noise_matrix, ps=None):
     """
     return _algebra.compute_inv_noise_matrix(
         _vector(py, "py"),
-        _matrix(noise_matrix, "noise_matrix"),
+        check_square(noise_matrix, "noise_matrix"),
         None if ps is None else _vector(ps, "ps"),
     )
 
@@ -111,7 +104,7 @@ def compute_noise_matrix_from_inverse(ps, inverse_noise_matrix, py=None):
     """
     return _algebra.compute_noise_matrix_from_inverse(
         _vector(ps, "ps"),
-        _matrix(inverse_noise_matrix, "inverse_noise_matrix"),
+        check_square(inverse_noise_matrix, "inverse_noise_matrix"),
         None if py is None else _vector(py, "py"),
     )
 
@@ -131,8 +124,8 @@ def compute_py(ps, noise_matrix, inverse_noise_matrix, py_method="cnt", y_count=
     """
     return _algebra.compute_py(
         _vector(ps, "ps"),
-        _matrix(noise_matrix, "noise_matrix"),
-        _matrix(inverse_noise_matrix, "inverse_noise_matrix"),
+        check_square(noise_matrix, "noise_matrix"),
+        check_square(inverse_noise_matrix, "inverse_noise_matrix"),
         py_method,
         y_count,
         floor=PY_FLOOR,
@@ -153,6 +146,6 @@ def compute_pyx(psx, noise_matrix, inverse_noise_matrix):
     """
     return _algebra.compute_pyx(
         psx,
-        _matrix(noise_matrix, "noise_matrix"),
-        _matrix(inverse_noise_matrix, "inverse_noise_matrix"),
+        check_square(noise_matrix, "noise_matrix"),
+        check_square(inverse_noise_matrix, "inverse_noise_matrix"),
     )

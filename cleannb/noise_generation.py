@@ -36,12 +36,13 @@ Differences from cleanlab, all deliberate:
 from __future__ import annotations
 
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
 from ._kernels import noise as _k
 from ._parallel import num_threads
+from ._validation import check_int, check_real, check_square
 
 __all__ = [
     "generate_n_rand_probabilities_that_sum_to_m",
@@ -56,35 +57,6 @@ _SUM_TOL = 1e-6
 
 
 # ----------------------------------------------------------------- checks
-def _int(value, name, low):
-    if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}.")
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}.")
-    return int(value)
-
-
-def _real(value, name, low=-np.inf, high=np.inf):
-    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}.")
-    value = float(value)
-    if not (low <= value <= high):
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}.")
-    return value
-
-
-def _square(matrix, name):
-    array = np.asarray(matrix)
-    if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] < 2:
-        raise ValueError(f"{name} must be a square (K, K) array with K >= 2, got {array.shape}.")
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}.")
-    array = np.ascontiguousarray(array, dtype=np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or inf; every entry must be a probability.")
-    return array
-
-
 def _prior(py, k, name="py"):
     if py is None:
         raise ValueError(f"{name} (the prior p(y), one entry per class) is required here.")
@@ -151,7 +123,7 @@ def noise_matrix_is_valid(noise_matrix, py, verbose=False):
     >>> noise_matrix_is_valid(nm[::-1], np.array([0.5, 0.5]))
     False
     """
-    nm = _square(noise_matrix, "noise_matrix")
+    nm = check_square(noise_matrix, "noise_matrix", min_size=2)
     prior = _prior(py, nm.shape[0])
     ps = np.empty(prior.size)
     code = _k.learnability(np.ascontiguousarray(nm.T), prior, ps)
@@ -210,7 +182,7 @@ def generate_noisy_labels(y, noise_matrix, verbose=False, *, seed=None, n_jobs=N
     >>> int(((s == 1) & (y == 0)).sum()), int(((s == 0) & (y == 1)).sum())
     (5, 10)
     """
-    nm = _square(noise_matrix, "noise_matrix")
+    nm = check_square(noise_matrix, "noise_matrix", min_size=2)
     k = nm.shape[0]
     if nm.min() < 0 or nm.max() > 1:
         raise ValueError("noise_matrix entries are probabilities and must lie in [0, 1].")
@@ -325,8 +297,8 @@ def generate_noise_matrix_from_trace(
     >>> noise_matrix_is_valid(nm, np.full(4, 0.25))
     True
     """
-    k = _int(K, "K", 2)
-    trace = _real(trace, "trace", 0.0, float(k))
+    k = check_int(K, "K", 2)
+    trace = check_real(trace, "trace", 0.0, float(k))
     if not isinstance(valid_noise_matrix, bool | np.bool_):
         raise TypeError(f"valid_noise_matrix must be True or False, got {valid_noise_matrix!r}.")
     if valid_noise_matrix and trace <= 1:
@@ -335,7 +307,7 @@ def generate_noise_matrix_from_trace(
             "valid_noise_matrix=False."
         )
     bounds = [
-        _real(v, n, 0.0, 1.0)
+        check_real(v, n, 0.0, 1.0)
         for v, n in [
             (max_trace_prob, "max_trace_prob"),
             (min_trace_prob, "min_trace_prob"),
@@ -343,8 +315,8 @@ def generate_noise_matrix_from_trace(
             (min_noise_rate, "min_noise_rate"),
         ]
     ]
-    frac = _real(frac_zero_noise_rates, "frac_zero_noise_rates", 0.0, 1.0)
-    max_iter = _int(max_iter, "max_iter", 0)
+    frac = check_real(frac_zero_noise_rates, "frac_zero_noise_rates", 0.0, 1.0)
+    max_iter = check_int(max_iter, "max_iter", 0)
     if k > 2 and bounds[0] + _k.EPS < trace / k:
         raise ValueError(
             f"max_trace_prob={bounds[0]} is below trace / K = {trace / k:.6g}: no diagonal "
@@ -444,9 +416,9 @@ def generate_n_rand_probabilities_that_sum_to_m(n, m, max_prob=1.0, min_prob=0.0
     >>> bool(abs(p.sum() - 2) < 1e-12), bool(p.max() <= 0.6 + 1e-6)
     (True, True)
     """
-    n = _int(n, "n", 0)
-    m = _real(m, "m", 0.0)
-    max_prob, min_prob = _real(max_prob, "max_prob"), _real(min_prob, "min_prob")
+    n = check_int(n, "n", 0)
+    m = check_real(m, "m", 0.0)
+    max_prob, min_prob = check_real(max_prob, "max_prob"), check_real(min_prob, "min_prob")
     if n == 0:
         return np.array([])
     if max_prob + _k.EPS < m / n:
@@ -500,9 +472,13 @@ def randomly_distribute_N_balls_into_K_bins(
     >>> int(bins.sum()), bool(bins.max() <= 3)
     (10, True)
     """
-    n_balls, k = _int(N, "N", 0), _int(K, "K", 1)
-    hi = -1 if max_balls_per_bin is None else _int(max_balls_per_bin, "max_balls_per_bin", 1)
-    lo = -1.0 if min_balls_per_bin is None else _real(min_balls_per_bin, "min_balls_per_bin", 0.0)
+    n_balls, k = check_int(N, "N", 0), check_int(K, "K", 1)
+    hi = -1 if max_balls_per_bin is None else check_int(max_balls_per_bin, "max_balls_per_bin", 1)
+    lo = (
+        -1.0
+        if min_balls_per_bin is None
+        else check_real(min_balls_per_bin, "min_balls_per_bin", 0.0)
+    )
     return _k.balls(n_balls, k, hi, lo, _key(seed))
 
 
@@ -553,9 +529,9 @@ def generate_noise_matrix(
         DeprecationWarning,
         stacklevel=2,
     )
-    k = _int(K, "K", 2)
-    rate = _real(max_noise_rate, "max_noise_rate", 0.0, 1.0)
-    frac = _real(frac_zero_noise_rates, "frac_zero_noise_rates", 0.0, 1.0)
+    k = check_int(K, "K", 2)
+    rate = check_real(max_noise_rate, "max_noise_rate", 0.0, 1.0)
+    frac = check_real(frac_zero_noise_rates, "frac_zero_noise_rates", 0.0, 1.0)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_key(seed))
     nm = (rng.random((k, k)) * rate).round(2)
     np.fill_diagonal(nm, 0.0)
