@@ -315,7 +315,7 @@ def rows_argmax(pred_probs, rows):
 
 
 def smallest(scores, count):
-    """Indices of the ``count`` smallest ``scores``, ascending; ties by lower index."""
+    """Indices (ascending) of the ``count`` smallest ``scores``; ties to the lower index."""
     scores = np.ascontiguousarray(scores, dtype=np.float64)
     count = int(min(max(count, 0), len(scores)))
     out = np.empty(count, dtype=np.int64)

@@ -24,55 +24,6 @@ from .confident import as_float
 
 
 @inline
-def _worse(key_a, row_a, key_b, row_b):
-    """Whether (key_a, row_a) ranks after (key_b, row_b): smaller key, or same key, later row."""
-    return key_a < key_b or (key_a == key_b and row_a > row_b)
-
-
-@inline
-def _sift_down(keys, rows, base, size, pos):
-    key = keys[base + pos]
-    row = rows[base + pos]
-    while True:
-        child = 2 * pos + 1
-        if child >= size:
-            break
-        if child + 1 < size and _worse(
-            keys[base + child + 1], rows[base + child + 1], keys[base + child], rows[base + child]
-        ):
-            child += 1
-        if not _worse(keys[base + child], rows[base + child], key, row):
-            break
-        keys[base + pos] = keys[base + child]
-        rows[base + pos] = rows[base + child]
-        pos = child
-    keys[base + pos] = key
-    rows[base + pos] = row
-
-
-@inline
-def _push(keys, rows, base, cap, size, key, row):
-    """Offer (key, row) to the bounded heap at ``keys[base:base + cap]``; return its new size."""
-    if size < cap:
-        pos = size
-        while pos > 0:
-            parent = (pos - 1) // 2
-            if not _worse(key, row, keys[base + parent], rows[base + parent]):
-                break
-            keys[base + pos] = keys[base + parent]
-            rows[base + pos] = rows[base + parent]
-            pos = parent
-        keys[base + pos] = key
-        rows[base + pos] = row
-        return size + 1
-    if cap > 0 and _worse(keys[base], rows[base], key, row):
-        keys[base] = key
-        rows[base] = row
-        _sift_down(keys, rows, base, size, 0)
-    return size
-
-
-@inline
 def _kth_largest(values, n, m):
     """The m-th largest (1-based) of ``values[:n]``; reorders ``values[:n]``.
 
@@ -295,18 +246,15 @@ rows_argmax = twins(_rows_argmax)
 
 
 def _smallest(scores, count, out):
-    """Indices of the ``count`` smallest scores, ascending, ties by lower index (serial)."""
-    keys = np.empty(count)
-    rows = np.empty(count, dtype=np.int64)
-    size = 0
-    for i in range(scores.shape[0]):
-        size = _push(keys, rows, 0, count, size, -np.float64(scores[i]), i)
-    for end in range(size - 1, 0, -1):
-        keys[0], keys[end] = keys[end], keys[0]
-        rows[0], rows[end] = rows[end], rows[0]
-        _sift_down(keys, rows, 0, end, 0)
-    out[:size] = rows[:size]
-    return size
+    """Indices (ascending) of the ``count`` smallest scores, ties to the lower index (serial)."""
+    n = scores.shape[0]
+    keys = np.empty(n)
+    rows = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        keys[i] = -np.float64(scores[i])
+        rows[i] = i
+    _keep_best(keys, rows, 0, n, count, np.empty(n))
+    out[:count] = rows[:count]
 
 
 smallest = twins(_smallest)
