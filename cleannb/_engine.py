@@ -62,16 +62,25 @@ class RowPass:
 
     argmax: np.ndarray  # int32 (N,), first maximum of each row
     guess: np.ndarray  # int32 (N,), confident class or -1
+    own: np.ndarray | None = None  # float64 (N,), p[i, labels[i]] (if kept)
+    row_max: np.ndarray | None = None  # float64 (N,), max of each row (if kept)
 
 
 def row_pass(
-    pred_probs, labels, threshold_limits=None, paper_rule=False, check_sums=True, name="pred_probs"
+    pred_probs,
+    labels,
+    threshold_limits=None,
+    paper_rule=False,
+    check_sums=True,
+    name="pred_probs",
+    keep_values=False,
 ):
     """Run the row kernel, check the values it saw, and return its outputs.
 
     ``threshold_limits[k]`` is the value a probability of class k must reach
     to be confident (thresholds minus the tolerance); None means no class is
     ever confident (a validation-only pass that still yields the argmax).
+    ``keep_values`` also keeps each row's own probability and maximum.
     """
     n_rows, num_classes = pred_probs.shape
     if threshold_limits is None:
@@ -85,6 +94,9 @@ def row_pass(
         key_min = np.empty(nblocks, dtype=np.int64)
         key_max = np.empty(nblocks, dtype=np.int64)
         sum_dev = np.empty(nblocks)
+        kept = n_rows if keep_values else 0
+        own = np.empty(kept)
+        row_max = np.empty(kept)
         kern.row_pass(
             views.keys,
             views.values,
@@ -96,6 +108,8 @@ def row_pass(
             block,
             guess,
             argmax,
+            own,
+            row_max,
             key_min,
             key_max,
             sum_dev,
@@ -105,6 +119,8 @@ def row_pass(
             pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name
         )
         if not negative_zero or attempt:
+            if keep_values:
+                return RowPass(argmax, guess, own, row_max)
             return RowPass(argmax, guess)
         # -0.0 is a valid probability whose integer key sorts below every
         # other value: re-run once on a copy where it is +0.0.
@@ -117,15 +133,22 @@ def confident_counts(labels, guess, num_classes):
     return kern.count_pairs(labels, guess, num_classes)
 
 
-def label_is_predicted(pred_probs, labels, argmax, rows):
+def label_is_predicted(pred_probs, labels, argmax, rows, own=None, row_max=None):
     """Whether the label of each of ``rows`` wins the argmax given a 1e-6 head start.
 
     Equals ``argmax(p + 1e-6 * onehot(label)) == label`` with the sum rounded
     in the dtype of ``pred_probs``, as cleanlab 2.x computes it, but from
-    O(len(rows)) gathers instead of an (N, K) copy.
+    O(len(rows)) gathers instead of an (N, K) copy, or none when the row pass
+    kept each row's ``own`` probability and ``row_max`` (exact in float64).
     """
+    dtype = pred_probs.dtype
     top = argmax[rows]
     given = labels[rows]
-    best = pred_probs[rows, top]
-    boosted = pred_probs[rows, given] + pred_probs.dtype.type(LABEL_TOLERANCE)
+    if own is None or row_max is None:
+        best = pred_probs[rows, top]
+        mine = pred_probs[rows, given]
+    else:
+        best = row_max[rows].astype(dtype)
+        mine = own[rows].astype(dtype)
+    boosted = mine + dtype.type(LABEL_TOLERANCE)
     return (top == given) | ((top < given) & (boosted > best)) | ((top > given) & (boosted >= best))

@@ -186,16 +186,83 @@ def _cells(pcm, label_counts, prunable, by_class, by_noise_rate, semantics):
 MIN_CHUNK_ROWS = 4096
 MAX_CHUNKS = 16
 
+#: A class with at least K / SCREEN_FRACTION column cells screens each row
+#: whole (one vectorised compare) before visiting its cells one by one.
+SCREEN_FRACTION = 32
+#: The screens' dense floors take at most this share of the input's bytes.
+SCREEN_MEMORY_SHARE = 0.02
 
-#: A class with at least (cache lines in a row) / STREAM_FRACTION cells reads
-#: each of its rows whole and in order instead of one scattered value per cell.
-STREAM_FRACTION = 4
+
+def _screen_rows(cols, start, itemsize, dtype, n_chunks, input_bytes, min_cells=None):
+    """Row of each class in the dense screen (-1: no screen), see ``_kernels.prune._collect``."""
+    num_classes = len(start) - 1
+    none = np.full(num_classes, -1, dtype=np.int64)
+    if dtype == np.float16:  # decoded through a table: the screen would not vectorise
+        return none
+    if min_cells is None:
+        min_cells = max(2, num_classes // SCREEN_FRACTION)
+    owner = np.repeat(np.arange(num_classes), np.diff(start))
+    column_cells = np.bincount(owner[cols >= 0], minlength=num_classes)
+    wide = column_cells >= min_cells
+    if n_chunks * wide.sum() * num_classes * itemsize > SCREEN_MEMORY_SHARE * input_bytes:
+        return none
+    rows = np.cumsum(wide) - 1
+    return np.where(wide, rows, -1).astype(np.int64)
 
 
-def stream_min_cells(pred_probs):
-    """Cells from which a class's rows are read whole (see ``_kernels.prune._collect``)."""
-    lines = -(-pred_probs.shape[1] * pred_probs.itemsize // 64)
-    return max(2, lines // STREAM_FRACTION)
+def _best_per_cell(views, labels, entry_rows, own, bound, start, cols, caps, floors, screen_row):
+    """Run the collect and merge kernels: each cell's best rows, cut and kept count.
+
+    Returns ``(rows, cuts, kept)``: cell c's kept entries are
+    ``rows[offset[c]:offset[c] + kept[c]]`` with ``offset = cumsum(caps) - caps``.
+    """
+    n_entries = len(labels)
+    parallel = views.nbytes >= PARALLEL_MIN_BYTES
+    nchunks = max(1, min(numba.get_num_threads(), MAX_CHUNKS, n_entries // MIN_CHUNK_ROWS))
+    nchunks = nchunks if parallel else 1
+    chunk_rows = -(-n_entries // nchunks)
+    buffer_start = np.zeros(len(caps), dtype=np.int64)
+    np.cumsum(2 * caps[:-1], out=buffer_start[1:])
+    width = int(2 * caps.sum())
+    buffer_keys = np.empty((nchunks, width))
+    buffer_rows = np.empty((nchunks, width), dtype=np.int64)
+    buffer_count = np.empty((nchunks, len(caps)), dtype=np.int64)
+    buffer_floor = np.empty((nchunks, len(caps)))
+    kern.collect(
+        views.values,
+        views.table,
+        labels,
+        entry_rows,
+        own,
+        bound,
+        start,
+        cols,
+        caps,
+        floors,
+        buffer_start,
+        chunk_rows,
+        screen_row,
+        views.values.dtype == np.float64,
+        buffer_keys,
+        buffer_rows,
+        buffer_count,
+        buffer_floor,
+        nbytes=views.nbytes if nchunks > 1 else 0,
+    )
+    out_rows = np.empty(int(caps.sum()), dtype=np.int64)
+    cuts = np.empty(len(caps))
+    kern.merge(
+        caps,
+        buffer_start,
+        buffer_keys,
+        buffer_rows,
+        buffer_count,
+        buffer_start // 2,
+        out_rows,
+        cuts,
+        nbytes=width * 16 if parallel else 0,
+    )
+    return out_rows, cuts, np.minimum(caps, buffer_count.sum(axis=0))
 
 
 def select(
@@ -209,15 +276,27 @@ def select(
     by_noise_rate,
     semantics="count",
     entry_rows=None,
+    own=None,
+    row_max=None,
+    screen_min_cells=None,
 ):
     """Masks (by class, by noise rate) of the rows each method prunes; None if not asked.
 
     ``prunable[k]`` says whether class k is pruned at all. For multi-label
     data, ``labels[e]`` and ``entry_rows[e]`` list the (row, label) pairs.
-    One streaming read of the rows (only the columns of each row's cells),
-    in up to one chunk per thread; then a merge per cell. 0.1.0's value
-    cut-offs take one more pass to flag every key at or beyond each cut.
-    Extra memory: 2 x (chunks) x (sum of the prune counts) keys and rows.
+    ``own`` (float64 ``p[i, labels[i]]``) and ``row_max`` (float64 row
+    maxima), when given, let the selection skip rows unread.
+
+    A margin ``p[i, j] - p[i, k]`` is positive only in a row whose label is
+    not its argmax. So the first run takes only positive margins: a column
+    cell with at least ``cap`` of them needs no other row, and every row whose
+    ``row_max - own`` is at most the lowest floor of its class's cells is
+    skipped. Column cells with fewer positive margins than their count
+    (rare) are selected again among all rows of their class. Rows are read
+    in memory order, in up to one chunk per thread, then merged per cell.
+    0.1.0's value cut-offs take one more pass to flag every key at or beyond
+    each cut. Extra memory: 2 x (chunks) x (sum of the prune counts) keys and
+    rows, plus O(N) for the bounds.
     """
     n_rows = len(pred_probs)
     n_entries = len(labels)
@@ -229,51 +308,47 @@ def select(
     flags = np.zeros((2, n_entries), dtype=np.bool_)
     if len(caps):
         views = pred_probs_views(pred_probs)
-        parallel = views.nbytes >= PARALLEL_MIN_BYTES
-        nchunks = max(1, min(numba.get_num_threads(), MAX_CHUNKS, n_entries // MIN_CHUNK_ROWS))
-        nchunks = nchunks if parallel else 1
-        chunk_rows = -(-n_entries // nchunks)
-        buffer_start = np.zeros(len(caps), dtype=np.int64)
-        np.cumsum(2 * caps[:-1], out=buffer_start[1:])
-        width = int(2 * caps.sum())
-        buffer_keys = np.empty((nchunks, width))
-        buffer_rows = np.empty((nchunks, width), dtype=np.int64)
-        buffer_count = np.empty((nchunks, len(caps)), dtype=np.int64)
-        buffer_floor = np.empty((nchunks, len(caps)))
-        kern.collect(
-            views.keys,
-            views.values,
-            views.table,
-            labels,
-            entry_rows,
-            start,
+        nothing = np.zeros(0)
+        own = nothing if own is None else np.ascontiguousarray(own, dtype=np.float64)
+        bound = nothing if row_max is None or not len(own) else row_max - own
+        threads = numba.get_num_threads() if views.nbytes >= PARALLEL_MIN_BYTES else 1
+        screen_row = _screen_rows(
             cols,
-            caps,
-            buffer_start,
-            chunk_rows,
-            stream_min_cells(pred_probs),
-            buffer_keys,
-            buffer_rows,
-            buffer_count,
-            buffer_floor,
-            nbytes=views.nbytes if nchunks > 1 else 0,
+            start,
+            pred_probs.itemsize,
+            pred_probs.dtype,
+            threads,
+            views.nbytes,
+            screen_min_cells,
         )
-        out_start = buffer_start // 2
-        out_rows = np.empty(int(caps.sum()), dtype=np.int64)
-        out_cut = np.empty(len(caps))
-        kern.merge(
-            caps,
-            buffer_start,
-            buffer_keys,
-            buffer_rows,
-            buffer_count,
-            out_start,
-            out_rows,
-            out_cut,
-            nbytes=width * 16 if parallel else 0,
+        floors = np.where(cols >= 0, 0.0, -np.inf)
+        rows, cuts, kept = _best_per_cell(
+            views, labels, entry_rows, own, bound, start, cols, caps, floors, screen_row
         )
+        short = np.flatnonzero(kept < caps)  # column cells with too few positive margins
+        if len(short):
+            owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[short]
+            sub_start = np.zeros(len(start), dtype=np.int64)
+            np.cumsum(np.bincount(owner, minlength=len(start) - 1), out=sub_start[1:])
+            sub_rows, sub_cuts, sub_kept = _best_per_cell(
+                views,
+                labels,
+                entry_rows,
+                own,
+                nothing,
+                sub_start,
+                cols[short],
+                caps[short],
+                np.full(len(short), -np.inf),
+                np.full(len(start) - 1, -1, dtype=np.int64),
+            )
+            cuts[short] = sub_cuts
+            kept[short] = 0
         if semantics == "count":
-            flags[np.repeat((cols >= 0).astype(np.int64), caps), out_rows] = True
+            kinds = (cols >= 0).astype(np.int64)
+            _flag_kept(flags, kinds, caps, kept, rows)
+            if len(short):
+                _flag_kept(flags, kinds[short], caps[short], sub_kept, sub_rows)
         else:
             kern.flag_from_cut(
                 views.values,
@@ -282,7 +357,7 @@ def select(
                 entry_rows,
                 start,
                 cols,
-                out_cut,
+                cuts,
                 inclusive,
                 flags,
                 nbytes=views.nbytes,
@@ -298,6 +373,13 @@ def select(
             mask[entry_rows[flags[kind]]] = True
             masks.append(mask)
     return masks[0], masks[1]
+
+
+def _flag_kept(flags, kinds, caps, kept, rows):
+    """Set ``flags[kind of cell, row]`` for the kept rows of every cell."""
+    offset = np.repeat(np.cumsum(caps) - caps, caps)
+    valid = np.arange(len(rows)) - offset < np.repeat(kept, caps)
+    flags[np.repeat(kinds, caps)[valid], rows[valid]] = True
 
 
 def rows_argmax(pred_probs, rows):

@@ -217,11 +217,14 @@ def compute_confident_joint(
     return confident_joint
 
 
-def confident_pass(labels, pred_probs, thresholds=None, collision_rule="row_argmax"):
+def confident_pass(
+    labels, pred_probs, thresholds=None, collision_rule="row_argmax", keep_values=False
+):
     """Uncalibrated confident joint (diagonal at least 1) and the per-row results.
 
     For checked inputs, inside :func:`cleannb._parallel.num_threads`; the one
     pass over ``pred_probs`` that every confident-joint consumer shares.
+    ``keep_values`` also keeps each row's own probability and maximum.
     """
     num_classes = pred_probs.shape[1]
     if thresholds is None:
@@ -235,7 +238,11 @@ def confident_pass(labels, pred_probs, thresholds=None, collision_rule="row_argm
             )
     limits = thresholds - _engine.THRESHOLD_TOLERANCE
     rows = _engine.row_pass(
-        pred_probs, labels, limits, paper_rule=collision_rule == "confident_argmax"
+        pred_probs,
+        labels,
+        limits,
+        paper_rule=collision_rule == "confident_argmax",
+        keep_values=keep_values,
     )
     confident_joint = _engine.confident_counts(labels, rows.guess, num_classes)
     np.fill_diagonal(confident_joint, np.maximum(confident_joint.diagonal(), 1))

@@ -192,7 +192,7 @@ def find_label_issues(
         )
     with num_threads(n_jobs):
         if pruning:
-            mask, argmax = _pruned(
+            mask, rows = _pruned(
                 labels,
                 pred_probs,
                 filter_by,
@@ -203,9 +203,9 @@ def find_label_issues(
                 n_jobs,
             )
         else:
-            mask, argmax = _other_filter(labels, pred_probs, filter_by, n_jobs)
-        if argmax is not None:
-            unflag_predicted(pred_probs, labels, mask, argmax)
+            mask, rows = _other_filter(labels, pred_probs, filter_by, n_jobs)
+        if rows is not None:
+            unflag_predicted(pred_probs, labels, mask, rows.argmax, rows.own, rows.row_max)
     if verbose:
         print(f"Number of label issues found: {int(mask.sum())}")
     if return_indices_ranked_by is None:
@@ -292,11 +292,11 @@ def _pruned(
     num_classes = pred_probs.shape[1]
     label_counts = np.bincount(labels, minlength=num_classes)
     if confident_joint is None:
-        raw_joint, rows = count.confident_pass(labels, pred_probs)
+        raw_joint, rows = count.confident_pass(labels, pred_probs, keep_values=True)
         confident_joint = _algebra.calibrate(raw_joint, label_counts)
     else:
         confident_joint = _checked_joint(confident_joint, num_classes)
-        rows = _engine.row_pass(pred_probs, labels)  # validates the values
+        rows = _engine.row_pass(pred_probs, labels, keep_values=True)  # validates the values
     pcm = _prune.keep_at_least_n_per_class(confident_joint.T, min_examples_per_class, frac_noise)
     if num_to_remove_per_class is not None:
         remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
@@ -313,12 +313,14 @@ def _pruned(
         prunable,
         by_class=filter_by != "prune_by_noise_rate",
         by_noise_rate=filter_by != "prune_by_class",
+        own=rows.own,
+        row_max=rows.row_max,
     )
     if by_class is None:
-        return by_noise_rate, rows.argmax
+        return by_noise_rate, rows
     if by_noise_rate is None:
-        return by_class, rows.argmax
-    return by_class & by_noise_rate, rows.argmax
+        return by_class, rows
+    return by_class & by_noise_rate, rows
 
 
 def _other_filter(labels, pred_probs, filter_by, n_jobs):
@@ -327,10 +329,10 @@ def _other_filter(labels, pred_probs, filter_by, n_jobs):
     if filter_by == "confident_learning":
         _, rows = count.confident_pass(labels, pred_probs)
         mask[count.off_diagonal_rows(labels, rows)] = True
-        return mask, rows.argmax
+        return mask, rows
     if filter_by == "predicted_neq_given":
-        argmax = _engine.row_pass(pred_probs, labels).argmax
-        return argmax != labels, argmax
+        rows = _engine.row_pass(pred_probs, labels)
+        return rows.argmax != labels, rows
     from .rank import get_label_quality_scores
 
     scores = get_label_quality_scores(
@@ -341,10 +343,11 @@ def _other_filter(labels, pred_probs, filter_by, n_jobs):
     return mask, None
 
 
-def unflag_predicted(pred_probs, labels, mask, argmax):
+def unflag_predicted(pred_probs, labels, mask, argmax, own=None, row_max=None):
     """Unflag, in place, rows whose label wins the argmax given cleanlab's 1e-6 head start."""
     rows = np.flatnonzero(mask)
-    mask[rows[_engine.label_is_predicted(pred_probs, labels, argmax, rows)]] = False
+    wins = _engine.label_is_predicted(pred_probs, labels, argmax, rows, own, row_max)
+    mask[rows[wins]] = False
     return mask
 
 

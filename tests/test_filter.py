@@ -261,6 +261,67 @@ def test_selection_matches_naive_with_ties(semantics, seed):
     np.testing.assert_array_equal(got[1], expected[1])
 
 
+@pytest.mark.parametrize("semantics", _prune.SEMANTICS)
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("shortcuts", ["none", "bounds", "screen", "both"])
+def test_selection_shortcuts_match_naive(semantics, dtype, shortcuts):
+    """Row bounds, the dense screen and the re-run of cells short of positive
+    margins (forced by inflated prune counts) select exactly the naive rows."""
+    rng = np.random.default_rng(5)
+    n, k = 900, 12
+    labels, pred_probs = make_dataset(5, n, k, dtype=dtype)
+    if dtype == np.float16:
+        pred_probs = (np.round(pred_probs.astype(np.float64), 2) + 0.0).astype(dtype)  # ties
+    else:
+        # in a third of the classes every row has one profile up to a few ulps
+        # of jitter, so each cut-off falls among margins a few ulps apart
+        for c in range(0, k, 3):
+            crowd = labels == c
+            shared = rng.dirichlet(np.ones(k))
+            shared[c] = shared.min() / 2  # positive margins in every column
+            jitter = rng.integers(-8, 9, (int(crowd.sum()), k)) * np.finfo(dtype).eps
+            pred_probs[crowd] = (shared / shared.sum() * (1 + jitter)).astype(dtype)
+    joint = cleanlab_count.compute_confident_joint(labels, pred_probs.astype(np.float64))
+    pcm = _prune.keep_at_least_n_per_class(joint.T, 1)
+    counts = np.bincount(labels, minlength=k)
+    for c in range(0, k, 3):  # crowded classes: cut-offs inside the crowd
+        pcm[:, c] = np.where(np.arange(k) == c, pcm[c, c], counts[c] // 10)
+    # some cells ask for more rows than have a positive margin
+    for j, c in rng.integers(0, k, (6, 2)):
+        if j != c:
+            pcm[j, c] = int(counts[c] * rng.uniform(0.3, 0.9))
+    prunable = counts > 1
+    own = pred_probs[np.arange(n), labels].astype(np.float64)
+    row_max = pred_probs.max(axis=1).astype(np.float64)
+    bounds = shortcuts in ("bounds", "both")
+    got = _prune.select(
+        pred_probs,
+        labels,
+        counts,
+        pcm,
+        prunable,
+        by_class=True,
+        by_noise_rate=True,
+        semantics=semantics,
+        own=own if bounds else None,
+        row_max=row_max if bounds else None,
+        screen_min_cells=2 if shortcuts in ("screen", "both") else k,
+    )
+    expected = prune_masks(labels, pred_probs, pcm, prunable, semantics)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+
+
+def test_screen_is_used_for_wide_classes():
+    labels, pred_probs = make_dataset(1, 400, 8, dtype=np.float32)
+    cols = np.array([-1, 1, 2, 3, 0, 2])
+    start = np.array([0, 4, 6, 6, 6, 6, 6, 6, 6])
+    rows = _prune._screen_rows(cols, start, 4, np.dtype(np.float32), 1, 10**9, 2)
+    np.testing.assert_array_equal(rows, [0, 1, -1, -1, -1, -1, -1, -1])
+    assert (_prune._screen_rows(cols, start, 2, np.dtype(np.float16), 1, 10**9, 2) == -1).all()
+    assert (_prune._screen_rows(cols, start, 4, np.dtype(np.float32), 1, 10, 2) == -1).all()
+
+
 def test_final_filter_is_cleanlab_tolerance():
     pred_probs = np.array([[0.5 - 4e-7, 0.5 + 4e-7], [0.5 - 4e-6, 0.5 + 4e-6]] * 10)
     labels = np.zeros(20, dtype=np.int64)

@@ -70,6 +70,8 @@ def test_row_pass_equals_reference(dtype, layout, twin, rule):
     block, nblocks = 100, 7
     guess = np.empty(n, np.int32)
     argmax = np.empty(n, np.int32)
+    own = np.empty(n)
+    row_max = np.empty(n)
     key_min = np.empty(nblocks, np.int64)
     key_max = np.empty(nblocks, np.int64)
     sum_dev = np.empty(nblocks)
@@ -84,6 +86,8 @@ def test_row_pass_equals_reference(dtype, layout, twin, rule):
         block,
         guess,
         argmax,
+        own,
+        row_max,
         key_min,
         key_max,
         sum_dev,
@@ -92,10 +96,14 @@ def test_row_pass_equals_reference(dtype, layout, twin, rule):
     expected = naive.confident_guesses(labels, pred_probs, thresholds, rule)
     np.testing.assert_array_equal(guess, expected)
     as64 = pred_probs.astype(np.float64)
+    np.testing.assert_array_equal(own, as64[np.arange(n), labels])
+    np.testing.assert_array_equal(row_max, as64.max(axis=1))
     assert int(key_min.min()) == int(np.array(as64.min(), views.dtype).view(views.keys.dtype))
     assert int(key_max.max()) == int(np.array(as64.max(), views.dtype).view(views.keys.dtype))
+    # float32 rows are summed in float32 per chunk of 64 values, then in float64
+    tolerance = 0 if dtype == np.float16 else 64 * np.finfo(dtype).eps
     np.testing.assert_allclose(
-        sum_dev.max(), np.abs(as64.sum(axis=1) - 1).max(), rtol=1e-9, atol=1e-15
+        sum_dev.max(), np.abs(as64.sum(axis=1) - 1).max(), rtol=1e-9, atol=tolerance + 1e-15
     )
 
 
@@ -212,6 +220,8 @@ def test_row_pass_many_classes_and_ties(twin, k, ties):
             100,
             guess,
             argmax,
+            np.empty(0),  # own and row_max not kept
+            np.empty(0),
             *stats,
         )
         np.testing.assert_array_equal(argmax, naive.row_argmax(pred_probs))

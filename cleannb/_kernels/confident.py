@@ -77,6 +77,8 @@ def _row_pass(
     block,
     guess,
     argmax,
+    own,
+    row_max,
     key_min,
     key_max,
     sum_dev,
@@ -88,7 +90,8 @@ def _row_pass(
     and otherwise the row argmax (cleanlab's rule) or, with ``paper_rule``, the
     largest among the confident classes (first one on ties). Per block it
     writes the smallest and largest key and, with ``check_sums``, the largest
-    |row sum - 1|.
+    |row sum - 1|. If ``own`` and ``row_max`` are not empty, it also writes
+    ``p[i, labels[i]]`` and the row maximum (as float64).
 
     Each row is read once in chunks of :data:`CHUNK` classes by loops of integer
     max/min/count reductions (which vectorise); the per-chunk maxima of all
@@ -98,6 +101,7 @@ def _row_pass(
     n, num_classes = keys.shape
     nblocks = (n + block - 1) // block
     nchunks = (num_classes + CHUNK - 1) // CHUNK
+    keep_values = own.shape[0] != 0
     for b in prange(nblocks):
         lo = b * block
         hi = min(n, lo + block)
@@ -112,6 +116,8 @@ def _row_pass(
             least = row[0]
             best_confident = -1  # below every key of a non-negative value
             n_confident = 0
+            vrow = values[i]
+            total = 0.0
             for c in range(nchunks):
                 # A loop over range(length) from an offset vectorises; one over
                 # range(start, stop) does not (measured).
@@ -120,6 +126,7 @@ def _row_pass(
                 cb = row[start]
                 cc = -1
                 count = 0
+                part = vrow[start] - vrow[start]
                 for j in range(length):
                     v = row[start + j]
                     confident = v >= threshold_keys[start + j]
@@ -127,6 +134,8 @@ def _row_pass(
                     least = min(least, v)
                     cc = max(cc, v if confident else -1)
                     count += confident
+                    part += vrow[start + j]
+                total += np.float64(part)
                 chunk_best[c] = cb
                 chunk_confident[c] = cc
                 best = max(best, cb)
@@ -151,16 +160,21 @@ def _row_pass(
             else:
                 g = top
             guess[i] = g
+            if keep_values:
+                own[i] = as_float(values[i, labels[i]], table)
+                row_max[i] = as_float(values[i, top], table)
             lowest = min(lowest, least)
             highest = max(highest, best)
             if check_sums:
-                worst_dev = max(worst_dev, abs(row_sum(values[i], table) - 1.0))
+                if table.shape[0] != 0:
+                    total = row_sum(values[i], table)
+                worst_dev = max(worst_dev, abs(total - 1.0))
         key_min[b] = lowest
         key_max[b] = highest
         sum_dev[b] = worst_dev
 
 
-row_pass = twins(_row_pass)
+row_pass = twins(_row_pass, fastmath={"reassoc", "nsz"})
 
 
 @njit(**_OPTIONS)

@@ -88,35 +88,65 @@ def _keep_best(keys, rows, lo, count, cap, scratch):
     return cut
 
 
+@inline
+def _screen_floor(floor, exact):
+    """A floor for the screen: below it no key above ``floor`` can fall.
+
+    The screen subtracts in the input dtype; for float32 that differs from
+    the float64 key by at most 2**-24 (values lie in [0, 1]), so a margin of
+    2**-22 keeps it conservative after rounding to float32.
+    """
+    if exact or not np.isfinite(floor):
+        return floor
+    return floor - 2.0**-22
+
+
 def _collect(
-    keys_view,
     values,
     table,
     labels,
     entry_rows,
+    own,
+    bound,
     cell_start,
     cell_col,
     cell_cap,
+    cell_floor,
     buffer_start,
     chunk_rows,
-    stream_min_cells,
+    screen_row,
+    screen_exact,
     buffer_keys,
     buffer_rows,
     buffer_count,
     buffer_floor,
 ):
-    """Per chunk of entries (in memory order), each cell's best ``cap`` entries.
+    """Per chunk of entries (in memory order), each cell's best ``cap`` entries above its floor.
 
     A cell (given class k, column j) ranks the entries of class k by the key
-    ``p[i, j] - p[i, k]`` (``-p[i, k]`` when j is -1: prune by class). Each
-    chunk gives every cell a buffer of ``2 * cap``: entries above the cell's
-    floor are appended, and a full buffer is cut back to its ``cap`` best
-    (the floor becomes the cap-th best key, so equal keys arriving later,
-    from higher rows, never enter). Entries are visited in order, so rows
-    stream from memory; a row reads only the columns of its class's cells.
+    ``p[i, j] - p[i, k]`` (``-p[i, k]`` when j is -1: prune by class); only
+    keys above ``cell_floor`` are candidates. Each chunk gives every cell a
+    buffer of ``2 * cap``: entries above the cell's floor are appended, and a
+    full buffer is cut back to its ``cap`` best (the floor becomes the cap-th
+    best key, so equal keys arriving later, from higher rows, never enter).
+
+    Three shortcuts skip entries that cannot enter any column cell of their
+    class: ``bound[e]`` (if given) bounds every key of entry e from above, so
+    an entry whose bound is at most the lowest floor of its class is skipped
+    unread; ``own[e]`` (if given) saves reading ``p[i, k]``; and a class with
+    ``screen_row[k] >= 0`` first compares the whole row, in the input dtype
+    (a loop that vectorises), against a dense row of conservative floors, and
+    visits its cells one by one only when some column passes.
     """
     n = labels.shape[0]
+    num_classes = cell_start.shape[0] - 1
+    width = values.shape[1]
     identity = entry_rows.shape[0] == 0
+    has_own = own.shape[0] != 0
+    has_bound = bound.shape[0] != 0
+    nscreen = 0
+    for k in range(num_classes):
+        nscreen = max(nscreen, screen_row[k] + 1)
     nchunks = buffer_count.shape[0]
     widest = 0
     for c in range(cell_cap.shape[0]):
@@ -127,10 +157,19 @@ def _collect(
         rows = buffer_rows[t]
         count = buffer_count[t]
         floor = buffer_floor[t]
-        touched = 0  # keeps the streaming reads alive
-        for c in range(cell_cap.shape[0]):
-            count[c] = 0
-            floor[c] = -np.inf if cell_cap[c] > 0 else np.inf
+        lowest = np.full(num_classes, np.inf)  # lowest floor of each class's column cells
+        screen = np.empty((nscreen, width), dtype=values.dtype)
+        for k in range(num_classes):
+            r = screen_row[k]
+            if r >= 0:
+                screen[r, :] = np.inf
+            for c in range(cell_start[k], cell_start[k + 1]):
+                count[c] = 0
+                floor[c] = cell_floor[c] if cell_cap[c] > 0 else np.inf
+                if cell_col[c] >= 0:
+                    lowest[k] = min(lowest[k], floor[c])
+                    if r >= 0:
+                        screen[r, cell_col[c]] = _screen_floor(floor[c], screen_exact)
         for e in range(t * chunk_rows, min(n, (t + 1) * chunk_rows)):
             k = labels[e]
             first = cell_start[k]
@@ -138,15 +177,30 @@ def _collect(
             if first == last:
                 continue
             i = np.int64(e) if identity else entry_rows[e]
-            if last - first >= stream_min_cells:
-                streamed = keys_view[i, 0]
-                for j in range(keys_view.shape[1]):
-                    streamed = max(streamed, keys_view[i, j])
-                touched += streamed
-            own = as_float(values[i, k], table)
+            mine = own[e] if has_own else as_float(values[i, k], table)
+            if cell_col[first] < 0:
+                c = first
+                first += 1
+                if -mine > floor[c]:
+                    lo = buffer_start[c]
+                    keys[lo + count[c]] = -mine
+                    rows[lo + count[c]] = e
+                    count[c] += 1
+                    if count[c] == 2 * cell_cap[c]:
+                        floor[c] = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
+                        count[c] = cell_cap[c]
+            if first == last or (has_bound and bound[e] <= lowest[k]):
+                continue
+            r = screen_row[k]
+            if r >= 0:
+                mine_value = values[i, k]
+                passed = 0
+                for j in range(width):
+                    passed += (values[i, j] - mine_value) > screen[r, j]
+                if passed == 0:
+                    continue
             for c in range(first, last):
-                j = cell_col[c]
-                key = -own if j < 0 else as_float(values[i, j], table) - own
+                key = as_float(values[i, cell_col[c]], table) - mine
                 if key > floor[c]:
                     lo = buffer_start[c]
                     keys[lo + count[c]] = key
@@ -155,12 +209,16 @@ def _collect(
                     if count[c] == 2 * cell_cap[c]:
                         floor[c] = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
                         count[c] = cell_cap[c]
+                        if r >= 0:
+                            screen[r, cell_col[c]] = _screen_floor(floor[c], screen_exact)
+                        low = np.inf
+                        for d in range(first, last):
+                            low = min(low, floor[d])
+                        lowest[k] = low
         for c in range(cell_cap.shape[0]):
             if count[c] > cell_cap[c]:
                 _keep_best(keys, rows, buffer_start[c], count[c], cell_cap[c], scratch)
                 count[c] = cell_cap[c]
-        if touched == -1:  # never true for valid keys; stops the reads being optimised away
-            floor[0] = 0.0
 
 
 collect = twins(_collect)
