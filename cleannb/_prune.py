@@ -186,31 +186,8 @@ def _cells(pcm, label_counts, prunable, by_class, by_noise_rate, semantics):
 MIN_CHUNK_ROWS = 4096
 MAX_CHUNKS = 16
 
-#: A class with at least K / SCREEN_FRACTION column cells screens each row
-#: whole (one vectorised compare) before visiting its cells one by one.
-SCREEN_FRACTION = 32
-#: The screens' dense floors take at most this share of the input's bytes.
-SCREEN_MEMORY_SHARE = 0.02
 
-
-def _screen_rows(cols, start, itemsize, dtype, n_chunks, input_bytes, min_cells=None):
-    """Row of each class in the dense screen (-1: no screen), see ``_kernels.prune._collect``."""
-    num_classes = len(start) - 1
-    none = np.full(num_classes, -1, dtype=np.int64)
-    if dtype == np.float16:  # decoded through a table: the screen would not vectorise
-        return none
-    if min_cells is None:
-        min_cells = max(2, num_classes // SCREEN_FRACTION)
-    owner = np.repeat(np.arange(num_classes), np.diff(start))
-    column_cells = np.bincount(owner[cols >= 0], minlength=num_classes)
-    wide = column_cells >= min_cells
-    if n_chunks * wide.sum() * num_classes * itemsize > SCREEN_MEMORY_SHARE * input_bytes:
-        return none
-    rows = np.cumsum(wide) - 1
-    return np.where(wide, rows, -1).astype(np.int64)
-
-
-def _best_per_cell(views, labels, entry_rows, own, bound, start, cols, caps, floors, screen_row):
+def _best_per_cell(views, labels, entry_rows, own, bound, start, cols, caps, floors):
     """Run the collect and merge kernels: each cell's best rows, cut and kept count.
 
     Returns ``(rows, cuts, kept)``: cell c's kept entries are
@@ -241,8 +218,6 @@ def _best_per_cell(views, labels, entry_rows, own, bound, start, cols, caps, flo
         floors,
         buffer_start,
         chunk_rows,
-        screen_row,
-        views.values.dtype == np.float64,
         buffer_keys,
         buffer_rows,
         buffer_count,
@@ -278,7 +253,6 @@ def select(
     entry_rows=None,
     own=None,
     row_max=None,
-    screen_min_cells=None,
 ):
     """Masks (by class, by noise rate) of the rows each method prunes; None if not asked.
 
@@ -311,19 +285,9 @@ def select(
         nothing = np.zeros(0)
         own = nothing if own is None else np.ascontiguousarray(own, dtype=np.float64)
         bound = nothing if row_max is None or not len(own) else row_max - own
-        threads = numba.get_num_threads() if views.nbytes >= PARALLEL_MIN_BYTES else 1
-        screen_row = _screen_rows(
-            cols,
-            start,
-            pred_probs.itemsize,
-            pred_probs.dtype,
-            threads,
-            views.nbytes,
-            screen_min_cells,
-        )
         floors = np.where(cols >= 0, 0.0, -np.inf)
         rows, cuts, kept = _best_per_cell(
-            views, labels, entry_rows, own, bound, start, cols, caps, floors, screen_row
+            views, labels, entry_rows, own, bound, start, cols, caps, floors
         )
         short = np.flatnonzero(kept < caps)  # column cells with too few positive margins
         if len(short):
@@ -340,7 +304,6 @@ def select(
                 cols[short],
                 caps[short],
                 np.full(len(short), -np.inf),
-                np.full(len(start) - 1, -1, dtype=np.int64),
             )
             cuts[short] = sub_cuts
             kept[short] = 0

@@ -88,19 +88,6 @@ def _keep_best(keys, rows, lo, count, cap, scratch):
     return cut
 
 
-@inline
-def _screen_floor(floor, exact):
-    """A floor for the screen: below it no key above ``floor`` can fall.
-
-    The screen subtracts in the input dtype; for float32 that differs from
-    the float64 key by at most 2**-24 (values lie in [0, 1]), so a margin of
-    2**-22 keeps it conservative after rounding to float32.
-    """
-    if exact or not np.isfinite(floor):
-        return floor
-    return floor - 2.0**-22
-
-
 def _collect(
     values,
     table,
@@ -114,8 +101,6 @@ def _collect(
     cell_floor,
     buffer_start,
     chunk_rows,
-    screen_row,
-    screen_exact,
     buffer_keys,
     buffer_rows,
     buffer_count,
@@ -130,23 +115,15 @@ def _collect(
     full buffer is cut back to its ``cap`` best (the floor becomes the cap-th
     best key, so equal keys arriving later, from higher rows, never enter).
 
-    Three shortcuts skip entries that cannot enter any column cell of their
-    class: ``bound[e]`` (if given) bounds every key of entry e from above, so
-    an entry whose bound is at most the lowest floor of its class is skipped
-    unread; ``own[e]`` (if given) saves reading ``p[i, k]``; and a class with
-    ``screen_row[k] >= 0`` first compares the whole row, in the input dtype
-    (a loop that vectorises), against a dense row of conservative floors, and
-    visits its cells one by one only when some column passes.
+    ``bound[e]`` (if given) bounds every key of entry e from above: an entry
+    whose bound is at most the lowest floor of its class's column cells is
+    skipped unread. ``own[e]`` (if given) saves reading ``p[i, k]``.
     """
     n = labels.shape[0]
     num_classes = cell_start.shape[0] - 1
-    width = values.shape[1]
     identity = entry_rows.shape[0] == 0
     has_own = own.shape[0] != 0
     has_bound = bound.shape[0] != 0
-    nscreen = 0
-    for k in range(num_classes):
-        nscreen = max(nscreen, screen_row[k] + 1)
     nchunks = buffer_count.shape[0]
     widest = 0
     for c in range(cell_cap.shape[0]):
@@ -158,18 +135,12 @@ def _collect(
         count = buffer_count[t]
         floor = buffer_floor[t]
         lowest = np.full(num_classes, np.inf)  # lowest floor of each class's column cells
-        screen = np.empty((nscreen, width), dtype=values.dtype)
         for k in range(num_classes):
-            r = screen_row[k]
-            if r >= 0:
-                screen[r, :] = np.inf
             for c in range(cell_start[k], cell_start[k + 1]):
                 count[c] = 0
                 floor[c] = cell_floor[c] if cell_cap[c] > 0 else np.inf
                 if cell_col[c] >= 0:
                     lowest[k] = min(lowest[k], floor[c])
-                    if r >= 0:
-                        screen[r, cell_col[c]] = _screen_floor(floor[c], screen_exact)
         for e in range(t * chunk_rows, min(n, (t + 1) * chunk_rows)):
             k = labels[e]
             first = cell_start[k]
@@ -191,14 +162,6 @@ def _collect(
                         count[c] = cell_cap[c]
             if first == last or (has_bound and bound[e] <= lowest[k]):
                 continue
-            r = screen_row[k]
-            if r >= 0:
-                mine_value = values[i, k]
-                passed = 0
-                for j in range(width):
-                    passed += (values[i, j] - mine_value) > screen[r, j]
-                if passed == 0:
-                    continue
             for c in range(first, last):
                 key = as_float(values[i, cell_col[c]], table) - mine
                 if key > floor[c]:
@@ -209,8 +172,6 @@ def _collect(
                     if count[c] == 2 * cell_cap[c]:
                         floor[c] = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
                         count[c] = cell_cap[c]
-                        if r >= 0:
-                            screen[r, cell_col[c]] = _screen_floor(floor[c], screen_exact)
                         low = np.inf
                         for d in range(first, last):
                             low = min(low, floor[d])
