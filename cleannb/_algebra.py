@@ -77,7 +77,7 @@ def round_preserving_row_totals(matrix):
         return np.array([round_preserving_sum(row) for row in matrix], dtype=np.int64).reshape(
             matrix.shape
         )
-    from ._kernels.confident import make_up_shortfall
+    from ._kernels.calibrate import make_up_shortfall
 
     matrix = np.ascontiguousarray(matrix)
     ints = matrix.round()

@@ -1,73 +1,79 @@
-"""Calibration of a confident joint in one compiled pass, bit-identical to numpy.
+"""Calibration of a confident joint, bit-identical to numpy, in O(nonzeros + K).
 
 ``cleannb._algebra.calibrate`` describes the computation in numpy terms:
 rescale each row to its label count, the total to N, and round each row to
-integers that keep its (rounded) sum. At K = 1000 the numpy version spends
-most of its time allocating K x K temporaries; this kernel makes the same
-floating-point operations in the same order (including numpy's pairwise
-summation of the total and of each row) with one K x K float buffer.
+integers that keep its (rounded) sum. A confident joint is sparse (a row
+holds the few classes its examples are confused with), so this kernel works
+on its nonzero entries only and makes the same floating-point operations in
+the same order. In particular numpy sums with a fixed pairwise tree over the
+dense positions; a zero adds nothing to a non-negative partial sum, so
+:func:`sparse_pairwise_sum` walks the same tree and skips the empty parts.
 """
 
 import numpy as np
 from numba import njit
 
 from ._compile import _OPTIONS
-from .confident import make_up_shortfall
+
+#: numpy's pairwise summation sums runs of at most this many values directly.
+PAIRWISE_BLOCK = 128
+#: Up to this many units of shortfall per row are picked by repeated scans
+#: (O(units * entries)); beyond it, by a stable sort.
+SCAN_UNITS = 32
 
 
 @njit(**_OPTIONS)
-def _block_sum(values, start, n):
-    """numpy's pairwise sum of at most 128 values: 8 accumulators, then the tail."""
+def _sparse_block_sum(pos, val, q_lo, q_hi, start, n):
+    """numpy's sum of a run of ``n <= 128`` values that are zero except at ``pos``.
+
+    numpy adds runs shorter than 8 in order; longer ones in 8 accumulators
+    (position mod 8) over the first ``n - n % 8`` values, combined as a
+    balanced tree, then the tail in order.
+    """
     if n < 8:
         total = 0.0
-        for i in range(start, start + n):
-            total += values[i]
+        for q in range(q_lo, q_hi):
+            total += val[q]
         return total
-    r0 = values[start]
-    r1 = values[start + 1]
-    r2 = values[start + 2]
-    r3 = values[start + 3]
-    r4 = values[start + 4]
-    r5 = values[start + 5]
-    r6 = values[start + 6]
-    r7 = values[start + 7]
-    i = 8
-    while i < n - (n % 8):
-        r0 += values[start + i]
-        r1 += values[start + i + 1]
-        r2 += values[start + i + 2]
-        r3 += values[start + i + 3]
-        r4 += values[start + i + 4]
-        r5 += values[start + i + 5]
-        r6 += values[start + i + 6]
-        r7 += values[start + i + 7]
-        i += 8
-    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        total += values[start + i]
-        i += 1
+    acc = np.zeros(8)
+    unrolled_end = start + n - n % 8
+    for q in range(q_lo, q_hi):
+        if pos[q] < unrolled_end:
+            acc[(pos[q] - start) % 8] += val[q]
+    total = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    for q in range(q_lo, q_hi):
+        if pos[q] >= unrolled_end:
+            total += val[q]
     return total
 
 
 @njit(**_OPTIONS)
-def pairwise_sum(values, start, n):
-    """Sum of ``values[start:start + n]`` in numpy's pairwise order (float64, contiguous).
+def sparse_pairwise_sum(pos, val, q_lo, q_hi, start, n):
+    """numpy's pairwise sum of ``n`` non-negative float64 values from ``start``.
 
-    numpy halves a run longer than 128 (the first half rounded down to a
-    multiple of 8) and adds the halves' sums. The recursion is unrolled onto
-    explicit stacks (a recursive kernel crashes when loaded from Numba's cache).
+    The values are zero except ``val[q]`` at ``pos[q]`` for q in
+    ``[q_lo, q_hi)`` (ascending positions). numpy halves a run longer than
+    128 (the first half rounded down to a multiple of 8) and adds the
+    halves' sums; the recursion runs on explicit stacks (a recursive kernel
+    crashes when loaded from Numba's cache), and runs without entries are 0.
     """
-    if n <= 128:
-        return _block_sum(values, start, n)
-    # tasks: (start, n, combine?) processed last-in first-out
+    if q_lo == q_hi:
+        return 0.0
+    if n <= PAIRWISE_BLOCK:
+        return _sparse_block_sum(pos, val, q_lo, q_hi, start, n)
+    # tasks (run start, length, first entry, end entry, combine?), last in first out
     task_start = np.empty(256, dtype=np.int64)
     task_size = np.empty(256, dtype=np.int64)
+    task_lo = np.empty(256, dtype=np.int64)
+    task_hi = np.empty(256, dtype=np.int64)
     task_combine = np.zeros(256, dtype=np.bool_)
     partial = np.empty(128)
     tasks = 1
     results = 0
     task_start[0] = start
     task_size[0] = n
+    task_lo[0] = q_lo
+    task_hi[0] = q_hi
     while tasks:
         tasks -= 1
         if task_combine[tasks]:
@@ -77,74 +83,179 @@ def pairwise_sum(values, start, n):
             continue
         lo = task_start[tasks]
         size = task_size[tasks]
-        if size <= 128:
-            partial[results] = _block_sum(values, lo, size)
+        first = task_lo[tasks]
+        end = task_hi[tasks]
+        if first == end:
+            partial[results] = 0.0
+            results += 1
+            continue
+        if size <= PAIRWISE_BLOCK:
+            partial[results] = _sparse_block_sum(pos, val, first, end, lo, size)
             results += 1
             continue
         half = size // 2
         half -= half % 8
+        middle = first
+        while middle < end and pos[middle] < lo + half:
+            middle += 1
         task_combine[tasks] = True  # after both halves: left + right
         task_start[tasks + 1] = lo + half
         task_size[tasks + 1] = size - half
+        task_lo[tasks + 1] = middle
+        task_hi[tasks + 1] = end
         task_start[tasks + 2] = lo
         task_size[tasks + 2] = half
+        task_lo[tasks + 2] = first
+        task_hi[tasks + 2] = middle
         tasks += 3
     return partial[0]
 
 
 @njit(**_OPTIONS)
-def _scale_rows(confident_joint, label_counts, tiny):
-    """``cj[r] / max(sum(cj[r]), tiny) * counts[r]``, flattened (0 stays 0)."""
-    size = confident_joint.shape[0]
-    scaled = np.empty(size * size)
-    for r in range(size):
-        row_total = 0
-        for c in range(size):
-            row_total += confident_joint[r, c]  # integers: exact in any order
-        denominator = np.float64(row_total)
-        denominator = max(denominator, tiny) if tiny > 0 else denominator
-        count = np.float64(label_counts[r])
-        for c in range(size):
-            v = confident_joint[r, c]
-            scaled[r * size + c] = 0.0 if v == 0 else np.float64(v) / denominator * count
-    return scaled
+def choose_units(residual, column, count, width, units, marker, chosen):
+    """The ``units`` columns of a row with the largest residual, ties to the lower column.
+
+    ``residual[t]`` belongs to ``column[t]`` (ascending) for t < count; every
+    other column of the ``width`` has residual 0. Writes the columns, best
+    first, to ``chosen[:units]``. ``marker`` (width booleans, all False) is
+    used and left all False.
+    """
+    picked = 0
+    # positive residuals, largest first (repeated scans, or a stable sort)
+    positive = 0
+    for t in range(count):
+        positive += residual[t] > 0
+    take = min(units, positive)
+    if take <= SCAN_UNITS:
+        for _ in range(take):
+            best = -1
+            for t in range(count):
+                if residual[t] > 0 and not marker[column[t]]:
+                    if best < 0 or residual[t] > residual[best]:
+                        best = t
+            marker[column[best]] = True
+            chosen[picked] = column[best]
+            picked += 1
+    else:
+        order = np.argsort(-residual[:count], kind="mergesort")
+        for t in range(take):
+            marker[column[order[t]]] = True
+            chosen[picked] = column[order[t]]
+            picked += 1
+    if picked < units:
+        # then the columns whose residual is zero, in column order
+        nonzero = np.zeros(width, dtype=np.bool_)
+        for t in range(count):
+            nonzero[column[t]] = residual[t] != 0
+        for c in range(width):
+            if picked == units:
+                break
+            if not nonzero[c]:
+                marker[c] = True
+                chosen[picked] = c
+                picked += 1
+    if picked < units:
+        # then negative residuals, largest first
+        order = np.argsort(-residual[:count], kind="mergesort")
+        for t in range(count):
+            if picked == units:
+                break
+            c = column[order[t]]
+            if residual[order[t]] < 0 and not marker[c]:
+                marker[c] = True
+                chosen[picked] = c
+                picked += 1
+    for t in range(picked):
+        marker[chosen[t]] = False
 
 
 @njit(**_OPTIONS)
-def _scale_total(scaled, n_labels, tiny):
-    """Rescale, in place, so that the (pairwise) total becomes ``n_labels``."""
-    total = pairwise_sum(scaled, 0, scaled.shape[0])
-    denominator = max(total, tiny) if tiny > 0 else total
-    for i in range(scaled.shape[0]):
-        scaled[i] = scaled[i] / denominator * n_labels
+def make_up_shortfall(floats, ints, shortfall):
+    """Add ``sign(shortfall[r])`` to the ``|shortfall[r]|`` entries of row r with largest residual.
 
-
-@njit(**_OPTIONS)
-def _round_rows(scaled, size):
-    """Entries rounded half to even, and each row's shortfall from its rounded total."""
-    ints = np.empty((size, size))
-    shortfall = np.empty(size, dtype=np.int64)
-    for r in range(size):
-        target = np.rint(pairwise_sum(scaled, r * size, size))
-        rounded_total = 0.0
-        for c in range(size):
-            ints[r, c] = np.rint(scaled[r * size + c])
-            rounded_total += ints[r, c]
-        shortfall[r] = np.int64(np.rint(target - rounded_total))
-    return ints, shortfall
+    The residual of an entry is ``(floats - ints) * sign``; equal residuals go
+    to the lower column first (the order of a stable descending sort). At most
+    K entries of a row change; ``ints`` is updated in place.
+    """
+    rows, width = floats.shape
+    residual = np.empty(width)
+    column = np.arange(width)
+    marker = np.zeros(width, dtype=np.bool_)
+    chosen = np.empty(width, dtype=np.int64)
+    for r in range(rows):
+        d = shortfall[r]
+        if d == 0:
+            continue
+        step = 1.0 if d > 0 else -1.0
+        units = min(abs(d), width)
+        for j in range(width):
+            residual[j] = (floats[r, j] - ints[r, j]) * step
+        choose_units(residual, column, width, width, units, marker, chosen)
+        for t in range(units):
+            ints[r, chosen[t]] += step
 
 
 @njit(**_OPTIONS)
 def calibrate(confident_joint, label_counts, tiny):
-    """Calibrated confident joint (int64 K x K); see the module docstring.
+    """Calibrated confident joint (int64 K x K) and each row's rounding shortfall.
 
-    ``tiny`` guards each denominator from below (0 disables the guard). The
-    steps are separate functions: compiled as one, the rounding loop ran
-    several times slower (measured).
+    ``tiny`` guards each denominator from below (0 disables the guard). One
+    read of the K x K input finds its nonzero entries; everything after
+    works on them (and the dense result is written once).
     """
     size = confident_joint.shape[0]
-    scaled = _scale_rows(confident_joint, label_counts, tiny)
-    _scale_total(scaled, np.float64(label_counts.sum()), tiny)
-    ints, shortfall = _round_rows(scaled, size)
-    make_up_shortfall(scaled.reshape((size, size)), ints, shortfall)
-    return ints.astype(np.int64), shortfall
+    nonzero = 0
+    for r in range(size):
+        for c in range(size):
+            nonzero += confident_joint[r, c] != 0
+    pos = np.empty(nonzero, dtype=np.int64)
+    val = np.empty(nonzero)
+    row_ptr = np.empty(size + 1, dtype=np.int64)
+    q = 0
+    for r in range(size):
+        row_ptr[r] = q
+        row_total = 0.0
+        for c in range(size):
+            v = confident_joint[r, c]
+            row_total += np.float64(v)  # integers: exact in any order
+            if v != 0:
+                pos[q] = r * size + c
+                val[q] = np.float64(v)
+                q += 1
+        denominator = max(row_total, tiny) if tiny > 0 else row_total
+        for t in range(row_ptr[r], q):
+            val[t] = val[t] / denominator * np.float64(label_counts[r])
+    row_ptr[size] = q
+    total = sparse_pairwise_sum(pos, val, 0, nonzero, 0, size * size)
+    denominator = max(total, tiny) if tiny > 0 else total
+    n_labels = np.float64(label_counts.sum())
+    for t in range(nonzero):
+        val[t] = val[t] / denominator * n_labels
+    ints = np.zeros((size, size), dtype=np.int64)
+    shortfall = np.zeros(size, dtype=np.int64)
+    residual = np.empty(size)
+    column = np.empty(size, dtype=np.int64)
+    marker = np.zeros(size, dtype=np.bool_)
+    chosen = np.empty(size, dtype=np.int64)
+    for r in range(size):
+        first = row_ptr[r]
+        end = row_ptr[r + 1]
+        target = np.rint(sparse_pairwise_sum(pos, val, first, end, r * size, size))
+        rounded_total = 0.0
+        for t in range(first, end):
+            rounded = np.rint(val[t])
+            rounded_total += rounded
+            ints[r, pos[t] - r * size] = np.int64(rounded)
+        d = np.int64(np.rint(target - rounded_total))
+        shortfall[r] = d
+        if d == 0:
+            continue
+        step = 1 if d > 0 else -1
+        for t in range(first, end):
+            residual[t - first] = (val[t] - np.rint(val[t])) * step
+            column[t - first] = pos[t] - r * size
+        units = min(abs(d), size)
+        choose_units(residual, column, end - first, size, units, marker, chosen)
+        for t in range(units):
+            ints[r, chosen[t]] += step
+    return ints, shortfall
