@@ -36,16 +36,18 @@ def reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
     return scaled.astype(int)
 
 
-def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0):
+def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0, copy=True):
     """Raise each diagonal to at least ``n``, taking the difference evenly from its column.
 
     Then :func:`reduce_prune_counts`. (cleanlab rounds the result once more
-    with row totals kept, a no-op on the integer matrix this returns.)
+    with row totals kept, a no-op on the integer matrix this returns.) With
+    ``copy=False`` an integer matrix that needs no change is returned as is.
     """
     matrix = np.asarray(prune_count_matrix)
     diagonal = np.diagonal(matrix)
     if frac_noise == 1.0 and np.all(diagonal >= n):
-        return matrix.astype(int)  # nothing to move: the general path returns the same
+        # nothing to move: the general path returns the same
+        return matrix.astype(int, copy=copy)
     new_diagonal = np.maximum(diagonal, n)
     added = new_diagonal - diagonal
     nonzero = np.maximum(np.count_nonzero(matrix, axis=0) - 1.0, 1.0)
@@ -158,11 +160,11 @@ def _cells(pcm, label_counts, prunable, by_class, by_noise_rate, semantics):
         class_cell = prunable & (remove >= 1)
         class_cap = np.minimum(remove, counts)
     if by_noise_rate:
-        noise = (pcm.T > 0) & prunable[:, None]
-        np.fill_diagonal(noise, False)
+        noise_k, noise_j = np.nonzero(pcm.T > 0)  # row-major: by class, then column
+        keep = prunable[noise_k] & (noise_k != noise_j)
+        noise_k, noise_j = noise_k[keep], noise_j[keep]
     else:
-        noise = np.zeros((num_classes, num_classes), dtype=bool)
-    noise_k, noise_j = np.nonzero(noise)  # row-major: by class, then column
+        noise_k = noise_j = np.zeros(0, dtype=np.int64)
     class_k = np.flatnonzero(class_cell)
     owner = np.concatenate([class_k, noise_k])
     order = np.argsort(owner, kind="stable")  # a class's by-class cell comes first

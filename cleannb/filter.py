@@ -124,13 +124,16 @@ def find_label_issues(
 
     Notes
     -----
-    Pruning reads ``pred_probs`` about twice: once for the confident joint
-    (which also yields each row's argmax for the final check) and once for
-    the selection, which streams the rows in memory order and reads, per
-    row, only the columns of its class's cells (the whole row when there are
-    many). Extra memory: O(N) integers plus, per thread, a candidate buffer
-    per cell (a few times the prune counts), never a per-class copy of
-    ``pred_probs``. Ranking then scores only the flagged rows.
+    Pruning reads ``pred_probs`` at most twice: once for the confident joint
+    (which also keeps each row's argmax, own probability and maximum for
+    the final check) and once for the selection, which visits the rows in
+    memory order and reads, per row, only the columns of its class's cells.
+    A margin is positive only in a row whose label is not its argmax, and
+    a row whose largest possible margin (its maximum minus its own
+    probability) cannot enter any cell of its class is not read at all.
+    Extra memory: O(N) plus, per thread, a candidate buffer per cell (twice
+    the prune counts), never a per-class copy of ``pred_probs``. Ranking
+    then scores only the flagged rows.
 
     Examples
     --------
@@ -297,7 +300,9 @@ def _pruned(
     else:
         confident_joint = _checked_joint(confident_joint, num_classes)
         rows = _engine.row_pass(pred_probs, labels, keep_values=True)  # validates the values
-    pcm = _prune.keep_at_least_n_per_class(confident_joint.T, min_examples_per_class, frac_noise)
+    pcm = _prune.keep_at_least_n_per_class(
+        confident_joint.T, min_examples_per_class, frac_noise, copy=False
+    )
     if num_to_remove_per_class is not None:
         remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
         pcm = _prune.counts_to_remove(pcm, label_counts, remove)
