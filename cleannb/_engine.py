@@ -27,6 +27,14 @@ MAX_BLOCKS = 256
 THRESHOLD_TOLERANCE = 1e-6
 #: cleanlab 2.x adds this to the label's probability before its final argmax check.
 LABEL_TOLERANCE = 1e-6
+#: Rows at least this wide (bytes) keep their own probability and maximum for
+#: the selection: its bounds then skip rows that would cost several cache lines.
+KEEP_VALUES_MIN_ROW_BYTES = 256
+
+
+def worth_keeping_values(pred_probs):
+    """Whether a pruning pass should keep each row's own probability and maximum."""
+    return pred_probs.shape[1] * pred_probs.itemsize >= KEEP_VALUES_MIN_ROW_BYTES
 
 
 def block_rows(n_rows):
@@ -62,8 +70,8 @@ class RowPass:
 
     argmax: np.ndarray  # int32 (N,), first maximum of each row
     guess: np.ndarray  # int32 (N,), confident class or -1
-    own: np.ndarray | None = None  # float64 (N,), p[i, labels[i]] (if kept)
-    row_max: np.ndarray | None = None  # float64 (N,), max of each row (if kept)
+    own: np.ndarray | None = None  # (N,), p[i, labels[i]] (if kept)
+    row_max: np.ndarray | None = None  # (N,), max of each row (if kept)
 
 
 def row_pass(
@@ -80,7 +88,8 @@ def row_pass(
     ``threshold_limits[k]`` is the value a probability of class k must reach
     to be confident (thresholds minus the tolerance); None means no class is
     ever confident (a validation-only pass that still yields the argmax).
-    ``keep_values`` also keeps each row's own probability and maximum.
+    ``keep_values`` also keeps each row's own probability and maximum, in
+    float32 (exact for float16 and float32 input) or float64.
     """
     n_rows, num_classes = pred_probs.shape
     if threshold_limits is None:
@@ -95,8 +104,9 @@ def row_pass(
         key_max = np.empty(nblocks, dtype=np.int64)
         sum_dev = np.empty(nblocks)
         kept = n_rows if keep_values else 0
-        own = np.empty(kept)
-        row_max = np.empty(kept)
+        value_dtype = np.float64 if pred_probs.dtype == np.float64 else np.float32
+        own = np.empty(kept, dtype=value_dtype)
+        row_max = np.empty(kept, dtype=value_dtype)
         kern.row_pass(
             views.keys,
             views.values,

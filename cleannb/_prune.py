@@ -189,7 +189,7 @@ MIN_CHUNK_ROWS = 4096
 MAX_CHUNKS = 16
 
 
-def _best_per_cell(views, labels, entry_rows, own, bound, start, cols, caps, floors):
+def _best_per_cell(views, labels, entry_rows, own, row_max, start, cols, caps, floors):
     """Run the collect and merge kernels: each cell's best rows, cut and kept count.
 
     Returns ``(rows, cuts, kept)``: cell c's kept entries are
@@ -213,7 +213,7 @@ def _best_per_cell(views, labels, entry_rows, own, bound, start, cols, caps, flo
         labels,
         entry_rows,
         own,
-        bound,
+        row_max,
         start,
         cols,
         caps,
@@ -260,8 +260,8 @@ def select(
 
     ``prunable[k]`` says whether class k is pruned at all. For multi-label
     data, ``labels[e]`` and ``entry_rows[e]`` list the (row, label) pairs.
-    ``own`` (float64 ``p[i, labels[i]]``) and ``row_max`` (float64 row
-    maxima), when given, let the selection skip rows unread.
+    ``own`` (``p[i, labels[i]]``) and ``row_max`` (row maxima), when
+    given, let the selection skip rows unread.
 
     A margin ``p[i, j] - p[i, k]`` is positive only in a row whose label is
     not its argmax. So the first run takes only positive margins: a column
@@ -272,7 +272,7 @@ def select(
     in memory order, in up to one chunk per thread, then merged per cell.
     0.1.0's value cut-offs take one more pass to flag every key at or beyond
     each cut. Extra memory: 2 x (chunks) x (sum of the prune counts) keys and
-    rows, plus O(N) for the bounds.
+    rows.
     """
     n_rows = len(pred_probs)
     n_entries = len(labels)
@@ -285,11 +285,11 @@ def select(
     if len(caps):
         views = pred_probs_views(pred_probs)
         nothing = np.zeros(0)
-        own = nothing if own is None else np.ascontiguousarray(own, dtype=np.float64)
-        bound = nothing if row_max is None or not len(own) else row_max - own
+        own = nothing if own is None else own
+        row_max = nothing if row_max is None or not len(own) else row_max
         floors = np.where(cols >= 0, 0.0, -np.inf)
         rows, cuts, kept = _best_per_cell(
-            views, labels, entry_rows, own, bound, start, cols, caps, floors
+            views, labels, entry_rows, own, row_max, start, cols, caps, floors
         )
         short = np.flatnonzero(kept < caps)  # column cells with too few positive margins
         if len(short):

@@ -295,11 +295,16 @@ def _pruned(
     num_classes = pred_probs.shape[1]
     label_counts = np.bincount(labels, minlength=num_classes)
     if confident_joint is None:
-        raw_joint, rows = count.confident_pass(labels, pred_probs, keep_values=True)
+        raw_joint, rows = count.confident_pass(
+            labels, pred_probs, keep_values=_engine.worth_keeping_values(pred_probs)
+        )
         confident_joint = _algebra.calibrate(raw_joint, label_counts)
     else:
         confident_joint = _checked_joint(confident_joint, num_classes)
-        rows = _engine.row_pass(pred_probs, labels, keep_values=True)  # validates the values
+        # validates the values
+        rows = _engine.row_pass(
+            pred_probs, labels, keep_values=_engine.worth_keeping_values(pred_probs)
+        )
     pcm = _prune.keep_at_least_n_per_class(
         confident_joint.T, min_examples_per_class, frac_noise, copy=False
     )

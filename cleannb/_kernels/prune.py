@@ -94,7 +94,7 @@ def _collect(
     labels,
     entry_rows,
     own,
-    bound,
+    row_max,
     cell_start,
     cell_col,
     cell_cap,
@@ -115,15 +115,16 @@ def _collect(
     full buffer is cut back to its ``cap`` best (the floor becomes the cap-th
     best key, so equal keys arriving later, from higher rows, never enter).
 
-    ``bound[e]`` (if given) bounds every key of entry e from above: an entry
-    whose bound is at most the lowest floor of its class's column cells is
-    skipped unread. ``own[e]`` (if given) saves reading ``p[i, k]``.
+    ``own[e]`` (if given) saves reading ``p[i, k]``. With ``row_max`` (the
+    row maxima) too, ``row_max[i] - own[e]`` bounds every key of entry e
+    from above: an entry whose bound is at most the lowest floor of its
+    class's column cells is skipped unread.
     """
     n = labels.shape[0]
     num_classes = cell_start.shape[0] - 1
     identity = entry_rows.shape[0] == 0
     has_own = own.shape[0] != 0
-    has_bound = bound.shape[0] != 0
+    has_bound = row_max.shape[0] != 0
     nchunks = buffer_count.shape[0]
     widest = 0
     for c in range(cell_cap.shape[0]):
@@ -148,7 +149,7 @@ def _collect(
             if first == last:
                 continue
             i = np.int64(e) if identity else entry_rows[e]
-            mine = own[e] if has_own else as_float(values[i, k], table)
+            mine = np.float64(own[e]) if has_own else as_float(values[i, k], table)
             if cell_col[first] < 0:
                 c = first
                 first += 1
@@ -160,7 +161,7 @@ def _collect(
                     if count[c] == 2 * cell_cap[c]:
                         floor[c] = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
                         count[c] = cell_cap[c]
-            if first == last or (has_bound and bound[e] <= lowest[k]):
+            if first == last or (has_bound and np.float64(row_max[i]) - mine <= lowest[k]):
                 continue
             for c in range(first, last):
                 key = as_float(values[i, cell_col[c]], table) - mine
