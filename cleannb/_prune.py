@@ -187,6 +187,25 @@ def _cells(pcm, label_counts, prunable, by_class, by_noise_rate, semantics):
 #: MAX_CHUNKS chunks (each holds a candidate buffer of 2 x the prune counts).
 MIN_CHUNK_ROWS = 4096
 MAX_CHUNKS = 16
+#: With at least this many classes per thread, threads split the classes
+#: instead of the rows: each cell then fills and rises in one chunk only.
+MIN_CLASSES_PER_GROUP = 8
+
+
+def _class_groups(labels, start, groups):
+    """A group per class, balancing the entries of classes with cells (largest first)."""
+    num_classes = len(start) - 1
+    group = np.zeros(num_classes, dtype=np.int64)
+    if groups == 1:
+        return group
+    has_cells = np.diff(start) > 0
+    sizes = np.bincount(labels, minlength=num_classes) * has_cells
+    load = np.zeros(groups, dtype=np.int64)
+    for k in np.argsort(-sizes, kind="stable"):
+        lightest = int(np.argmin(load))
+        group[k] = lightest
+        load[lightest] += sizes[k]
+    return group
 
 
 def _best_per_cell(views, labels, entry_rows, own, row_max, start, cols, caps, floors):
@@ -199,7 +218,10 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, start, cols, caps, f
     parallel = views.nbytes >= PARALLEL_MIN_BYTES
     nchunks = max(1, min(numba.get_num_threads(), MAX_CHUNKS, n_entries // MIN_CHUNK_ROWS))
     nchunks = nchunks if parallel else 1
-    chunk_rows = -(-n_entries // nchunks)
+    num_classes = len(start) - 1
+    groups = nchunks if num_classes >= MIN_CLASSES_PER_GROUP * nchunks else 1
+    class_group = _class_groups(labels, start, groups)
+    chunk_rows = -(-n_entries // (nchunks // groups))
     buffer_start = np.zeros(len(caps), dtype=np.int64)
     np.cumsum(2 * caps[:-1], out=buffer_start[1:])
     width = int(2 * caps.sum())
@@ -220,6 +242,8 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, start, cols, caps, f
         floors,
         buffer_start,
         chunk_rows,
+        class_group,
+        groups,
         buffer_keys,
         buffer_rows,
         buffer_count,

@@ -334,6 +334,40 @@ def test_one_and_two_threads_agree(filter_by):
     assert one.any()
 
 
+@pytest.mark.parametrize("bounds", [False, True])
+def test_threads_splitting_classes_match_naive(bounds):
+    """With many classes the threads split the classes, not the rows."""
+    k = 2 * _prune.MIN_CLASSES_PER_GROUP + 3
+    n = PARALLEL_MIN_BYTES // (k * 8) * 2
+    labels, pred_probs = make_dataset(7, n, k, sharpness=2.0)
+    joint = cleanlab_count.compute_confident_joint(labels, pred_probs)
+    pcm = _prune.keep_at_least_n_per_class(joint.T, 1)
+    counts = np.bincount(labels, minlength=k)
+    own = pred_probs[np.arange(n), labels] if bounds else None
+    row_max = pred_probs.max(axis=1) if bounds else None
+    results = []
+    for threads in (1, 2):
+        with num_threads(threads):
+            results.append(
+                _prune.select(
+                    pred_probs,
+                    labels,
+                    counts,
+                    pcm,
+                    counts > 1,
+                    by_class=True,
+                    by_noise_rate=True,
+                    own=own,
+                    row_max=row_max,
+                )
+            )
+    expected = prune_masks(labels, pred_probs, pcm, counts > 1, "count")
+    for got in results:
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+    assert expected[1].sum() > 50
+
+
 def test_fortran_and_strided_layouts_agree():
     labels, pred_probs = _big()
     expected = filter.find_label_issues(labels, pred_probs, filter_by="both")

@@ -101,12 +101,18 @@ def _collect(
     cell_floor,
     buffer_start,
     chunk_rows,
+    class_group,
+    groups,
     buffer_keys,
     buffer_rows,
     buffer_count,
     buffer_floor,
 ):
-    """Per chunk of entries (in memory order), each cell's best ``cap`` entries above its floor.
+    """Per chunk of entries, each cell's best ``cap`` entries above its floor.
+
+    Chunk t reads, in memory order, the entries of the ``t // groups``-th run
+    of ``chunk_rows`` whose class is in group ``t % groups``
+    (``class_group[k]``); so the threads split the rows, or the classes.
 
     A cell (given class k, column j) ranks the entries of class k by the key
     ``p[i, j] - p[i, k]`` (``-p[i, k]`` when j is -1: prune by class); only
@@ -142,11 +148,13 @@ def _collect(
                 floor[c] = cell_floor[c] if cell_cap[c] > 0 else np.inf
                 if cell_col[c] >= 0:
                     lowest[k] = min(lowest[k], floor[c])
-        for e in range(t * chunk_rows, min(n, (t + 1) * chunk_rows)):
+        group = t % groups
+        part = t // groups
+        for e in range(part * chunk_rows, min(n, (part + 1) * chunk_rows)):
             k = labels[e]
             first = cell_start[k]
             last = cell_start[k + 1]
-            if first == last:
+            if first == last or class_group[k] != group:
                 continue
             i = np.int64(e) if identity else entry_rows[e]
             mine = np.float64(own[e]) if has_own else as_float(values[i, k], table)
