@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_filter import first_argmax, keep_at_least_n_per_class, prune_masks
 
-from cleannb import _prune, filter
+from cleannb import _engine, _prune, filter
 from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
 
 cleanlab_filter = pytest.importorskip("cleanlab.filter")
@@ -366,6 +366,21 @@ def test_threads_splitting_classes_match_naive(bounds):
         np.testing.assert_array_equal(got[0], expected[0])
         np.testing.assert_array_equal(got[1], expected[1])
     assert expected[1].sum() > 50
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("filter_by", ["prune_by_noise_rate", "prune_by_class", "both"])
+def test_wide_rows_with_kept_values_agree(dtype, filter_by, monkeypatch):
+    """Rows wide enough to keep their own probability and maximum (bounds on,
+    float32 copies of the values) flag what the plain path flags."""
+    labels, pred_probs = make_dataset(13, 3000, 150, dtype=dtype, sharpness=3.0)
+    assert _engine.worth_keeping_values(pred_probs)
+    bounded = filter.find_label_issues(labels, pred_probs, filter_by=filter_by)
+    monkeypatch.setattr(_engine, "KEEP_VALUES_MIN_ROW_BYTES", 10**9)
+    assert not _engine.worth_keeping_values(pred_probs)
+    plain = filter.find_label_issues(labels, pred_probs, filter_by=filter_by)
+    np.testing.assert_array_equal(bounded, plain)
+    assert bounded.sum() > 100
 
 
 def test_fortran_and_strided_layouts_agree():
