@@ -193,18 +193,15 @@ MIN_CLASSES_PER_GROUP = 8
 
 
 def _class_groups(labels, start, groups):
-    """A group per class, balancing the entries of classes with cells (largest first)."""
+    """A group per class: classes with cells dealt out largest first, in snake order."""
     num_classes = len(start) - 1
     group = np.zeros(num_classes, dtype=np.int64)
     if groups == 1:
         return group
-    has_cells = np.diff(start) > 0
-    sizes = np.bincount(labels, minlength=num_classes) * has_cells
-    load = np.zeros(groups, dtype=np.int64)
-    for k in np.argsort(-sizes, kind="stable"):
-        lightest = int(np.argmin(load))
-        group[k] = lightest
-        load[lightest] += sizes[k]
+    sizes = np.bincount(labels, minlength=num_classes) * (np.diff(start) > 0)
+    rank = np.arange(num_classes)
+    snake = np.where((rank // groups) % 2 == 0, rank % groups, groups - 1 - rank % groups)
+    group[np.argsort(-sizes, kind="stable")] = snake
     return group
 
 
