@@ -149,7 +149,7 @@ def label_is_predicted(pred_probs, labels, argmax, rows, own=None, row_max=None)
     Equals ``argmax(p + 1e-6 * onehot(label)) == label`` with the sum rounded
     in the dtype of ``pred_probs``, as cleanlab 2.x computes it, but from
     O(len(rows)) gathers instead of an (N, K) copy, or none when the row pass
-    kept each row's ``own`` probability and ``row_max`` (exact in float64).
+    kept each row's ``own`` probability and ``row_max`` (exact copies).
     """
     dtype = pred_probs.dtype
     top = argmax[rows]

@@ -125,12 +125,13 @@ def find_label_issues(
     Notes
     -----
     Pruning reads ``pred_probs`` at most twice: once for the confident joint
-    (which also keeps each row's argmax, own probability and maximum for
-    the final check) and once for the selection, which visits the rows in
-    memory order and reads, per row, only the columns of its class's cells.
-    A margin is positive only in a row whose label is not its argmax, and
-    a row whose largest possible margin (its maximum minus its own
-    probability) cannot enter any cell of its class is not read at all.
+    (which also keeps each row's argmax for the final check, and for rows of
+    256 bytes or more its own probability and maximum) and once for the
+    selection, which visits the rows in memory order and reads, per row,
+    only the columns of its class's cells. A margin is positive only in a
+    row whose label is not its argmax, and a row whose largest possible
+    margin (its maximum minus its own probability) cannot enter any cell of
+    its class is not read at all.
     Extra memory: O(N) plus, per thread, a candidate buffer per cell (twice
     the prune counts), never a per-class copy of ``pred_probs``. Ranking
     then scores only the flagged rows.

@@ -90,8 +90,11 @@ def _row_pass(
     and otherwise the row argmax (cleanlab's rule) or, with ``paper_rule``, the
     largest among the confident classes (first one on ties). Per block it
     writes the smallest and largest key and, with ``check_sums``, the largest
-    |row sum - 1|. If ``own`` and ``row_max`` are not empty, it also writes
-    ``p[i, labels[i]]`` and the row maximum (as float64).
+    |row sum - 1|: float32 and float64 rows are summed per chunk in their
+    own dtype (reassociated, inside the vectorised loop), then in float64;
+    float16 rows are decoded and summed in float64. If ``own`` and
+    ``row_max`` are not empty, it also writes ``p[i, labels[i]]`` and the row
+    maximum into them.
 
     Each row is read once in chunks of :data:`CHUNK` classes by loops of integer
     max/min/count reductions (which vectorise); the per-chunk maxima of all
