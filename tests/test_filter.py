@@ -227,6 +227,25 @@ def test_deprecated_multilabel_delegates():
 
 
 # ----------------------------------------------------------------------------- vs naive, ties
+def assert_select_matches_naive(labels, pred_probs, counts, pcm, prunable, semantics, **kw):
+    """Both masks of ``_prune.select`` (by class and by noise rate) equal the naive ones."""
+    got = _prune.select(
+        pred_probs,
+        labels,
+        counts,
+        pcm,
+        prunable,
+        by_class=True,
+        by_noise_rate=True,
+        semantics=semantics,
+        **kw,
+    )
+    expected = prune_masks(labels, pred_probs, pcm, prunable, semantics)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+    return expected
+
+
 def _tied(seed, n, k, dtype=np.float64):
     labels, pred_probs = make_dataset(seed, n, k)
     pred_probs = np.round(pred_probs, 2) + 0.0
@@ -246,19 +265,7 @@ def test_selection_matches_naive_with_ties(semantics, seed):
     np.testing.assert_array_equal(pcm, keep_at_least_n_per_class(joint.T, min_examples, frac))
     counts = np.bincount(labels, minlength=k)
     prunable = (counts > min_examples) & (counts > 1)
-    expected = prune_masks(labels, pred_probs, pcm, prunable, semantics)
-    got = _prune.select(
-        pred_probs,
-        labels,
-        counts,
-        pcm,
-        prunable,
-        by_class=True,
-        by_noise_rate=True,
-        semantics=semantics,
-    )
-    np.testing.assert_array_equal(got[0], expected[0])
-    np.testing.assert_array_equal(got[1], expected[1])
+    assert_select_matches_naive(labels, pred_probs, counts, pcm, prunable, semantics)
 
 
 @pytest.mark.parametrize("semantics", _prune.SEMANTICS)
@@ -293,21 +300,16 @@ def test_selection_shortcuts_match_naive(semantics, dtype, bounds):
     prunable = counts > 1
     own = pred_probs[np.arange(n), labels].astype(np.float64)
     row_max = pred_probs.max(axis=1).astype(np.float64)
-    got = _prune.select(
-        pred_probs,
+    assert_select_matches_naive(
         labels,
+        pred_probs,
         counts,
         pcm,
         prunable,
-        by_class=True,
-        by_noise_rate=True,
-        semantics=semantics,
+        semantics,
         own=own if bounds else None,
         row_max=row_max if bounds else None,
     )
-    expected = prune_masks(labels, pred_probs, pcm, prunable, semantics)
-    np.testing.assert_array_equal(got[0], expected[0])
-    np.testing.assert_array_equal(got[1], expected[1])
 
 
 def test_final_filter_is_cleanlab_tolerance():
@@ -345,26 +347,11 @@ def test_threads_splitting_classes_match_naive(bounds):
     counts = np.bincount(labels, minlength=k)
     own = pred_probs[np.arange(n), labels] if bounds else None
     row_max = pred_probs.max(axis=1) if bounds else None
-    results = []
     for threads in (1, 2):
         with num_threads(threads):
-            results.append(
-                _prune.select(
-                    pred_probs,
-                    labels,
-                    counts,
-                    pcm,
-                    counts > 1,
-                    by_class=True,
-                    by_noise_rate=True,
-                    own=own,
-                    row_max=row_max,
-                )
+            expected = assert_select_matches_naive(
+                labels, pred_probs, counts, pcm, counts > 1, "count", own=own, row_max=row_max
             )
-    expected = prune_masks(labels, pred_probs, pcm, counts > 1, "count")
-    for got in results:
-        np.testing.assert_array_equal(got[0], expected[0])
-        np.testing.assert_array_equal(got[1], expected[1])
     assert expected[1].sum() > 50
 
 
@@ -403,19 +390,7 @@ def test_narrow_dtypes_match_naive(dtype):
     pcm = _prune.keep_at_least_n_per_class(joint.T, 1)
     prunable = counts > 1
     for semantics in _prune.SEMANTICS:
-        expected = prune_masks(labels, pred_probs, pcm, prunable, semantics)
-        got = _prune.select(
-            pred_probs,
-            labels,
-            counts,
-            pcm,
-            prunable,
-            by_class=True,
-            by_noise_rate=True,
-            semantics=semantics,
-        )
-        np.testing.assert_array_equal(got[0], expected[0])
-        np.testing.assert_array_equal(got[1], expected[1])
+        assert_select_matches_naive(labels, pred_probs, counts, pcm, prunable, semantics)
 
 
 # ----------------------------------------------------------------------------- properties

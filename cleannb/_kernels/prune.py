@@ -88,6 +88,21 @@ def _keep_best(keys, rows, lo, count, cap, scratch):
     return cut
 
 
+@inline
+def _offer(c, key, e, keys, rows, count, floor, buffer_start, cell_cap, scratch):
+    """Append entry e with ``key`` to cell c's buffer; cut a full buffer back to
+    its ``cap`` best and raise the floor to the cut. True if the floor rose."""
+    lo = buffer_start[c]
+    keys[lo + count[c]] = key
+    rows[lo + count[c]] = e
+    count[c] += 1
+    if count[c] < 2 * cell_cap[c]:
+        return False
+    floor[c] = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
+    count[c] = cell_cap[c]
+    return True
+
+
 def _collect(
     values,
     table,
@@ -159,32 +174,22 @@ def _collect(
             i = np.int64(e) if identity else entry_rows[e]
             mine = np.float64(own[e]) if has_own else as_float(values[i, k], table)
             if cell_col[first] < 0:
-                c = first
+                if -mine > floor[first]:
+                    _offer(
+                        first, -mine, e, keys, rows, count, floor, buffer_start, cell_cap, scratch
+                    )
                 first += 1
-                if -mine > floor[c]:
-                    lo = buffer_start[c]
-                    keys[lo + count[c]] = -mine
-                    rows[lo + count[c]] = e
-                    count[c] += 1
-                    if count[c] == 2 * cell_cap[c]:
-                        floor[c] = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
-                        count[c] = cell_cap[c]
             if first == last or (has_bound and np.float64(row_max[i]) - mine <= lowest[k]):
                 continue
             for c in range(first, last):
                 key = as_float(values[i, cell_col[c]], table) - mine
-                if key > floor[c]:
-                    lo = buffer_start[c]
-                    keys[lo + count[c]] = key
-                    rows[lo + count[c]] = e
-                    count[c] += 1
-                    if count[c] == 2 * cell_cap[c]:
-                        floor[c] = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
-                        count[c] = cell_cap[c]
-                        low = np.inf
-                        for d in range(first, last):
-                            low = min(low, floor[d])
-                        lowest[k] = low
+                if key > floor[c] and _offer(
+                    c, key, e, keys, rows, count, floor, buffer_start, cell_cap, scratch
+                ):
+                    low = np.inf
+                    for d in range(first, last):
+                        low = min(low, floor[d])
+                    lowest[k] = low
         for c in range(cell_cap.shape[0]):
             if count[c] > cell_cap[c]:
                 _keep_best(keys, rows, buffer_start[c], count[c], cell_cap[c], scratch)
