@@ -3,10 +3,13 @@
 cleanlab 0.1.0 and 2.9 run the same formulas with different clipping floors
 (and 2.9 guards every denominator with 1e-100); the floors are arguments here
 so that each vocabulary is a thin adapter and every formula exists once.
-All functions are O(K^2) (O(K^3) for a matrix inverse) and return new arrays.
+All functions are O(K^2) (O(K^3) for a matrix inverse; O(entries) on
+:class:`SparseCounts`) and return new arrays.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -91,31 +94,88 @@ def round_preserving_row_totals(matrix):
     return ints.astype(np.int64)
 
 
+class SparseCounts(NamedTuple):
+    """A K x K count matrix by rows (CSR), for the confident joint and prune counts.
+
+    Row r holds ``counts[start[r]:start[r + 1]]`` at ascending ``columns``;
+    other entries are 0 (explicit zeros are allowed). A confident joint has
+    O(N) entries however large K is, so these matrices cost no K x K arrays.
+    """
+
+    start: np.ndarray
+    columns: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def from_dense(cls, matrix):
+        """The nonzero entries of a square ``matrix``."""
+        matrix = np.asarray(matrix)
+        rows, columns = np.nonzero(matrix)
+        start = np.zeros(len(matrix) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(matrix)), out=start[1:])
+        return cls(start, columns.astype(np.int64), matrix[rows, columns])
+
+    def rows(self):
+        """The row of every entry."""
+        return np.repeat(np.arange(len(self.start) - 1), np.diff(self.start))
+
+    def dense(self):
+        """The K x K matrix."""
+        size = len(self.start) - 1
+        out = np.zeros((size, size), dtype=self.counts.dtype)
+        out[self.rows(), self.columns] = self.counts
+        return out
+
+    def diagonal(self):
+        """The K diagonal entries."""
+        rows = self.rows()
+        on = self.columns == rows
+        out = np.zeros(len(self.start) - 1, dtype=self.counts.dtype)
+        out[rows[on]] = self.counts[on]
+        return out
+
+
+def calibrate_sparse(confident_joint, label_counts, tiny=TINY):
+    """:func:`calibrate` of a :class:`SparseCounts` confident joint, as :class:`SparseCounts`.
+
+    One compiled pass over the entries (``cleannb._kernels.calibrate``)
+    makes exactly numpy's floating-point operations, in numpy's summation
+    order, in O(entries + K).
+    """
+    from ._kernels.calibrate import calibrate as calibrate_kernel
+
+    label_counts = np.ascontiguousarray(label_counts)
+    if len(confident_joint.start) != len(label_counts) + 1:
+        raise ValueError(
+            f"confident_joint must be (K, K) with one label count per row, got "
+            f"{len(confident_joint.start) - 1} rows and {label_counts.shape} label counts."
+        )
+    start, columns, ints, shortfall = calibrate_kernel(
+        confident_joint.start, confident_joint.columns, confident_joint.counts, label_counts, tiny
+    )
+    if np.any(np.abs(shortfall) > len(label_counts)):  # cannot come from rounding alone
+        joint = confident_joint.dense().astype(float)
+        scaled = (joint.T / _guard(joint.sum(axis=1), tiny) * label_counts).T
+        scaled = scaled / _guard(np.sum(scaled), tiny) * np.sum(label_counts)
+        return SparseCounts.from_dense(round_preserving_row_totals(scaled))
+    return SparseCounts(start, columns, ints)
+
+
 def calibrate(confident_joint, label_counts, tiny=TINY):
     """Rescale rows to the label counts and the total to their sum, then round.
 
     In numpy terms: ``scaled = (cj.T / cj.sum(1) * counts).T``, then
     ``scaled / scaled.sum() * counts.sum()``, then
-    :func:`round_preserving_row_totals`. One compiled pass makes exactly
-    these floating-point operations, in numpy's summation order, without the
-    K x K temporaries (``cleannb._kernels.calibrate``).
+    :func:`round_preserving_row_totals`; computed by :func:`calibrate_sparse`
+    on the nonzero entries, without K x K temporaries.
     """
-    from ._kernels.calibrate import calibrate as calibrate_kernel
-
-    confident_joint = np.ascontiguousarray(confident_joint)
-    label_counts = np.ascontiguousarray(label_counts)
-    if confident_joint.ndim != 2 or confident_joint.shape[0] != len(label_counts):
+    confident_joint = np.asarray(confident_joint)
+    if confident_joint.ndim != 2 or confident_joint.shape != (len(label_counts),) * 2:
         raise ValueError(
             f"confident_joint must be (K, K) with one label count per row, got "
-            f"{confident_joint.shape} and {label_counts.shape}."
+            f"{confident_joint.shape} and {np.shape(label_counts)}."
         )
-    ints, shortfall = calibrate_kernel(confident_joint, label_counts, float(tiny))
-    if np.any(np.abs(shortfall) > len(label_counts)):  # cannot come from rounding alone
-        confident_joint = confident_joint.astype(float)
-        scaled = (confident_joint.T / _guard(confident_joint.sum(axis=1), tiny) * label_counts).T
-        scaled = scaled / _guard(np.sum(scaled), tiny) * np.sum(label_counts)
-        return round_preserving_row_totals(scaled)
-    return ints
+    return calibrate_sparse(SparseCounts.from_dense(confident_joint), label_counts, tiny).dense()
 
 
 def compute_py(

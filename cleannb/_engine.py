@@ -6,7 +6,8 @@ Data flow for one call of ``compute_confident_joint`` (N rows, K classes):
    N*K) -> per-class mean self-confidence = the thresholds.
 2. ``row_pass``: one streaming read of ``pred_probs`` -> per-row argmax and
    guess (int32, 8 bytes a row) and the value statistics that validation reads.
-3. ``count_pairs``: one pass over the two int arrays -> the K x K counts.
+3. ``count_pairs``: two passes over the two int arrays -> the counts, sparse
+   (CSR by label: O(N) entries at most, whatever K).
 
 Extra memory: O(N) for the per-row outputs plus O(K * blocks) partial sums.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._algebra import SparseCounts
 from ._kernels import confident as kern
 from ._validation import ceil_keys, pred_probs_views, raise_for_value_stats
 
@@ -138,9 +140,12 @@ def row_pass(
     raise AssertionError("unreachable")
 
 
-def confident_counts(labels, guess, num_classes):
-    """K x K counts of (given label, confident guess) over confident rows."""
-    return kern.count_pairs(labels, guess, num_classes)
+def confident_counts(labels, guess, num_classes, min_diagonal=0):
+    """Counts of (given label, confident guess) over confident rows, as ``SparseCounts``.
+
+    With ``min_diagonal``, every diagonal count is raised to at least that.
+    """
+    return SparseCounts(*kern.count_pairs(labels, guess, num_classes, min_diagonal))
 
 
 def label_is_predicted(pred_probs, labels, argmax, rows, own=None, row_max=None):

@@ -4,7 +4,8 @@ Both vocabularies select label issues the same way: a prune-count matrix
 ``pcm`` (the confident joint transposed, ``pcm[y, s]``) says, per given class
 k, how many rows to remove (``n_k - pcm[k, k]``, prune by class) and how many
 rows labelled k to remove for each other class j (``pcm[j, k]``, prune by noise
-rate). The two differ only in how a selection of m rows becomes a mask:
+rate); the selection reads it by given class, as sparse rows of ``pcm.T``.
+The two vocabularies differ only in how a selection of m rows becomes a mask:
 
 * ``"count"`` (cleanlab 2.x): exactly the m best rows; ties by lower row index.
 * ``"cutoff"`` (cleanlab 0.1.0): a value cut-off from ``np.partition``. By
@@ -36,18 +37,17 @@ def reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
     return scaled.astype(int)
 
 
-def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0, copy=True):
+def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0):
     """Raise each diagonal to at least ``n``, taking the difference evenly from its column.
 
     Then :func:`reduce_prune_counts`. (cleanlab rounds the result once more
-    with row totals kept, a no-op on the integer matrix this returns.) With
-    ``copy=False`` an integer matrix that needs no change is returned as is.
+    with row totals kept, a no-op on the integer matrix this returns.)
     """
     matrix = np.asarray(prune_count_matrix)
     diagonal = np.diagonal(matrix)
     if frac_noise == 1.0 and np.all(diagonal >= n):
         # nothing to move: the general path returns the same
-        return matrix.astype(int, copy=copy)
+        return matrix.astype(int)
     new_diagonal = np.maximum(diagonal, n)
     added = new_diagonal - diagonal
     nonzero = np.maximum(np.count_nonzero(matrix, axis=0) - 1.0, 1.0)
@@ -55,6 +55,24 @@ def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0, copy=True):
     adjusted[adjusted < 0] = 0
     np.fill_diagonal(adjusted, new_diagonal)
     return reduce_prune_counts(adjusted, frac_noise)
+
+
+def prune_counts(confident_joint, label_counts, min_examples_per_class, frac_noise, remove=None):
+    """The prune counts of a ``SparseCounts`` confident joint, by given class.
+
+    That is ``pcm.T`` with ``pcm`` from :func:`keep_at_least_n_per_class`
+    (and :func:`counts_to_remove` when ``remove`` is given), as
+    ``SparseCounts``: row k lists, per true class j, how many rows labelled k
+    to prune. When nothing moves (``frac_noise`` 1, no ``remove``, every
+    diagonal at least ``min_examples_per_class``), no K x K array is made.
+    """
+    diagonal = confident_joint.diagonal()
+    if frac_noise == 1.0 and remove is None and np.all(diagonal >= min_examples_per_class):
+        return confident_joint._replace(counts=confident_joint.counts.astype(int))
+    pcm = keep_at_least_n_per_class(confident_joint.dense().T, min_examples_per_class, frac_noise)
+    if remove is not None:
+        pcm = counts_to_remove(pcm, label_counts, remove)
+    return _algebra.SparseCounts.from_dense(pcm.T)
 
 
 def counts_to_remove(prune_count_matrix, label_counts, num_to_remove_per_class):
@@ -124,16 +142,18 @@ def warn_small_classes(classes, min_examples_per_class):
     )
 
 
-def _cells(pcm, label_counts, prunable, by_class, by_noise_rate, semantics):
+def _cells(by_given, label_counts, prunable, by_class, by_noise_rate, semantics):
     """Cells per given class k (CSR, -1 first then ascending columns).
 
-    Returns the column of each cell (-1 = by class), its capacity, whether its
-    cut-off is inclusive, and the start of each class's cells.
+    ``by_given`` is the prune-count matrix transposed, as ``SparseCounts``
+    (row k: rows labelled k to prune per true class). Returns the column of
+    each cell (-1 = by class), its capacity, whether its cut-off is
+    inclusive, and the start of each class's cells.
     """
     counts = np.asarray(label_counts, dtype=np.int64)
     num_classes = len(counts)
-    pcm = np.asarray(pcm)
-    remove = counts - pcm.diagonal().astype(np.int64)
+    diagonal = by_given.diagonal()
+    remove = counts - diagonal.astype(np.int64)
     if not by_class:
         class_cell = np.zeros(num_classes, dtype=bool)
         class_cap = np.zeros(num_classes, dtype=np.int64)
@@ -153,25 +173,24 @@ def _cells(pcm, label_counts, prunable, by_class, by_noise_rate, semantics):
         if len(bad):
             k = int(bad[0])
             raise ValueError(
-                f"the prune counts keep {int(pcm[k, k])} examples of class {k}, which has "
+                f"the prune counts keep {int(diagonal[k])} examples of class {k}, which has "
                 f"only {counts[k]}; check confident_joint."
             )
     else:
         class_cell = prunable & (remove >= 1)
         class_cap = np.minimum(remove, counts)
     if by_noise_rate:
-        noise_k, noise_j = np.nonzero(pcm.T > 0)  # row-major: by class, then column
-        keep = prunable[noise_k] & (noise_k != noise_j)
-        noise_k, noise_j = noise_k[keep], noise_j[keep]
+        given = by_given.rows()  # by class, then column
+        keep = (by_given.counts > 0) & prunable[given] & (by_given.columns != given)
+        noise_k, noise_j = given[keep], by_given.columns[keep]
+        noise_cap = np.minimum(by_given.counts[keep].astype(np.int64), counts[noise_k])
     else:
-        noise_k = noise_j = np.zeros(0, dtype=np.int64)
+        noise_k = noise_j = noise_cap = np.zeros(0, dtype=np.int64)
     class_k = np.flatnonzero(class_cell)
     owner = np.concatenate([class_k, noise_k])
     order = np.argsort(owner, kind="stable")  # a class's by-class cell comes first
     cols = np.concatenate([np.full(len(class_k), -1), noise_j])[order]
-    caps = np.concatenate(
-        [class_cap[class_k], np.minimum(pcm[noise_j, noise_k].astype(np.int64), counts[noise_k])]
-    )[order]
+    caps = np.concatenate([class_cap[class_k], noise_cap])[order]
     inclusive = np.concatenate([np.zeros(len(class_k), bool), np.ones(len(noise_k), bool)])
     start = np.zeros(num_classes + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=num_classes), out=start[1:])
@@ -267,7 +286,7 @@ def select(
     pred_probs,
     labels,
     label_counts,
-    pcm,
+    by_given,
     prunable,
     *,
     by_class,
@@ -279,6 +298,8 @@ def select(
 ):
     """Masks (by class, by noise rate) of the rows each method prunes; None if not asked.
 
+    ``by_given`` holds the prune counts by given class (:func:`prune_counts`;
+    ``SparseCounts.from_dense(pcm.T)`` of a dense prune-count matrix).
     ``prunable[k]`` says whether class k is pruned at all. For multi-label
     data, ``labels[e]`` and ``entry_rows[e]`` list the (row, label) pairs.
     ``own`` (``p[i, labels[i]]``) and ``row_max`` (row maxima), when
@@ -300,7 +321,7 @@ def select(
     if entry_rows is None:
         entry_rows = np.zeros(0, dtype=np.int64)
     cols, caps, inclusive, start = _cells(
-        pcm, label_counts, prunable, by_class, by_noise_rate, semantics
+        by_given, label_counts, prunable, by_class, by_noise_rate, semantics
     )
     flags = np.zeros((2, n_entries), dtype=np.bool_)
     if len(caps):

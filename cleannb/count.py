@@ -209,9 +209,10 @@ def compute_confident_joint(
     with num_threads(n_jobs):
         confident_joint, rows = confident_pass(labels, pred_probs, thresholds, collision_rule)
     if calibrate:
-        confident_joint = _algebra.calibrate(
+        confident_joint = _algebra.calibrate_sparse(
             confident_joint, np.bincount(labels, minlength=pred_probs.shape[1])
         )
+    confident_joint = confident_joint.dense()
     if want_indices:
         return confident_joint, off_diagonal_rows(labels, rows)
     return confident_joint
@@ -220,7 +221,7 @@ def compute_confident_joint(
 def confident_pass(
     labels, pred_probs, thresholds=None, collision_rule="row_argmax", keep_values=False
 ):
-    """Uncalibrated confident joint (diagonal at least 1) and the per-row results.
+    """Uncalibrated confident joint (``SparseCounts``, diagonal at least 1) and the per-row results.
 
     For checked inputs, inside :func:`cleannb._parallel.num_threads`; the one
     pass over ``pred_probs`` that every confident-joint consumer shares.
@@ -244,9 +245,7 @@ def confident_pass(
         paper_rule=collision_rule == "confident_argmax",
         keep_values=keep_values,
     )
-    confident_joint = _engine.confident_counts(labels, rows.guess, num_classes)
-    np.fill_diagonal(confident_joint, np.maximum(confident_joint.diagonal(), 1))
-    return confident_joint, rows
+    return _engine.confident_counts(labels, rows.guess, num_classes, min_diagonal=1), rows
 
 
 def off_diagonal_rows(labels, rows):

@@ -264,7 +264,7 @@ def health_summary(
         with num_threads(n_jobs):
             raw_joint, rows = count.confident_pass(labels_checked, probs_checked)
         counts = np.bincount(labels_checked, minlength=probs_checked.shape[1])
-        calibrated = _algebra.calibrate(raw_joint, counts)
+        calibrated = _algebra.calibrate_sparse(raw_joint, counts).dense()
         joint = calibrated / float(np.sum(calibrated))
         num_issues = count.count_off_diagonal_issues(labels_checked, probs_checked, rows)
     joint = _joint(labels, pred_probs, joint, confident_joint, n_jobs)

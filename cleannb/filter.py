@@ -295,23 +295,17 @@ def _pruned(
 ):
     num_classes = pred_probs.shape[1]
     label_counts = np.bincount(labels, minlength=num_classes)
+    keep_values = _engine.worth_keeping_values(pred_probs)
     if confident_joint is None:
-        raw_joint, rows = count.confident_pass(
-            labels, pred_probs, keep_values=_engine.worth_keeping_values(pred_probs)
-        )
-        confident_joint = _algebra.calibrate(raw_joint, label_counts)
+        raw_joint, rows = count.confident_pass(labels, pred_probs, keep_values=keep_values)
+        joint = _algebra.calibrate_sparse(raw_joint, label_counts)
     else:
-        confident_joint = _checked_joint(confident_joint, num_classes)
-        # validates the values
-        rows = _engine.row_pass(
-            pred_probs, labels, keep_values=_engine.worth_keeping_values(pred_probs)
-        )
-    pcm = _prune.keep_at_least_n_per_class(
-        confident_joint.T, min_examples_per_class, frac_noise, copy=False
-    )
+        joint = _algebra.SparseCounts.from_dense(_checked_joint(confident_joint, num_classes))
+        rows = _engine.row_pass(pred_probs, labels, keep_values=keep_values)  # validates values
+    remove = None
     if num_to_remove_per_class is not None:
         remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
-        pcm = _prune.counts_to_remove(pcm, label_counts, remove)
+    by_given = _prune.prune_counts(joint, label_counts, min_examples_per_class, frac_noise, remove)
     too_small = label_counts <= min_examples_per_class
     _prune.warn_small_classes(np.flatnonzero(too_small), min_examples_per_class)
     # cleanlab also drops the flag of a class with a single example
@@ -320,7 +314,7 @@ def _pruned(
         pred_probs,
         labels,
         label_counts,
-        pcm,
+        by_given,
         prunable,
         by_class=filter_by != "prune_by_noise_rate",
         by_noise_rate=filter_by != "prune_by_class",

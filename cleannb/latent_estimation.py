@@ -141,7 +141,7 @@ def compute_confident_joint(
                 f"thresholds must have shape ({num_classes},), got {thresholds.shape}."
             )
         rows = _engine.row_pass(psx, s, thresholds - _engine.THRESHOLD_TOLERANCE, name="psx")
-    confident_joint = _engine.confident_counts(s, rows.guess, num_classes)
+    confident_joint = _engine.confident_counts(s, rows.guess, num_classes).dense()
     if calibrate:
         confident_joint = _algebra.calibrate(confident_joint, np.bincount(s, minlength=num_classes))
     if check_flag(return_indices_of_off_diagonals, "return_indices_of_off_diagonals"):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _engine, _prune
+from . import _algebra, _engine, _prune
 from ._parallel import num_threads
 from ._validation import check_choice, check_labels, check_pred_probs
 
@@ -153,15 +153,17 @@ def _select(
         raise ValueError(
             f"confident_joint must have shape ({num_classes}, {num_classes}), got {joint.shape}."
         )
-    pcm = keep_at_least_n_per_class(joint.T, MIN_NUM_PER_CLASS, frac_noise)
+    remove = None
     if num_to_remove_per_class is not None:
         remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
-        pcm = _prune.counts_to_remove(pcm, label_counts, remove)
+    by_given = _prune.prune_counts(
+        _algebra.SparseCounts.from_dense(joint), label_counts, MIN_NUM_PER_CLASS, frac_noise, remove
+    )
     by_class, by_noise_rate = _prune.select(
         psx,
         labels,
         label_counts,
-        pcm,
+        by_given,
         label_counts > MIN_NUM_PER_CLASS,
         by_class=prune_method != "prune_by_noise_rate",
         by_noise_rate=prune_method != "prune_by_class",

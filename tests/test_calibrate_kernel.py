@@ -70,5 +70,29 @@ def test_empty_rows_and_float_input():
 
 
 def test_returns_kernel_shortfall():
-    ints, shortfall = calibrate(np.array([[1, 1], [0, 3]]), np.array([3, 3]), 1e-100)
+    start, columns, ints, shortfall = calibrate(
+        np.array([0, 2, 3]), np.array([0, 1, 1]), np.array([1, 1, 3]), np.array([3, 3]), 1e-100
+    )
     assert ints.dtype == np.int64 and shortfall.shape == (2,)
+    assert start.tolist() == [0, 2, 3] and columns.tolist() == [0, 1, 1]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_sparse_result_is_sorted_csr_of_the_dense_one(seed):
+    """Rows keep ascending columns when shortfall units land on empty columns;
+    explicit zero entries in the input change nothing."""
+    rng = np.random.default_rng(seed)
+    k = 12
+    cj = rng.integers(0, 9, (k, k)) * (rng.random((k, k)) < 0.3)
+    counts = cj.sum(axis=1) + rng.integers(0, 40, k)
+    joint = _algebra.SparseCounts.from_dense(cj)
+    got = _algebra.calibrate_sparse(joint, counts)
+    expected = numpy_calibrate(cj, counts)
+    np.testing.assert_array_equal(got.dense(), expected)
+    same_row = np.diff(got.rows()) == 0
+    assert np.all(np.diff(got.columns)[same_row] > 0)
+    rows = np.repeat(np.arange(k), k)
+    with_zeros = _algebra.SparseCounts(
+        np.arange(0, k * k + 1, k), np.tile(np.arange(k), k), cj[rows, np.tile(np.arange(k), k)]
+    )
+    np.testing.assert_array_equal(_algebra.calibrate_sparse(with_zeros, counts).dense(), expected)

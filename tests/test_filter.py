@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_filter import first_argmax, keep_at_least_n_per_class, prune_masks
 
-from cleannb import _engine, _prune, filter
+from cleannb import _algebra, _engine, _prune, filter
 from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
 
 cleanlab_filter = pytest.importorskip("cleanlab.filter")
@@ -233,7 +233,7 @@ def assert_select_matches_naive(labels, pred_probs, counts, pcm, prunable, seman
         pred_probs,
         labels,
         counts,
-        pcm,
+        _algebra.SparseCounts.from_dense(pcm.T),
         prunable,
         by_class=True,
         by_noise_rate=True,

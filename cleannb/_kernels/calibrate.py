@@ -196,66 +196,95 @@ def make_up_shortfall(floats, ints, shortfall):
 
 
 @njit(**_OPTIONS)
-def calibrate(confident_joint, label_counts, tiny):
-    """Calibrated confident joint (int64 K x K) and each row's rounding shortfall.
+def _grown(values, size):
+    """``values`` copied into an array of ``size`` (at least its length)."""
+    out = np.empty(size, dtype=values.dtype)
+    out[: values.shape[0]] = values
+    return out
 
-    ``tiny`` guards each denominator from below (0 disables the guard). One
-    read of the K x K input finds its nonzero entries; everything after
-    works on them (and the dense result is written once).
+
+@njit(**_OPTIONS)
+def calibrate(start, columns, counts, label_counts, tiny):
+    """Calibrated confident joint of a CSR confident joint, and each row's rounding shortfall.
+
+    Row r of the input holds ``counts[start[r]:start[r + 1]]`` at ascending
+    ``columns`` (non-negative; explicit zeros allowed). ``tiny`` guards each
+    denominator from below (0 disables the guard). Returns ``(start,
+    columns, ints, shortfall)``: the result in the same form, where a row
+    also holds the columns that received a unit of its shortfall.
     """
-    size = confident_joint.shape[0]
-    nonzero = 0
-    for r in range(size):
-        for c in range(size):
-            nonzero += confident_joint[r, c] != 0
+    size = start.shape[0] - 1
+    nonzero = start[size]
     pos = np.empty(nonzero, dtype=np.int64)
     val = np.empty(nonzero)
-    row_ptr = np.empty(size + 1, dtype=np.int64)
-    q = 0
     for r in range(size):
-        row_ptr[r] = q
         row_total = 0.0
-        for c in range(size):
-            v = confident_joint[r, c]
-            row_total += np.float64(v)  # integers: exact in any order
-            if v != 0:
-                pos[q] = r * size + c
-                val[q] = np.float64(v)
-                q += 1
+        for t in range(start[r], start[r + 1]):
+            row_total += np.float64(counts[t])  # in column order, as a dense left-to-right loop
         denominator = max(row_total, tiny) if tiny > 0 else row_total
-        for t in range(row_ptr[r], q):
-            val[t] = val[t] / denominator * np.float64(label_counts[r])
-    row_ptr[size] = q
+        for t in range(start[r], start[r + 1]):
+            pos[t] = r * size + columns[t]
+            val[t] = np.float64(counts[t]) / denominator * np.float64(label_counts[r])
     total = sparse_pairwise_sum(pos, val, 0, nonzero, 0, size * size)
     denominator = max(total, tiny) if tiny > 0 else total
     n_labels = np.float64(label_counts.sum())
     for t in range(nonzero):
         val[t] = val[t] / denominator * n_labels
-    ints = np.zeros((size, size), dtype=np.int64)
+    out_start = np.zeros(size + 1, dtype=np.int64)
+    out_columns = np.empty(nonzero + size, dtype=np.int64)
+    out_ints = np.empty(nonzero + size, dtype=np.int64)
     shortfall = np.zeros(size, dtype=np.int64)
+    row_ints = np.zeros(size, dtype=np.int64)  # the current row, dense
+    present = np.zeros(size, dtype=np.bool_)
     residual = np.empty(size)
     column = np.empty(size, dtype=np.int64)
     marker = np.zeros(size, dtype=np.bool_)
     chosen = np.empty(size, dtype=np.int64)
+    q = 0
     for r in range(size):
-        first = row_ptr[r]
-        end = row_ptr[r + 1]
+        first = start[r]
+        end = start[r + 1]
         target = np.rint(sparse_pairwise_sum(pos, val, first, end, r * size, size))
         rounded_total = 0.0
         for t in range(first, end):
             rounded = np.rint(val[t])
             rounded_total += rounded
-            ints[r, pos[t] - r * size] = np.int64(rounded)
+            row_ints[columns[t]] = np.int64(rounded)
+            present[columns[t]] = True
         d = np.int64(np.rint(target - rounded_total))
         shortfall[r] = d
-        if d == 0:
-            continue
-        step = 1 if d > 0 else -1
+        added = 0
+        if d != 0:
+            step = 1 if d > 0 else -1
+            for t in range(first, end):
+                residual[t - first] = (val[t] - np.rint(val[t])) * step
+                column[t - first] = columns[t]
+            units = min(abs(d), size)
+            choose_units(residual, column, end - first, size, units, marker, chosen)
+            for t in range(units):
+                c = chosen[t]
+                row_ints[c] += step
+                if not present[c]:
+                    present[c] = True
+                    chosen[added] = c  # columns new to the row, in the order picked
+                    added += 1
+        if q + (end - first) + added > out_columns.shape[0]:
+            grown = 2 * (q + (end - first) + added)
+            out_columns = _grown(out_columns, grown)
+            out_ints = _grown(out_ints, grown)
+        row_first = q
         for t in range(first, end):
-            residual[t - first] = (val[t] - np.rint(val[t])) * step
-            column[t - first] = pos[t] - r * size
-        units = min(abs(d), size)
-        choose_units(residual, column, end - first, size, units, marker, chosen)
-        for t in range(units):
-            ints[r, chosen[t]] += step
-    return ints, shortfall
+            out_columns[q] = columns[t]
+            q += 1
+        for t in range(added):
+            out_columns[q] = chosen[t]
+            q += 1
+        if added:
+            out_columns[row_first:q].sort()
+        for t in range(row_first, q):
+            c = out_columns[t]
+            out_ints[t] = row_ints[c]
+            row_ints[c] = 0
+            present[c] = False
+        out_start[r + 1] = q
+    return out_start, out_columns[:q].copy(), out_ints[:q].copy(), shortfall

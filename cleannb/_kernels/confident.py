@@ -181,11 +181,49 @@ row_pass = twins(_row_pass, fastmath={"reassoc", "nsz"})
 
 
 @njit(**_OPTIONS)
-def count_pairs(labels, guess, num_classes):
-    """Count matrix ``C[labels[i], guess[i]]`` over rows with ``guess[i] >= 0``."""
-    counts = np.zeros((num_classes, num_classes), dtype=np.int64)
-    for i in range(labels.shape[0]):
-        g = guess[i]
-        if g >= 0:
-            counts[labels[i], g] += 1
-    return counts
+def count_pairs(labels, guess, num_classes, min_diagonal):
+    """Counts of ``(labels[i], guess[i])`` over rows with ``guess[i] >= 0``, by label.
+
+    Returns ``(start, columns, counts)`` (CSR): label k's counts are
+    ``counts[start[k]:start[k + 1]]`` at ascending ``columns``. With
+    ``min_diagonal > 0`` every diagonal entry is present and at least
+    ``min_diagonal``. O(N + K + entries): the guesses are grouped by label
+    (a counting sort), then each label's are tallied in one K-vector, so no
+    K x K array is made.
+    """
+    n = labels.shape[0]
+    start = np.zeros(num_classes + 1, dtype=np.int64)
+    for i in range(n):
+        if guess[i] >= 0:
+            start[labels[i] + 1] += 1
+    for k in range(num_classes):
+        start[k + 1] += start[k]
+    grouped = np.empty(start[num_classes], dtype=np.int64)
+    fill = start[:num_classes].copy()
+    for i in range(n):
+        if guess[i] >= 0:
+            grouped[fill[labels[i]]] = guess[i]
+            fill[labels[i]] += 1
+    tally = np.zeros(num_classes, dtype=np.int64)
+    columns = np.empty(start[num_classes] + num_classes, dtype=np.int64)
+    counts = np.empty(start[num_classes] + num_classes, dtype=np.int64)
+    out_start = np.zeros(num_classes + 1, dtype=np.int64)
+    q = 0
+    for k in range(num_classes):
+        first = q
+        for t in range(start[k], start[k + 1]):
+            g = grouped[t]
+            if tally[g] == 0:
+                columns[q] = g
+                q += 1
+            tally[g] += 1
+        if min_diagonal > 0 and tally[k] == 0:
+            columns[q] = k
+            q += 1
+        columns[first:q].sort()
+        for t in range(first, q):
+            c = columns[t]
+            counts[t] = max(tally[c], min_diagonal) if c == k else tally[c]
+            tally[c] = 0
+        out_start[k + 1] = q
+    return out_start, columns[:q].copy(), counts[:q].copy()
