@@ -63,7 +63,7 @@ class_sums = twins(_class_sums)
 
 #: Classes per chunk of a row in :func:`_row_pass`: the vectorised pass keeps
 #: one maximum per chunk, so that locating the argmax scans one chunk, not the row.
-CHUNK = 64
+CHUNK = 128
 
 
 def _row_pass(
