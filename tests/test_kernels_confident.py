@@ -119,30 +119,33 @@ def test_collision_rules_differ_somewhere():
     np.testing.assert_array_equal(fast.guess, b)
 
 
-def test_count_pairs_equals_reference():
-    rng = np.random.default_rng(5)
-    labels = rng.integers(0, 7, 3000)
-    guess = rng.integers(-1, 7, 3000).astype(np.int32)
-    expected = np.zeros((7, 7), np.int64)
+def reference_pairs(labels, guess, k, min_diagonal):
+    expected = np.zeros((k, k), np.int64)
     for y, g in zip(labels, guess, strict=False):
         if g >= 0:
             expected[y, g] += 1
-    start, columns, counts = kern.count_pairs(labels, guess, 7, 0)
-    assert np.all(counts > 0)
-    got = _algebra.SparseCounts(start, columns, counts)
-    np.testing.assert_array_equal(got.dense(), expected)
-    for field, wanted in zip(got, _algebra.SparseCounts.from_dense(expected), strict=True):
-        np.testing.assert_array_equal(field, wanted)
-    # with a diagonal floor every diagonal entry is present, even for an empty class
-    labels[labels == 3] = 2
-    expected = np.zeros((7, 7), np.int64)
-    for y, g in zip(labels, guess, strict=False):
-        if g >= 0:
-            expected[y, g] += 1
-    np.fill_diagonal(expected, np.maximum(expected.diagonal(), 2))
-    floored = _algebra.SparseCounts(*kern.count_pairs(labels, guess, 7, 2))
-    np.testing.assert_array_equal(floored.dense(), expected)
-    assert np.all(np.diff(floored.columns)[np.diff(floored.rows()) == 0] > 0)
+    np.fill_diagonal(expected, np.maximum(expected.diagonal(), min_diagonal))
+    return expected
+
+
+@pytest.mark.parametrize("k", [7, kern.DENSE_TALLY_CLASSES, kern.DENSE_TALLY_CLASSES + 5])
+def test_count_pairs_equals_reference(k):
+    """Dense tally (few classes) and grouped tally (many) give the same sorted CSR."""
+    rng = np.random.default_rng(k)
+    labels = rng.integers(0, k, 30 * k)
+    guess = rng.integers(-1, k, 30 * k).astype(np.int32)
+    guess[labels == 1] = -1  # a label without confident rows
+    labels[labels == 3] = 2  # a class without rows
+    for min_diagonal in (0, 2):
+        got = _algebra.SparseCounts(*kern.count_pairs(labels, guess, k, min_diagonal))
+        expected = reference_pairs(labels, guess, k, min_diagonal)
+        np.testing.assert_array_equal(got.dense(), expected)
+        assert np.all(np.diff(got.columns)[np.diff(got.rows()) == 0] > 0)  # ascending columns
+        if min_diagonal == 0:
+            for field, wanted in zip(got, _algebra.SparseCounts.from_dense(expected), strict=True):
+                np.testing.assert_array_equal(field, wanted)  # no explicit zeros
+        else:
+            assert np.all(got.diagonal() >= min_diagonal)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -180,6 +180,11 @@ def _row_pass(
 row_pass = twins(_row_pass, fastmath={"reassoc", "nsz"})
 
 
+#: Up to this many classes, :func:`count_pairs` tallies pairs in one dense
+#: K x K array (one pass); beyond, per label after grouping the rows by label.
+DENSE_TALLY_CLASSES = 128
+
+
 @njit(**_OPTIONS)
 def count_pairs(labels, guess, num_classes, min_diagonal):
     """Counts of ``(labels[i], guess[i])`` over rows with ``guess[i] >= 0``, by label.
@@ -187,43 +192,60 @@ def count_pairs(labels, guess, num_classes, min_diagonal):
     Returns ``(start, columns, counts)`` (CSR): label k's counts are
     ``counts[start[k]:start[k + 1]]`` at ascending ``columns``. With
     ``min_diagonal > 0`` every diagonal entry is present and at least
-    ``min_diagonal``. O(N + K + entries): the guesses are grouped by label
-    (a counting sort), then each label's are tallied in one K-vector, so no
-    K x K array is made.
+    ``min_diagonal``. Few classes are tallied in a dense K x K array; many
+    in O(N + K + entries), without a K x K array: the guesses are grouped by
+    label (a counting sort), then each label's are tallied in one K-vector.
     """
     n = labels.shape[0]
+    dense = num_classes <= DENSE_TALLY_CLASSES
     start = np.zeros(num_classes + 1, dtype=np.int64)
-    for i in range(n):
-        if guess[i] >= 0:
-            start[labels[i] + 1] += 1
-    for k in range(num_classes):
-        start[k + 1] += start[k]
-    grouped = np.empty(start[num_classes], dtype=np.int64)
-    fill = start[:num_classes].copy()
-    for i in range(n):
-        if guess[i] >= 0:
-            grouped[fill[labels[i]]] = guess[i]
-            fill[labels[i]] += 1
-    tally = np.zeros(num_classes, dtype=np.int64)
-    columns = np.empty(start[num_classes] + num_classes, dtype=np.int64)
-    counts = np.empty(start[num_classes] + num_classes, dtype=np.int64)
+    if dense:
+        grouped = np.empty(0, dtype=np.int64)
+        tally = np.zeros(num_classes * num_classes, dtype=np.int64)
+        for i in range(n):
+            if guess[i] >= 0:
+                tally[labels[i] * num_classes + guess[i]] += 1
+        capacity = num_classes * num_classes
+    else:
+        for i in range(n):
+            if guess[i] >= 0:
+                start[labels[i] + 1] += 1
+        for k in range(num_classes):
+            start[k + 1] += start[k]
+        capacity = start[num_classes] + num_classes
+        grouped = np.empty(start[num_classes], dtype=np.int64)
+        fill = start[:num_classes].copy()
+        for i in range(n):
+            if guess[i] >= 0:
+                grouped[fill[labels[i]]] = guess[i]
+                fill[labels[i]] += 1
+        tally = np.zeros(num_classes, dtype=np.int64)
+    columns = np.empty(capacity, dtype=np.int64)
+    counts = np.empty(capacity, dtype=np.int64)
     out_start = np.zeros(num_classes + 1, dtype=np.int64)
     q = 0
     for k in range(num_classes):
         first = q
-        for t in range(start[k], start[k + 1]):
-            g = grouped[t]
-            if tally[g] == 0:
-                columns[q] = g
+        row = k * num_classes if dense else 0  # offset of label k's tally
+        if dense:
+            for j in range(num_classes):
+                if tally[row + j] != 0 or (min_diagonal > 0 and j == k):
+                    columns[q] = j
+                    q += 1
+        else:
+            for t in range(start[k], start[k + 1]):
+                g = grouped[t]
+                if tally[g] == 0:
+                    columns[q] = g
+                    q += 1
+                tally[g] += 1
+            if min_diagonal > 0 and tally[k] == 0:
+                columns[q] = k
                 q += 1
-            tally[g] += 1
-        if min_diagonal > 0 and tally[k] == 0:
-            columns[q] = k
-            q += 1
-        columns[first:q].sort()
+            columns[first:q].sort()
         for t in range(first, q):
             c = columns[t]
-            counts[t] = max(tally[c], min_diagonal) if c == k else tally[c]
-            tally[c] = 0
+            counts[t] = max(tally[row + c], min_diagonal) if c == k else tally[row + c]
+            tally[row + c] = 0
         out_start[k + 1] = q
     return out_start, columns[:q].copy(), counts[:q].copy()
