@@ -153,17 +153,19 @@ def label_is_predicted(pred_probs, labels, argmax, rows, own=None, row_max=None)
 
     Equals ``argmax(p + 1e-6 * onehot(label)) == label`` with the sum rounded
     in the dtype of ``pred_probs``, as cleanlab 2.x computes it, but from
-    O(len(rows)) gathers instead of an (N, K) copy, or none when the row pass
-    kept each row's ``own`` probability and ``row_max`` (exact copies).
+    2 x len(rows) compiled gathers instead of an (N, K) copy, or none when the
+    row pass kept each row's ``own`` probability and ``row_max`` (exact copies).
     """
     dtype = pred_probs.dtype
     top = argmax[rows]
     given = labels[rows]
     if own is None or row_max is None:
-        best = pred_probs[rows, top]
-        mine = pred_probs[rows, given]
+        views = pred_probs_views(pred_probs)
+        best, mine = np.empty(len(rows)), np.empty(len(rows))
+        kern.gather(views.values, views.table, rows, top, best)
+        kern.gather(views.values, views.table, rows, given, mine)
     else:
-        best = row_max[rows].astype(dtype)
-        mine = own[rows].astype(dtype)
+        best, mine = row_max[rows], own[rows]
+    best, mine = best.astype(dtype), mine.astype(dtype)  # exact: the values came from dtype
     boosted = mine + dtype.type(LABEL_TOLERANCE)
     return (top == given) | ((top < given) & (boosted > best)) | ((top > given) & (boosted >= best))

@@ -180,6 +180,13 @@ def _row_pass(
 row_pass = twins(_row_pass, fastmath={"reassoc", "nsz"})
 
 
+@njit(**_OPTIONS)
+def gather(values, table, rows, columns, out):
+    """``out[q] = pred_probs[rows[q], columns[q]]`` as float64, for every q."""
+    for q in range(rows.shape[0]):
+        out[q] = as_float(values[rows[q], columns[q]], table)
+
+
 #: Up to this many classes, :func:`count_pairs` tallies pairs in one dense
 #: K x K array (one pass); beyond, per label after grouping the rows by label.
 DENSE_TALLY_CLASSES = 128
