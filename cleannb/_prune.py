@@ -306,10 +306,11 @@ def select(
     given, let the selection skip rows unread.
 
     A margin ``p[i, j] - p[i, k]`` is positive only in a row whose label is
-    not its argmax. So the first run takes only positive margins: a column
-    cell with at least ``cap`` of them needs no other row, and every row whose
-    ``row_max - own`` is at most the lowest floor of its class's cells is
-    skipped. Column cells with fewer positive margins than their count
+    not its argmax. So the first run takes only keys above a floor: 0 for
+    column cells, and for large cells a likely lower bound of the cut from a
+    sample (:func:`_sampled_floors`). A cell with at least ``cap`` keys above
+    its floor needs no other row, and every row whose ``row_max - own`` is at
+    most the lowest floor of its class's cells is skipped. Cells with fewer
     (rare) are selected again among all rows of their class. Rows are read
     in memory order, in up to one chunk per thread, then merged per cell.
     0.1.0's value cut-offs take one more pass to flag every key at or beyond
@@ -330,21 +331,19 @@ def select(
         own = nothing if own is None else own
         row_max = nothing if row_max is None or not len(own) else row_max
         floors = np.where(cols >= 0, 0.0, -np.inf)
+        floors = _sampled_floors(views, labels, entry_rows, own, row_max, start, cols, caps, floors)
         rows, cuts, kept = _best_per_cell(
             views, labels, entry_rows, own, row_max, start, cols, caps, floors
         )
-        short = np.flatnonzero(kept < caps)  # column cells with too few positive margins
+        short = np.flatnonzero(kept < caps)  # too few keys above the floor
         if len(short):
-            owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[short]
-            sub_start = np.zeros(len(start), dtype=np.int64)
-            np.cumsum(np.bincount(owner, minlength=len(start) - 1), out=sub_start[1:])
             sub_rows, sub_cuts, sub_kept = _best_per_cell(
                 views,
                 labels,
                 entry_rows,
                 own,
                 nothing,
-                sub_start,
+                _subset_start(start, short),
                 cols[short],
                 caps[short],
                 np.full(len(short), -np.inf),
@@ -380,6 +379,53 @@ def select(
             mask[entry_rows[flags[kind]]] = True
             masks.append(mask)
     return masks[0], masks[1]
+
+
+def _subset_start(start, cells):
+    """Start of each class's cells among the (ascending) ``cells``."""
+    owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[cells]
+    sub_start = np.zeros(len(start), dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=len(start) - 1), out=sub_start[1:])
+    return sub_start
+
+
+#: Cells that keep at least this many rows first get a floor from a sample of
+#: every SAMPLE_STRIDE-th entry.
+SAMPLED_MIN_CAP = 256
+SAMPLE_STRIDE = 8
+
+
+def _sampled_floors(views, labels, entry_rows, own, row_max, start, cols, caps, floors):
+    """Floors of large cells raised to a likely lower bound of their cut, from a sample.
+
+    A cell that keeps m rows takes, in a sample of every ``SAMPLE_STRIDE``-th
+    entry, a few more than its share ``m / SAMPLE_STRIDE`` plus four standard
+    deviations; the last of them is almost surely below the cell's cut, so
+    the full selection offers far fewer keys. If it is not, the cell keeps
+    fewer than m rows above its floor and :func:`select` selects it again
+    without one: the result is exact either way.
+    """
+    big = np.flatnonzero(caps >= SAMPLED_MIN_CAP)
+    if not len(big):
+        return floors
+    sample = np.arange(0, len(labels), SAMPLE_STRIDE)
+    share = caps[big] / SAMPLE_STRIDE
+    wanted = np.ceil(share + 4 * np.sqrt(share) + 2).astype(np.int64)
+    _, cuts, kept = _best_per_cell(
+        views,
+        labels[sample],
+        entry_rows[sample] if len(entry_rows) else sample,
+        own[sample] if len(own) else own,
+        row_max,
+        _subset_start(start, big),
+        cols[big],
+        wanted,
+        floors[big],
+    )
+    raised = floors.copy()
+    found = kept >= wanted
+    raised[big[found]] = np.maximum(floors[big[found]], np.nextafter(cuts[found], -np.inf))
+    return raised
 
 
 def _flag_kept(flags, kinds, caps, kept, rows):

@@ -382,6 +382,34 @@ def test_fortran_and_strided_layouts_agree():
     )
 
 
+@pytest.mark.parametrize("semantics", _prune.SEMANTICS)
+@pytest.mark.parametrize("rich_sample", [False, True])
+def test_large_cells_with_sampled_floors_match_naive(semantics, rich_sample, monkeypatch):
+    """Cells of hundreds of rows start from sampled floors. When the sampled rows
+    hold a cell's best keys, the floor is too high, the cell comes up short and
+    is selected again without a floor: still the naive result."""
+    rng = np.random.default_rng(7)
+    n, k = 6000, 3
+    labels = rng.integers(0, k, n)
+    pred_probs = rng.dirichlet(np.ones(k), n)
+    if rich_sample:
+        sampled = np.arange(0, n, _prune.SAMPLE_STRIDE)
+        other = (labels[sampled] + 1) % k
+        pred_probs[sampled] = 0.0005
+        pred_probs[sampled, other] = 1 - 0.0005 * (k - 1)
+    counts = np.bincount(labels, minlength=k)
+    pcm = np.zeros((k, k), dtype=np.int64)
+    for c in range(k):
+        pcm[:, c] = counts[c] // 5
+        pcm[c, c] = counts[c] - (k - 1) * (counts[c] // 5)
+    assert pcm[~np.eye(k, dtype=bool)].min() >= _prune.SAMPLED_MIN_CAP
+    calls = []
+    original = _prune._best_per_cell
+    monkeypatch.setattr(_prune, "_best_per_cell", lambda *a: calls.append(1) or original(*a))
+    assert_select_matches_naive(labels, pred_probs, counts, pcm, counts > 1, semantics)
+    assert len(calls) == (3 if rich_sample else 2)  # sample, all rows (, short cells again)
+
+
 @pytest.mark.parametrize("dtype", [np.float16, np.float32])
 def test_narrow_dtypes_match_naive(dtype):
     labels, pred_probs = make_dataset(2, 3000, 6, dtype=dtype)
