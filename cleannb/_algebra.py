@@ -151,7 +151,11 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY):
             f"{len(confident_joint.start) - 1} rows and {label_counts.shape} label counts."
         )
     start, columns, ints, shortfall = calibrate_kernel(
-        confident_joint.start, confident_joint.columns, confident_joint.counts, label_counts, tiny
+        confident_joint.start,
+        confident_joint.columns,
+        confident_joint.counts,
+        label_counts,
+        float(tiny),
     )
     if np.any(np.abs(shortfall) > len(label_counts)):  # cannot come from rounding alone
         joint = confident_joint.dense().astype(float)

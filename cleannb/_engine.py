@@ -6,8 +6,8 @@ Data flow for one call of ``compute_confident_joint`` (N rows, K classes):
    N*K) -> per-class mean self-confidence = the thresholds.
 2. ``row_pass``: one streaming read of ``pred_probs`` -> per-row argmax and
    guess (int32, 8 bytes a row) and the value statistics that validation reads.
-3. ``count_pairs``: two passes over the two int arrays -> the counts, sparse
-   (CSR by label: O(N) entries at most, whatever K).
+3. ``count_pairs``: one pass over the two int arrays (two for more than 128
+   classes) -> the counts, sparse (CSR by label: at most N + K entries).
 
 Extra memory: O(N) for the per-row outputs plus O(K * blocks) partial sums.
 """
