@@ -23,19 +23,19 @@ SCAN_UNITS = 32
 
 
 @njit(**_OPTIONS)
-def _sparse_block_sum(pos, val, q_lo, q_hi, start, n):
+def _sparse_block_sum(pos, val, q_lo, q_hi, start, n, acc):
     """numpy's sum of a run of ``n <= 128`` values that are zero except at ``pos``.
 
     numpy adds runs shorter than 8 in order; longer ones in 8 accumulators
     (position mod 8) over the first ``n - n % 8`` values, combined as a
-    balanced tree, then the tail in order.
+    balanced tree, then the tail in order. ``acc`` is scratch for 8 floats.
     """
     if n < 8:
         total = 0.0
         for q in range(q_lo, q_hi):
             total += val[q]
         return total
-    acc = np.zeros(8)
+    acc[:] = 0.0
     unrolled_end = start + n - n % 8
     for q in range(q_lo, q_hi):
         if pos[q] < unrolled_end:
@@ -54,20 +54,41 @@ def sparse_pairwise_sum(pos, val, q_lo, q_hi, start, n):
     The values are zero except ``val[q]`` at ``pos[q]`` for q in
     ``[q_lo, q_hi)`` (ascending positions). numpy halves a run longer than
     128 (the first half rounded down to a multiple of 8) and adds the
-    halves' sums; the recursion runs on explicit stacks (a recursive kernel
-    crashes when loaded from Numba's cache), and runs without entries are 0.
+    halves' sums; runs without entries are 0.
+    """
+    stack, combine, partial, acc = _pairwise_scratch()
+    return _pairwise_sum(pos, val, q_lo, q_hi, start, n, stack, combine, partial, acc)
+
+
+@njit(**_OPTIONS)
+def _pairwise_scratch():
+    """Scratch of :func:`_pairwise_sum`, allocated once per caller."""
+    return (
+        np.empty((4, 256), dtype=np.int64),
+        np.zeros(256, dtype=np.bool_),
+        np.empty(128),
+        np.empty(8),
+    )
+
+
+@njit(**_OPTIONS)
+def _pairwise_sum(pos, val, q_lo, q_hi, start, n, stack, combine, partial, acc):
+    """:func:`sparse_pairwise_sum` with its scratch from :func:`_pairwise_scratch`.
+
+    The recursion runs on explicit stacks (a recursive kernel crashes when
+    loaded from Numba's cache): ``stack`` rows hold each task's run start,
+    length, first entry and end entry; ``combine`` marks the tasks that add
+    the last two partial sums.
     """
     if q_lo == q_hi:
         return 0.0
     if n <= PAIRWISE_BLOCK:
-        return _sparse_block_sum(pos, val, q_lo, q_hi, start, n)
-    # tasks (run start, length, first entry, end entry, combine?), last in first out
-    task_start = np.empty(256, dtype=np.int64)
-    task_size = np.empty(256, dtype=np.int64)
-    task_lo = np.empty(256, dtype=np.int64)
-    task_hi = np.empty(256, dtype=np.int64)
-    task_combine = np.zeros(256, dtype=np.bool_)
-    partial = np.empty(128)
+        return _sparse_block_sum(pos, val, q_lo, q_hi, start, n, acc)
+    task_start = stack[0]
+    task_size = stack[1]
+    task_lo = stack[2]
+    task_hi = stack[3]
+    task_combine = combine
     tasks = 1
     results = 0
     task_start[0] = start
@@ -90,7 +111,7 @@ def sparse_pairwise_sum(pos, val, q_lo, q_hi, start, n):
             results += 1
             continue
         if size <= PAIRWISE_BLOCK:
-            partial[results] = _sparse_block_sum(pos, val, first, end, lo, size)
+            partial[results] = _sparse_block_sum(pos, val, first, end, lo, size, acc)
             results += 1
             continue
         half = size // 2
@@ -225,7 +246,8 @@ def calibrate(start, columns, counts, label_counts, tiny):
         for t in range(start[r], start[r + 1]):
             pos[t] = r * size + columns[t]
             val[t] = np.float64(counts[t]) / denominator * np.float64(label_counts[r])
-    total = sparse_pairwise_sum(pos, val, 0, nonzero, 0, size * size)
+    stack, combine, partial, acc = _pairwise_scratch()
+    total = _pairwise_sum(pos, val, 0, nonzero, 0, size * size, stack, combine, partial, acc)
     denominator = max(total, tiny) if tiny > 0 else total
     n_labels = np.float64(label_counts.sum())
     for t in range(nonzero):
@@ -244,7 +266,9 @@ def calibrate(start, columns, counts, label_counts, tiny):
     for r in range(size):
         first = start[r]
         end = start[r + 1]
-        target = np.rint(sparse_pairwise_sum(pos, val, first, end, r * size, size))
+        target = np.rint(
+            _pairwise_sum(pos, val, first, end, r * size, size, stack, combine, partial, acc)
+        )
         rounded_total = 0.0
         for t in range(first, end):
             rounded = np.rint(val[t])
