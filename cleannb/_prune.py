@@ -424,7 +424,8 @@ def _sampled_floors(views, labels, entry_rows, own, row_max, start, cols, caps, 
     )
     raised = floors.copy()
     found = kept >= wanted
-    raised[big[found]] = np.maximum(floors[big[found]], np.nextafter(cuts[found], -np.inf))
+    # kept keys lie above the old floor, so the step below the cut never lowers it
+    raised[big[found]] = np.nextafter(cuts[found], -np.inf)
     return raised
 
 
