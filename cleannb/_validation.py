@@ -226,7 +226,9 @@ def ceil_keys(limits, dtype):
 
     ``p >= limit`` (compared exactly, as numpy does for mixed float types) is
     then ``key(p) >= ceil_keys(limit)`` for every non-negative ``p``. NaN
-    limits give the largest key, which no valid probability reaches.
+    limits give the largest key, which no valid probability reaches. The keys
+    have the width of ``dtype`` (int32 for float32), so that kernels compare
+    them with the keys of the values without widening either.
     """
     limits = np.asarray(limits, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -234,7 +236,7 @@ def ceil_keys(limits, dtype):
         below = rounded.astype(np.float64) < limits
         rounded[below] = np.nextafter(rounded[below], dtype.type(np.inf))
     key_dtype = _KEY_DTYPES[np.dtype(dtype)]
-    keys = rounded.view(key_dtype).astype(np.int64)
+    keys = rounded.view(key_dtype).copy()
     keys[np.isnan(limits)] = np.iinfo(key_dtype).max
     return keys
 

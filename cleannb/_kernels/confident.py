@@ -100,6 +100,8 @@ def _row_pass(
     max/min/count reductions (which vectorise); the per-chunk maxima of all
     keys and of the confident keys then locate the argmax and the confident
     class by scanning one chunk each, instead of a scalar scan of the row.
+    Every lane keeps the width of the keys: ``threshold_keys`` has their
+    dtype, and the count of confident classes is kept in float32.
     """
     n, num_classes = keys.shape
     nblocks = (n + block - 1) // block
@@ -111,14 +113,17 @@ def _row_pass(
         lowest = keys[lo, 0]
         highest = keys[lo, 0]
         worst_dev = 0.0
+        # -1 in the keys' own width: integer literals (and sums of narrow
+        # integers) are int64 in Numba, which would widen every vector lane
+        not_confident = np.full(1, -1, dtype=keys.dtype)[0]
         chunk_best = np.empty(nchunks, dtype=keys.dtype)
-        chunk_confident = np.empty(nchunks, dtype=np.int64)
+        chunk_confident = np.empty(nchunks, dtype=keys.dtype)
         for i in range(lo, hi):
             row = keys[i]
             best = row[0]
             least = row[0]
-            best_confident = -1  # below every key of a non-negative value
-            n_confident = 0
+            best_confident = not_confident  # below every key of a non-negative value
+            n_confident = np.float32(0.0)  # float32 lanes: an integer count would be int64
             vrow = values[i]
             total = 0.0
             for c in range(nchunks):
@@ -127,16 +132,16 @@ def _row_pass(
                 start = c * CHUNK
                 length = min(CHUNK, num_classes - start)
                 cb = row[start]
-                cc = -1
-                count = 0
+                cc = not_confident
+                count = np.float32(0.0)
                 part = vrow[start] - vrow[start]
                 for j in range(length):
                     v = row[start + j]
                     confident = v >= threshold_keys[start + j]
                     cb = max(cb, v)
                     least = min(least, v)
-                    cc = max(cc, v if confident else -1)
-                    count += confident
+                    cc = max(cc, v if confident else not_confident)
+                    count += np.float32(1.0) if confident else np.float32(0.0)
                     part += vrow[start + j]
                 total += np.float64(part)
                 chunk_best[c] = cb
