@@ -74,6 +74,9 @@ class RowPass:
     guess: np.ndarray  # int32 (N,), confident class or -1
     own: np.ndarray | None = None  # (N,), p[i, labels[i]] (if kept)
     row_max: np.ndarray | None = None  # (N,), max of each row (if kept)
+    #: (N, ceil(K / CHUNK)) in the dtype of pred_probs, max of each chunk of
+    #: kern.CHUNK columns (kept with the values when a row has several chunks)
+    chunk_max: np.ndarray | None = None
 
 
 def row_pass(
@@ -91,7 +94,8 @@ def row_pass(
     to be confident (thresholds minus the tolerance); None means no class is
     ever confident (a validation-only pass that still yields the argmax).
     ``keep_values`` also keeps each row's own probability and maximum, in
-    float32 (exact for float16 and float32 input) or float64.
+    float32 (exact for float16 and float32 input) or float64, and, for rows
+    of more than ``kern.CHUNK`` classes, the maximum of each chunk of them.
     """
     n_rows, num_classes = pred_probs.shape
     if threshold_limits is None:
@@ -109,6 +113,8 @@ def row_pass(
         value_dtype = np.float64 if pred_probs.dtype == np.float64 else np.float32
         own = np.empty(kept, dtype=value_dtype)
         row_max = np.empty(kept, dtype=value_dtype)
+        nchunks = -(-num_classes // kern.CHUNK) if num_classes > kern.CHUNK else 0
+        chunk_max = np.empty((kept if nchunks else 0, nchunks), dtype=pred_probs.dtype)
         kern.row_pass(
             views.keys,
             views.values,
@@ -122,6 +128,7 @@ def row_pass(
             argmax,
             own,
             row_max,
+            chunk_max.view(views.keys.dtype),
             key_min,
             key_max,
             sum_dev,
@@ -132,7 +139,7 @@ def row_pass(
         )
         if not negative_zero or attempt:
             if keep_values:
-                return RowPass(argmax, guess, own, row_max)
+                return RowPass(argmax, guess, own, row_max, chunk_max if nchunks else None)
             return RowPass(argmax, guess)
         # -0.0 is a valid probability whose integer key sorts below every
         # other value: re-run once on a copy where it is +0.0.

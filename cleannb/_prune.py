@@ -22,6 +22,7 @@ import numpy as np
 
 from . import _algebra
 from ._kernels import prune as kern
+from ._kernels.confident import CHUNK
 from ._parallel import PARALLEL_MIN_BYTES
 from ._validation import pred_probs_views
 
@@ -224,11 +225,27 @@ def _class_groups(labels, start, groups):
     return group
 
 
-def _best_per_cell(views, labels, entry_rows, own, row_max, start, cols, caps, floors):
+def _chunk_cells(start, cols, nchunks):
+    """Start of each class's column cells in each chunk of ``CHUNK`` columns.
+
+    Row k of the (K, nchunks + 1) result splits the column cells of class k
+    (``start[k]:start[k + 1]`` after its by-class cell, if any) by chunk;
+    with ``nchunks`` 1, one chunk holds them all.
+    """
+    num_classes = len(start) - 1
+    owner = np.repeat(np.arange(num_classes), np.diff(start))
+    chunk = np.where(cols >= 0, cols // CHUNK, -1) if nchunks > 1 else np.minimum(cols, 0)
+    counts = np.bincount(owner * (nchunks + 1) + chunk + 1, minlength=num_classes * (nchunks + 1))
+    return start[:-1, None] + np.cumsum(counts.reshape(num_classes, nchunks + 1), axis=1)
+
+
+def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, cols, caps, floors):
     """Run the collect and merge kernels: each cell's best rows, cut and kept count.
 
-    Returns ``(rows, cuts, kept)``: cell c's kept entries are
-    ``rows[offset[c]:offset[c] + kept[c]]`` with ``offset = cumsum(caps) - caps``.
+    ``chunk_max`` is a view of the chunk maxima of each row (as made by
+    ``pred_probs_views``) or an empty 2-D array. Returns ``(rows, cuts,
+    kept)``: cell c's kept entries are ``rows[offset[c]:offset[c] + kept[c]]``
+    with ``offset = cumsum(caps) - caps``.
     """
     n_entries = len(labels)
     parallel = views.nbytes >= PARALLEL_MIN_BYTES
@@ -245,6 +262,7 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, start, cols, caps, f
     buffer_rows = np.empty((nchunks, width), dtype=np.int64)
     buffer_count = np.empty((nchunks, len(caps)), dtype=np.int64)
     buffer_floor = np.empty((nchunks, len(caps)))
+    chunk_cells = _chunk_cells(start, cols, max(1, chunk_max.shape[1]))
     kern.collect(
         views.values,
         views.table,
@@ -252,10 +270,12 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, start, cols, caps, f
         entry_rows,
         own,
         row_max,
+        chunk_max,
         start,
         cols,
         caps,
         floors,
+        chunk_cells,
         buffer_start,
         chunk_rows,
         class_group,
@@ -295,6 +315,7 @@ def select(
     entry_rows=None,
     own=None,
     row_max=None,
+    chunk_max=None,
 ):
     """Masks (by class, by noise rate) of the rows each method prunes; None if not asked.
 
@@ -303,7 +324,9 @@ def select(
     ``prunable[k]`` says whether class k is pruned at all. For multi-label
     data, ``labels[e]`` and ``entry_rows[e]`` list the (row, label) pairs.
     ``own`` (``p[i, labels[i]]``) and ``row_max`` (row maxima), when
-    given, let the selection skip rows unread.
+    given, let the selection skip rows unread; ``chunk_max`` (the maxima of
+    each chunk of ``CHUNK`` columns, as kept by the row pass) lets it
+    skip the chunks of a row that cannot hold a key above the floors.
 
     A margin ``p[i, j] - p[i, k]`` is positive only in a row whose label is
     not its argmax. So the first run takes only keys above a floor: 0 for
@@ -330,10 +353,16 @@ def select(
         nothing = np.zeros(0)
         own = nothing if own is None else own
         row_max = nothing if row_max is None or not len(own) else row_max
+        no_chunks = np.zeros((0, 0), dtype=views.values.dtype)
+        if chunk_max is None or not len(row_max):
+            chunk_max = no_chunks
+        else:
+            chunk_max = pred_probs_views(chunk_max).values
+        bounds = (own, row_max, chunk_max)
         floors = np.where(cols >= 0, 0.0, -np.inf)
-        floors = _sampled_floors(views, labels, entry_rows, own, row_max, start, cols, caps, floors)
+        floors = _sampled_floors(views, labels, entry_rows, bounds, start, cols, caps, floors)
         rows, cuts, kept = _best_per_cell(
-            views, labels, entry_rows, own, row_max, start, cols, caps, floors
+            views, labels, entry_rows, *bounds, start, cols, caps, floors
         )
         short = np.flatnonzero(kept < caps)  # too few keys above the floor
         if len(short):
@@ -343,6 +372,7 @@ def select(
                 entry_rows,
                 own,
                 nothing,
+                no_chunks,
                 _subset_start(start, short),
                 cols[short],
                 caps[short],
@@ -395,7 +425,7 @@ SAMPLED_MIN_CAP = 256
 SAMPLE_STRIDE = 8
 
 
-def _sampled_floors(views, labels, entry_rows, own, row_max, start, cols, caps, floors):
+def _sampled_floors(views, labels, entry_rows, bounds, start, cols, caps, floors):
     """Floors of large cells raised to a likely lower bound of their cut, from a sample.
 
     A cell that keeps m rows takes, in a sample of every ``SAMPLE_STRIDE``-th
@@ -408,6 +438,7 @@ def _sampled_floors(views, labels, entry_rows, own, row_max, start, cols, caps, 
     big = np.flatnonzero(caps >= SAMPLED_MIN_CAP)
     if not len(big):
         return floors
+    own, row_max, chunk_max = bounds
     sample = np.arange(0, len(labels), SAMPLE_STRIDE)
     share = caps[big] / SAMPLE_STRIDE
     wanted = np.ceil(share + 4 * np.sqrt(share) + 2).astype(np.int64)
@@ -417,6 +448,7 @@ def _sampled_floors(views, labels, entry_rows, own, row_max, start, cols, caps, 
         entry_rows[sample] if len(entry_rows) else sample,
         own[sample] if len(own) else own,
         row_max,
+        chunk_max,
         _subset_start(start, big),
         cols[big],
         wanted,

@@ -320,6 +320,7 @@ def _pruned(
         by_noise_rate=filter_by != "prune_by_class",
         own=rows.own,
         row_max=rows.row_max,
+        chunk_max=rows.chunk_max,
     )
     if by_class is None:
         return by_noise_rate, rows

@@ -268,12 +268,19 @@ def test_selection_matches_naive_with_ties(semantics, seed):
     assert_select_matches_naive(labels, pred_probs, counts, pcm, prunable, semantics)
 
 
+def _chunk_maxima(pred_probs, width):
+    """Maximum of each chunk of ``width`` columns of each row (the row pass's ``chunk_max``)."""
+    starts = np.arange(0, pred_probs.shape[1], width)
+    return np.ascontiguousarray(np.maximum.reduceat(pred_probs, starts, axis=1))
+
+
 @pytest.mark.parametrize("semantics", _prune.SEMANTICS)
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-@pytest.mark.parametrize("bounds", [False, True])
-def test_selection_shortcuts_match_naive(semantics, dtype, bounds):
-    """Row bounds and the re-run of cells short of positive margins (forced by
-    inflated prune counts) select exactly the naive rows."""
+@pytest.mark.parametrize("bounds", [None, "rows", "chunks"])
+def test_selection_shortcuts_match_naive(semantics, dtype, bounds, monkeypatch):
+    """Row and chunk bounds and the re-run of cells short of positive margins
+    (forced by inflated prune counts) select exactly the naive rows."""
+    monkeypatch.setattr(_prune, "CHUNK", 5)  # 12 classes: chunks of 5, 5 and 2
     rng = np.random.default_rng(5)
     n, k = 900, 12
     labels, pred_probs = make_dataset(5, n, k, dtype=dtype)
@@ -309,6 +316,7 @@ def test_selection_shortcuts_match_naive(semantics, dtype, bounds):
         semantics,
         own=own if bounds else None,
         row_max=row_max if bounds else None,
+        chunk_max=_chunk_maxima(pred_probs, 5) if bounds == "chunks" else None,
     )
 
 
@@ -336,9 +344,10 @@ def test_one_and_two_threads_agree(filter_by):
     assert one.any()
 
 
-@pytest.mark.parametrize("bounds", [False, True])
-def test_threads_splitting_classes_match_naive(bounds):
+@pytest.mark.parametrize("bounds", [None, "rows", "chunks"])
+def test_threads_splitting_classes_match_naive(bounds, monkeypatch):
     """With many classes the threads split the classes, not the rows."""
+    monkeypatch.setattr(_prune, "CHUNK", 4)
     k = 2 * _prune.MIN_CLASSES_PER_GROUP + 3
     n = PARALLEL_MIN_BYTES // (k * 8) * 2
     labels, pred_probs = make_dataset(7, n, k, sharpness=2.0)
@@ -347,10 +356,19 @@ def test_threads_splitting_classes_match_naive(bounds):
     counts = np.bincount(labels, minlength=k)
     own = pred_probs[np.arange(n), labels] if bounds else None
     row_max = pred_probs.max(axis=1) if bounds else None
+    chunk_max = _chunk_maxima(pred_probs, 4) if bounds == "chunks" else None
     for threads in (1, 2):
         with num_threads(threads):
             expected = assert_select_matches_naive(
-                labels, pred_probs, counts, pcm, counts > 1, "count", own=own, row_max=row_max
+                labels,
+                pred_probs,
+                counts,
+                pcm,
+                counts > 1,
+                "count",
+                own=own,
+                row_max=row_max,
+                chunk_max=chunk_max,
             )
     assert expected[1].sum() > 50
 

@@ -88,6 +88,7 @@ def test_row_pass_equals_reference(dtype, layout, twin, rule):
         argmax,
         own,
         row_max,
+        np.empty((0, 0), views.keys.dtype),  # chunk maxima not kept
         key_min,
         key_max,
         sum_dev,
@@ -215,7 +216,10 @@ def test_float16_decode_table_covers_every_finite_value():
 @pytest.mark.parametrize("k", [kern.CHUNK - 1, kern.CHUNK, kern.CHUNK + 1, 2 * kern.CHUNK + 22])
 @pytest.mark.parametrize("ties", [False, True])
 def test_row_pass_many_classes_and_ties(twin, k, ties):
-    """Rows span several chunks of the kernel; with ties the first maximum must win."""
+    """Rows span several chunks of the kernel; with ties the first maximum must win.
+
+    The maximum of each chunk, which the kernel keeps on request, is checked too.
+    """
     labels, pred_probs = make_dataset(k, 600, k, np.float32, "skewed", sharpness=20.0)
     if ties:
         pred_probs = np.round(pred_probs * 50).astype(np.float32) / 50  # many equal values
@@ -223,6 +227,8 @@ def test_row_pass_many_classes_and_ties(twin, k, ties):
     thresholds = naive.thresholds(labels, pred_probs).astype(np.float64)
     thresholds *= np.random.default_rng(k).uniform(0.3, 1.5, k)
     views = pred_probs_views(pred_probs)
+    nchunks = -(-k // kern.CHUNK)
+    chunk_keys = np.empty((n, nchunks), views.keys.dtype)
     for rule in ("row_argmax", "confident_argmax"):
         guess, argmax = np.empty(n, np.int32), np.empty(n, np.int32)
         stats = np.empty(6, np.int64), np.empty(6, np.int64), np.empty(6)
@@ -239,11 +245,16 @@ def test_row_pass_many_classes_and_ties(twin, k, ties):
             argmax,
             np.empty(0),  # own and row_max not kept
             np.empty(0),
+            chunk_keys,
             *stats,
         )
         np.testing.assert_array_equal(argmax, naive.row_argmax(pred_probs))
         expected = naive.confident_guesses(labels, pred_probs, thresholds, rule)
         np.testing.assert_array_equal(guess, expected)
+        chunk_max = chunk_keys.view(pred_probs.dtype)
+        for c in range(nchunks):
+            in_chunk = pred_probs[:, c * kern.CHUNK : (c + 1) * kern.CHUNK]
+            np.testing.assert_array_equal(chunk_max[:, c], in_chunk.max(axis=1))
     if ties:
         top2 = -np.sort(-pred_probs, axis=1)[:, :2]
         assert np.any(top2[:, 0] == top2[:, 1])  # tied maxima really occur

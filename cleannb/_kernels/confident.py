@@ -79,6 +79,7 @@ def _row_pass(
     argmax,
     own,
     row_max,
+    chunk_keys,
     key_min,
     key_max,
     sum_dev,
@@ -94,7 +95,8 @@ def _row_pass(
     own dtype (reassociated, inside the vectorised loop), then in float64;
     float16 rows are decoded and summed in float64. If ``own`` and
     ``row_max`` are not empty, it also writes ``p[i, labels[i]]`` and the row
-    maximum into them.
+    maximum into them; if ``chunk_keys`` is not empty, the largest key of
+    each chunk of :data:`CHUNK` classes, ``chunk_keys[i, c]``.
 
     Each row is read once in chunks of :data:`CHUNK` classes by loops of integer
     max/min/count reductions (which vectorise); the per-chunk maxima of all
@@ -107,6 +109,7 @@ def _row_pass(
     nblocks = (n + block - 1) // block
     nchunks = (num_classes + CHUNK - 1) // CHUNK
     keep_values = own.shape[0] != 0
+    keep_chunks = chunk_keys.shape[0] != 0
     for b in prange(nblocks):
         lo = b * block
         hi = min(n, lo + block)
@@ -146,6 +149,8 @@ def _row_pass(
                 total += np.float64(part)
                 chunk_best[c] = cb
                 chunk_confident[c] = cc
+                if keep_chunks:
+                    chunk_keys[i, c] = cb
                 best = max(best, cb)
                 best_confident = max(best_confident, cc)
                 n_confident += count

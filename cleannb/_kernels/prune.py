@@ -140,10 +140,12 @@ def _collect(
     entry_rows,
     own,
     row_max,
+    chunk_max,
     cell_start,
     cell_col,
     cell_cap,
     cell_floor,
+    chunk_cells,
     buffer_start,
     chunk_rows,
     class_group,
@@ -169,13 +171,19 @@ def _collect(
     ``own[e]`` (if given) saves reading ``p[i, k]``. With ``row_max`` (the
     row maxima) too, ``row_max[i] - own[e]`` bounds every key of entry e
     from above: an entry whose bound is at most the lowest floor of its
-    class's column cells is skipped unread.
+    class's column cells is skipped unread. The column cells of class k in
+    chunk b of the row are ``chunk_cells[k, b]:chunk_cells[k, b + 1]``; with
+    ``chunk_max`` (the maximum of each chunk of a row's columns, one chunk
+    per column of ``chunk_max``), a chunk whose bound is at most the lowest
+    floor of its cells is skipped unread in the same way.
     """
     n = labels.shape[0]
     num_classes = cell_start.shape[0] - 1
+    nchunks_row = chunk_cells.shape[1] - 1
     identity = entry_rows.shape[0] == 0
     has_own = own.shape[0] != 0
     has_bound = row_max.shape[0] != 0
+    has_chunk_bound = chunk_max.shape[0] != 0
     nchunks = buffer_count.shape[0]
     widest = 0
     for c in range(cell_cap.shape[0]):
@@ -186,13 +194,17 @@ def _collect(
         rows = buffer_rows[t]
         count = buffer_count[t]
         floor = buffer_floor[t]
-        lowest = np.full(num_classes, np.inf)  # lowest floor of each class's column cells
+        # lowest floor of the column cells of each class, and of each chunk of them
+        lowest = np.full(num_classes, np.inf)
+        lowest_in_chunk = np.full((num_classes, nchunks_row), np.inf)
         for k in range(num_classes):
             for c in range(cell_start[k], cell_start[k + 1]):
                 count[c] = 0
                 floor[c] = cell_floor[c] if cell_cap[c] > 0 else np.inf
-                if cell_col[c] >= 0:
-                    lowest[k] = min(lowest[k], floor[c])
+            for b in range(nchunks_row):
+                for c in range(chunk_cells[k, b], chunk_cells[k, b + 1]):
+                    lowest_in_chunk[k, b] = min(lowest_in_chunk[k, b], floor[c])
+                lowest[k] = min(lowest[k], lowest_in_chunk[k, b])
         group = t % groups
         part = t // groups
         for e in range(part * chunk_rows, min(n, (part + 1) * chunk_rows)):
@@ -211,14 +223,29 @@ def _collect(
                 first += 1
             if first == last or (has_bound and np.float64(row_max[i]) - mine <= lowest[k]):
                 continue
-            for c in range(first, last):
-                key = as_float(values[i, cell_col[c]], table) - mine
-                if key > floor[c] and _offer(
-                    c, key, e, keys, rows, count, floor, buffer_start, cell_cap, scratch
+            for b in range(nchunks_row):
+                lo = chunk_cells[k, b]
+                hi = chunk_cells[k, b + 1]
+                if lo == hi or (
+                    has_chunk_bound
+                    and as_float(chunk_max[i, b], table) - mine <= lowest_in_chunk[k, b]
                 ):
+                    continue
+                rose = False
+                for c in range(lo, hi):
+                    key = as_float(values[i, cell_col[c]], table) - mine
+                    if key > floor[c] and _offer(
+                        c, key, e, keys, rows, count, floor, buffer_start, cell_cap, scratch
+                    ):
+                        rose = True
+                if rose:
                     low = np.inf
-                    for d in range(first, last):
-                        low = min(low, floor[d])
+                    for c in range(lo, hi):
+                        low = min(low, floor[c])
+                    lowest_in_chunk[k, b] = low
+                    low = np.inf
+                    for d in range(nchunks_row):
+                        low = min(low, lowest_in_chunk[k, d])
                     lowest[k] = low
         for c in range(cell_cap.shape[0]):
             if count[c] > cell_cap[c]:
