@@ -376,10 +376,12 @@ def test_threads_splitting_classes_match_naive(bounds, monkeypatch):
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 @pytest.mark.parametrize("filter_by", ["prune_by_noise_rate", "prune_by_class", "both"])
 def test_wide_rows_with_kept_values_agree(dtype, filter_by, monkeypatch):
-    """Rows wide enough to keep their own probability and maximum (bounds on,
-    float32 copies of the values) flag what the plain path flags."""
+    """Rows wide enough to keep their own probability, maximum and chunk maxima
+    (bounds on, float32 copies of the values) flag what the plain path flags."""
     labels, pred_probs = make_dataset(13, 3000, 150, dtype=dtype, sharpness=3.0)
+    monkeypatch.setattr(_engine, "KEEP_CHUNKS_MIN_ROWS_PER_CLASS", 1)  # chunk maxima kept too
     assert _engine.worth_keeping_values(pred_probs)
+    assert _engine.row_pass(pred_probs, labels, keep_values=True).chunk_max.shape == (3000, 2)
     bounded = filter.find_label_issues(labels, pred_probs, filter_by=filter_by)
     monkeypatch.setattr(_engine, "KEEP_VALUES_MIN_ROW_BYTES", 10**9)
     assert not _engine.worth_keeping_values(pred_probs)
