@@ -207,6 +207,9 @@ def _cells(by_given, label_counts, prunable, by_class, by_noise_rate, semantics)
 #: MAX_CHUNKS chunks (each holds a candidate buffer of 2 x the prune counts).
 MIN_CHUNK_ROWS = 4096
 MAX_CHUNKS = 16
+#: The collect kernel asks the CPU to fetch the cells of the entry this many
+#: entries ahead (0: no prefetch).
+PREFETCH_AHEAD = 16
 #: With at least this many classes per thread, threads split the classes
 #: instead of the rows: each cell then fills and rises in one chunk only.
 MIN_CLASSES_PER_GROUP = 8
@@ -280,6 +283,7 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, co
         chunk_rows,
         class_group,
         groups,
+        PREFETCH_AHEAD,
         buffer_keys,
         buffer_rows,
         buffer_count,

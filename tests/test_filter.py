@@ -390,6 +390,18 @@ def test_wide_rows_with_kept_values_agree(dtype, filter_by, monkeypatch):
     assert bounded.sum() > 100
 
 
+def test_prefetch_changes_no_result(monkeypatch):
+    """The selection prefetches the cells of entries ahead (with bounds); off, it flags the same."""
+    labels, pred_probs = make_dataset(13, 3000, 150, dtype=np.float32, sharpness=3.0)
+    monkeypatch.setattr(_engine, "KEEP_CHUNKS_MIN_ROWS_PER_CLASS", 1)
+    assert _prune.PREFETCH_AHEAD > 0
+    on = filter.find_label_issues(labels, pred_probs, filter_by="both")
+    monkeypatch.setattr(_prune, "PREFETCH_AHEAD", 0)
+    off = filter.find_label_issues(labels, pred_probs, filter_by="both")
+    np.testing.assert_array_equal(on, off)
+    assert on.sum() > 100
+
+
 def test_fortran_and_strided_layouts_agree():
     labels, pred_probs = _big()
     expected = filter.find_label_issues(labels, pred_probs, filter_by="both")

@@ -43,3 +43,28 @@ def test_smallest_equals_stable_sort(layout, n):
         np.testing.assert_array_equal(
             _prune.smallest(scores, count), stable_smallest(scores, count)
         )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16, np.int32])
+def test_prefetch_compiles_for_every_key_and_value_view(dtype):
+    """The prefetch intrinsic takes the value and key views the kernels read (int16 for
+    float16) and changes nothing."""
+    from numba import njit
+
+    from cleannb._kernels._prefetch import prefetch
+
+    @njit
+    def prefetch_then_sum(array, rows, columns):
+        total = 0.0
+        for q in range(rows.shape[0]):
+            prefetch(array, rows[q], columns[q])
+        for q in range(rows.shape[0]):
+            total += array[rows[q], columns[q]]
+        return total
+
+    array = np.arange(60).reshape(6, 10).astype(dtype)
+    before = array.copy()
+    rows, columns = np.array([0, 5, 3]), np.array([9, 0, 4])
+    expected = float(array[rows, columns].astype(float).sum())
+    assert prefetch_then_sum(array, rows, columns) == expected
+    np.testing.assert_array_equal(array, before)

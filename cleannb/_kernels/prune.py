@@ -20,6 +20,7 @@ import numpy as np
 from numba import prange
 
 from ._compile import inline, twins
+from ._prefetch import prefetch
 from .confident import as_float
 
 #: Runs shorter than this are partitioned three ways with branches; longer
@@ -133,6 +134,40 @@ def _offer(c, key, e, keys, rows, count, floor, buffer_start, cell_cap, scratch)
     return True
 
 
+@inline
+def _prefetch_cells(
+    values,
+    table,
+    labels,
+    entry_rows,
+    own,
+    row_max,
+    chunk_max,
+    e,
+    group,
+    class_group,
+    cell_col,
+    chunk_cells,
+    lowest,
+    lowest_in_chunk,
+):
+    """Prefetch the cells of entry e that :func:`_collect` will read, by the
+    same bounds and floors as it reads them (``own`` and ``row_max`` given)."""
+    k = labels[e]
+    if class_group[k] != group:
+        return
+    i = np.int64(e) if entry_rows.shape[0] == 0 else entry_rows[e]
+    mine = np.float64(own[e])
+    if np.float64(row_max[i]) - mine <= lowest[k]:
+        return
+    for b in range(chunk_cells.shape[1] - 1):
+        if chunk_max.shape[0] == 0 or (
+            as_float(chunk_max[i, b], table) - mine > lowest_in_chunk[k, b]
+        ):
+            for c in range(chunk_cells[k, b], chunk_cells[k, b + 1]):
+                prefetch(values, i, cell_col[c])
+
+
 def _collect(
     values,
     table,
@@ -150,6 +185,7 @@ def _collect(
     chunk_rows,
     class_group,
     groups,
+    prefetch_ahead,
     buffer_keys,
     buffer_rows,
     buffer_count,
@@ -175,7 +211,9 @@ def _collect(
     chunk b of the row are ``chunk_cells[k, b]:chunk_cells[k, b + 1]``; with
     ``chunk_max`` (the maximum of each chunk of a row's columns, one chunk
     per column of ``chunk_max``), a chunk whose bound is at most the lowest
-    floor of its cells is skipped unread in the same way.
+    floor of its cells is skipped unread in the same way. With bounds, the
+    cells that the entry ``prefetch_ahead`` places ahead will read are
+    prefetched: a row's reads wait on memory, and its cells are known early.
     """
     n = labels.shape[0]
     num_classes = cell_start.shape[0] - 1
@@ -207,7 +245,26 @@ def _collect(
                 lowest[k] = min(lowest[k], lowest_in_chunk[k, b])
         group = t % groups
         part = t // groups
-        for e in range(part * chunk_rows, min(n, (part + 1) * chunk_rows)):
+        end = min(n, (part + 1) * chunk_rows)
+        for e in range(part * chunk_rows, end):
+            ahead = e + prefetch_ahead
+            if prefetch_ahead > 0 and has_bound and ahead < end:
+                _prefetch_cells(
+                    values,
+                    table,
+                    labels,
+                    entry_rows,
+                    own,
+                    row_max,
+                    chunk_max,
+                    ahead,
+                    group,
+                    class_group,
+                    cell_col,
+                    chunk_cells,
+                    lowest,
+                    lowest_in_chunk,
+                )
             k = labels[e]
             first = cell_start[k]
             last = cell_start[k + 1]
