@@ -5,7 +5,9 @@ Data flow for one call of ``compute_confident_joint`` (N rows, K classes):
 1. ``class_sums``: one gather of ``pred_probs[i, labels[i]]`` (N reads, not
    N*K) -> per-class mean self-confidence = the thresholds.
 2. ``row_pass``: one streaming read of ``pred_probs`` -> per-row argmax and
-   guess (int32, 8 bytes a row) and the value statistics that validation reads.
+   guess (int32, 8 bytes a row) and the value statistics that validation reads;
+   for the selection, optionally each row's own probability, maximum and
+   maxima per chunk of ``kern.CHUNK`` columns.
 3. ``count_pairs``: one pass over the two int arrays (two for more than 128
    classes) -> the counts, sparse (CSR by label: at most N + K entries).
 
@@ -81,7 +83,8 @@ class RowPass:
     own: np.ndarray | None = None  # (N,), p[i, labels[i]] (if kept)
     row_max: np.ndarray | None = None  # (N,), max of each row (if kept)
     #: (N, ceil(K / CHUNK)) in the dtype of pred_probs, max of each chunk of
-    #: kern.CHUNK columns (kept with the values when a row has several chunks)
+    #: kern.CHUNK columns (kept with the values when a row has several chunks
+    #: and the classes have KEEP_CHUNKS_MIN_ROWS_PER_CLASS rows on average)
     chunk_max: np.ndarray | None = None
 
 
