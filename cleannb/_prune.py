@@ -237,7 +237,7 @@ def _chunk_cells(start, cols, nchunks):
     """
     num_classes = len(start) - 1
     owner = np.repeat(np.arange(num_classes), np.diff(start))
-    chunk = np.where(cols >= 0, cols // CHUNK, -1) if nchunks > 1 else np.minimum(cols, 0)
+    chunk = np.where(cols >= 0, np.minimum(cols // CHUNK, nchunks - 1), -1)
     counts = np.bincount(owner * (nchunks + 1) + chunk + 1, minlength=num_classes * (nchunks + 1))
     return start[:-1, None] + np.cumsum(counts.reshape(num_classes, nchunks + 1), axis=1)
 

@@ -135,6 +135,19 @@ def _offer(c, key, e, keys, rows, count, floor, buffer_start, cell_cap, scratch)
 
 
 @inline
+def _row_may_beat(row_max, i, mine, lowest):
+    """Whether a key of row i (own probability ``mine``) can beat ``lowest``:
+    its maximum bounds them all (True without row maxima)."""
+    return row_max.shape[0] == 0 or np.float64(row_max[i]) - mine > lowest
+
+
+@inline
+def _chunk_may_beat(chunk_max, table, i, b, mine, lowest):
+    """Whether a key in chunk b of row i can beat ``lowest`` (True without chunk maxima)."""
+    return chunk_max.shape[0] == 0 or as_float(chunk_max[i, b], table) - mine > lowest
+
+
+@inline
 def _prefetch_cells(
     values,
     table,
@@ -158,12 +171,10 @@ def _prefetch_cells(
         return
     i = np.int64(e) if entry_rows.shape[0] == 0 else entry_rows[e]
     mine = np.float64(own[e])
-    if np.float64(row_max[i]) - mine <= lowest[k]:
+    if not _row_may_beat(row_max, i, mine, lowest[k]):
         return
     for b in range(chunk_cells.shape[1] - 1):
-        if chunk_max.shape[0] == 0 or (
-            as_float(chunk_max[i, b], table) - mine > lowest_in_chunk[k, b]
-        ):
+        if _chunk_may_beat(chunk_max, table, i, b, mine, lowest_in_chunk[k, b]):
             for c in range(chunk_cells[k, b], chunk_cells[k, b + 1]):
                 prefetch(values, i, cell_col[c])
 
@@ -221,7 +232,6 @@ def _collect(
     identity = entry_rows.shape[0] == 0
     has_own = own.shape[0] != 0
     has_bound = row_max.shape[0] != 0
-    has_chunk_bound = chunk_max.shape[0] != 0
     nchunks = buffer_count.shape[0]
     widest = 0
     for c in range(cell_cap.shape[0]):
@@ -278,14 +288,13 @@ def _collect(
                         first, -mine, e, keys, rows, count, floor, buffer_start, cell_cap, scratch
                     )
                 first += 1
-            if first == last or (has_bound and np.float64(row_max[i]) - mine <= lowest[k]):
+            if first == last or not _row_may_beat(row_max, i, mine, lowest[k]):
                 continue
             for b in range(nchunks_row):
                 lo = chunk_cells[k, b]
                 hi = chunk_cells[k, b + 1]
-                if lo == hi or (
-                    has_chunk_bound
-                    and as_float(chunk_max[i, b], table) - mine <= lowest_in_chunk[k, b]
+                if lo == hi or not _chunk_may_beat(
+                    chunk_max, table, i, b, mine, lowest_in_chunk[k, b]
                 ):
                     continue
                 rose = False
