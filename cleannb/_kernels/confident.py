@@ -175,7 +175,7 @@ def _row_pass(
             argmax[i] = top
             if n_confident == 0:
                 g = -1
-            elif best_confident == best and row[top] >= threshold_keys[top]:
+            elif best >= threshold_keys[top]:
                 # the argmax is confident: it is the one confident class, the
                 # first of the largest confident ones, and the row argmax alike
                 g = top
