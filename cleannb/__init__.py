@@ -14,10 +14,13 @@ Two vocabularies share one implementation:
   :class:`cleannb.classification.LearningWithNoisyLabels`.
 
 Submodules load on first use, and kernels compile on their first call, so
-``import cleannb`` is quick.
+``import cleannb`` is quick. Equal keys (ties) are ordered as cleanlab's
+``np.argsort`` orders them; :func:`tie_order` switches to lower index first.
 """
 
 import importlib
+
+from ._ties import count_fixups, tie_order
 
 __version__ = "0.1.0"
 
@@ -38,7 +41,7 @@ _SUBMODULES = (
     "util",
 )
 
-__all__ = ["__version__", *_SUBMODULES]
+__all__ = ["__version__", "count_fixups", "tie_order", *_SUBMODULES]
 
 
 def __getattr__(name):

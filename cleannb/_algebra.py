@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _ties
+
 #: Denominator guard of cleanlab 2.x (0.1.0 divides unguarded).
 TINY = 1e-100
 PY_METHODS = ("cnt", "eqn", "marginal", "marginal_ps")
@@ -46,11 +48,14 @@ def round_preserving_sum(values):
 
     Entries are rounded half-to-even; the rounding shortfall is then made up
     one unit at a time on the entries with the largest residuals (the most
-    negative ones when the sum is too high). Ties between equal residuals go
-    to the lower index first (cleanlab's order depends on numpy's unstable
-    argsort and so on the CPU).
+    negative ones when the sum is too high). Equal residuals are ordered as
+    cleanlab orders them, by numpy's default ``argsort`` of ``values -
+    rounded`` (read from its end when units are added), or lower index first
+    under ``tie_order("index")``.
     """
     floats = np.asarray(values, dtype=float)
+    if _ties.numpy_order():
+        return _round_row_as_numpy(floats)
     ints = floats.round()
     target = np.sum(floats).round()
     shortfall = int(round(target - np.sum(ints)))
@@ -67,6 +72,26 @@ def round_preserving_sum(values):
             ints[order[: min(abs(remaining), floats.size)]] += step
             remaining = int(round(target - np.sum(ints)))
     return ints.astype(np.int64)
+
+
+def _round_row_as_numpy(floats):
+    """:func:`round_preserving_sum` with equal residuals in numpy's argsort order.
+
+    Each round sorts the residuals ``floats - ints`` with ``np.argsort`` and
+    gives a unit to the first entries of that order (the last ones when
+    units are added), until the rounded sum is reached: the choice cleanlab
+    makes, so the result is cleanlab's on the same machine.
+    """
+    ints = floats.round()
+    target = np.sum(floats).round()
+    while True:
+        missing = np.round(target - np.sum(ints).round())
+        if abs(missing) <= 1e-6:
+            return ints.astype(np.int64)
+        step = 1.0 if missing > 0 else -1.0
+        units = min(int(abs(missing)), floats.size)
+        order = np.argsort(floats - ints)
+        ints[order[::-1][:units] if step > 0 else order[:units]] += step
 
 
 def round_preserving_row_totals(matrix):
@@ -87,9 +112,15 @@ def round_preserving_row_totals(matrix):
     # Row sums of a C-contiguous matrix equal np.sum of each row (same pairwise order).
     targets = matrix.sum(axis=1).round()
     shortfall = np.rint(targets - ints.sum(axis=1)).astype(np.int64)
-    make_up_shortfall(matrix, ints, shortfall)
-    # Shortfalls beyond K units per row cannot come from rounding, but stay exact.
-    for r in np.flatnonzero(np.rint(targets - ints.sum(axis=1)) != 0):
+    tied = np.zeros(len(matrix), dtype=bool)
+    make_up_shortfall(matrix, ints, shortfall, tied)
+    # Shortfalls beyond K units per row cannot come from rounding, but stay exact;
+    # rows whose cut fell on equal residuals take numpy's order.
+    redo = np.rint(targets - ints.sum(axis=1)) != 0
+    if _ties.numpy_order():
+        redo |= tied
+        _ties.record("calibration", np.count_nonzero(tied))
+    for r in np.flatnonzero(redo):
         ints[r] = round_preserving_sum(matrix[r])
     return ints.astype(np.int64)
 
@@ -140,7 +171,9 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY):
 
     One compiled pass over the entries (``cleannb._kernels.calibrate``)
     makes exactly numpy's floating-point operations, in numpy's summation
-    order, in O(entries + K).
+    order, in O(entries + K). Rows whose rounding cut falls on equal
+    residuals are rounded again from their dense row by
+    :func:`round_preserving_sum`, in the current tie order.
     """
     from ._kernels.calibrate import calibrate as calibrate_kernel
 
@@ -150,7 +183,7 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY):
             f"confident_joint must be (K, K) with one label count per row, got "
             f"{len(confident_joint.start) - 1} rows and {label_counts.shape} label counts."
         )
-    start, columns, ints, shortfall = calibrate_kernel(
+    start, columns, ints, shortfall, scaled, tied = calibrate_kernel(
         confident_joint.start,
         confident_joint.columns,
         confident_joint.counts,
@@ -162,7 +195,40 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY):
         scaled = (joint.T / _guard(joint.sum(axis=1), tiny) * label_counts).T
         scaled = scaled / _guard(np.sum(scaled), tiny) * np.sum(label_counts)
         return SparseCounts.from_dense(round_preserving_row_totals(scaled))
-    return SparseCounts(start, columns, ints)
+    calibrated = SparseCounts(start, columns, ints)
+    if _ties.numpy_order() and tied.any():
+        calibrated = _reround_rows(calibrated, confident_joint, scaled, np.flatnonzero(tied))
+    return calibrated
+
+
+def _reround_rows(calibrated, confident_joint, scaled, rows):
+    """``calibrated`` with ``rows`` rounded again by :func:`round_preserving_sum`.
+
+    ``scaled`` holds the rescaled floats of the entries of ``confident_joint``
+    (the dense row is zero elsewhere, as in numpy's K x K matrix).
+    """
+    size = len(calibrated.start) - 1
+    bounds = list(zip(calibrated.start[:-1], calibrated.start[1:], strict=True))
+    columns = [calibrated.columns[a:b] for a, b in bounds]
+    counts = [calibrated.counts[a:b] for a, b in bounds]
+    for r in rows:
+        lo, hi = confident_joint.start[r], confident_joint.start[r + 1]
+        dense = np.zeros(size)
+        dense[confident_joint.columns[lo:hi]] = scaled[lo:hi]
+        rounded = round_preserving_sum(dense)
+        keep = np.zeros(size, dtype=bool)
+        keep[confident_joint.columns[lo:hi]] = True
+        keep |= rounded != 0
+        columns[r] = np.flatnonzero(keep)
+        counts[r] = rounded[keep]
+    start = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in columns], out=start[1:])
+    _ties.record("calibration", len(rows))
+    return SparseCounts(
+        start,
+        np.concatenate(columns).astype(np.int64),
+        np.concatenate(counts).astype(calibrated.counts.dtype),
+    )
 
 
 def calibrate(confident_joint, label_counts, tiny=TINY):

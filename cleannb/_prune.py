@@ -7,7 +7,10 @@ rows labelled k to remove for each other class j (``pcm[j, k]``, prune by noise
 rate); the selection reads it by given class, as sparse rows of ``pcm.T``.
 The two vocabularies differ only in how a selection of m rows becomes a mask:
 
-* ``"count"`` (cleanlab 2.x): exactly the m best rows; ties by lower row index.
+* ``"count"`` (cleanlab 2.x): exactly the m best rows. Equal keys that
+  straddle the cut of a cell are resolved as cleanlab resolves them (its
+  ``np.argsort`` on the keys of that cell, recomputed with numpy for that
+  cell only), or by lower row index under ``tie_order("index")``.
 * ``"cutoff"`` (cleanlab 0.1.0): a value cut-off from ``np.partition``. By
   class flags the self-confidences strictly below the (m+1)-th smallest; by
   noise rate flags every margin at or above the m-th largest (all ties).
@@ -20,7 +23,7 @@ import warnings
 import numba
 import numpy as np
 
-from . import _algebra
+from . import _algebra, _ties
 from ._kernels import prune as kern
 from ._kernels.confident import CHUNK
 from ._parallel import PARALLEL_MIN_BYTES
@@ -247,8 +250,9 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, co
 
     ``chunk_max`` is a view of the chunk maxima of each row (as made by
     ``pred_probs_views``) or an empty 2-D array. Returns ``(rows, cuts,
-    kept)``: cell c's kept entries are ``rows[offset[c]:offset[c] + kept[c]]``
-    with ``offset = cumsum(caps) - caps``.
+    kept, tied)``: cell c's kept entries are ``rows[offset[c]:offset[c] +
+    kept[c]]`` with ``offset = cumsum(caps) - caps``; ``tied[c]`` entries
+    have a key equal to the cut but were not kept.
     """
     n_entries = len(labels)
     parallel = views.nbytes >= PARALLEL_MIN_BYTES
@@ -265,6 +269,8 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, co
     buffer_rows = np.empty((nchunks, width), dtype=np.int64)
     buffer_count = np.empty((nchunks, len(caps)), dtype=np.int64)
     buffer_floor = np.empty((nchunks, len(caps)))
+    buffer_watch = np.empty((nchunks, len(caps)))
+    buffer_tied = np.empty((nchunks, len(caps)), dtype=np.int64)
     chunk_cells = _chunk_cells(start, cols, max(1, chunk_max.shape[1]))
     kern.collect(
         views.values,
@@ -288,22 +294,28 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, co
         buffer_rows,
         buffer_count,
         buffer_floor,
+        buffer_watch,
+        buffer_tied,
         nbytes=views.nbytes if nchunks > 1 else 0,
     )
     out_rows = np.empty(int(caps.sum()), dtype=np.int64)
     cuts = np.empty(len(caps))
+    tied = np.empty(len(caps), dtype=np.int64)
     kern.merge(
         caps,
         buffer_start,
         buffer_keys,
         buffer_rows,
         buffer_count,
+        buffer_watch,
+        buffer_tied,
         buffer_start // 2,
         out_rows,
         cuts,
+        tied,
         nbytes=width * 16 if parallel else 0,
     )
-    return out_rows, cuts, np.minimum(caps, buffer_count.sum(axis=0))
+    return out_rows, cuts, np.minimum(caps, buffer_count.sum(axis=0)), tied
 
 
 def select(
@@ -365,12 +377,12 @@ def select(
         bounds = (own, row_max, chunk_max)
         floors = np.where(cols >= 0, 0.0, -np.inf)
         floors = _sampled_floors(views, labels, entry_rows, bounds, start, cols, caps, floors)
-        rows, cuts, kept = _best_per_cell(
+        rows, cuts, kept, tied = _best_per_cell(
             views, labels, entry_rows, *bounds, start, cols, caps, floors
         )
         short = np.flatnonzero(kept < caps)  # too few keys above the floor
         if len(short):
-            sub_rows, sub_cuts, sub_kept = _best_per_cell(
+            sub_rows, sub_cuts, sub_kept, sub_tied = _best_per_cell(
                 views,
                 labels,
                 entry_rows,
@@ -383,12 +395,20 @@ def select(
                 np.full(len(short), -np.inf),
             )
             cuts[short] = sub_cuts
+            tied[short] = sub_tied
             kept[short] = 0
         if semantics == "count":
             kinds = (cols >= 0).astype(np.int64)
+            # cells whose cut falls on a tie take numpy's choice among the tied rows
+            refit = np.flatnonzero(tied > 0) if _ties.numpy_order() else np.zeros(0, np.int64)
+            if len(refit):
+                kept[refit] = 0
             _flag_kept(flags, kinds, caps, kept, rows)
             if len(short):
+                sub_kept[np.isin(short, refit)] = 0
                 _flag_kept(flags, kinds[short], caps[short], sub_kept, sub_rows)
+            if len(refit):
+                _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, refit)
         else:
             kern.flag_from_cut(
                 views.values,
@@ -413,6 +433,31 @@ def select(
             mask[entry_rows[flags[kind]]] = True
             masks.append(mask)
     return masks[0], masks[1]
+
+
+def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells):
+    """Flag, for each of ``cells``, the rows that cleanlab's ``np.argsort`` picks.
+
+    A cell (given class k, column j) sorts the rows labelled k, in row order,
+    by ``-(p[:, j] - p[:, k])`` (by class: by ``p[:, k]``), computed by numpy
+    in the dtype of ``pred_probs``, and keeps the first ``cap``: exactly the
+    array and the call whose tie order cleanlab's answer depends on. Reads
+    two columns of the rows of each class concerned.
+    """
+    owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[cells]
+    by_label = np.argsort(labels, kind="stable")
+    class_start = np.zeros(len(start), dtype=np.int64)
+    np.cumsum(np.bincount(labels, minlength=len(start) - 1), out=class_start[1:])
+    for cell, k in zip(cells, owner, strict=True):
+        members = by_label[class_start[k] : class_start[k + 1]]
+        own = pred_probs[members, k]
+        j = cols[cell]
+        if j < 0:
+            order = np.argsort(own)
+        else:
+            order = np.argsort(-(pred_probs[members, j] - own))
+        flags[int(j >= 0), members[order[: caps[cell]]]] = True
+    _ties.record("cell", len(cells))
 
 
 def _subset_start(start, cells):
@@ -446,7 +491,7 @@ def _sampled_floors(views, labels, entry_rows, bounds, start, cols, caps, floors
     sample = np.arange(0, len(labels), SAMPLE_STRIDE)
     share = caps[big] / SAMPLE_STRIDE
     wanted = np.ceil(share + 4 * np.sqrt(share) + 2).astype(np.int64)
-    _, cuts, kept = _best_per_cell(
+    _, cuts, kept, _ = _best_per_cell(
         views,
         labels[sample],
         entry_rows[sample] if len(entry_rows) else sample,

@@ -17,7 +17,7 @@ from numbers import Integral
 
 import numpy as np
 
-from . import _algebra, _engine, _prune, count
+from . import _algebra, _engine, _prune, _ties, count
 from ._parallel import num_threads
 from ._validation import check_choice, check_flag, check_labels, check_pred_probs
 
@@ -345,8 +345,24 @@ def _other_filter(labels, pred_probs, filter_by, n_jobs):
         labels, pred_probs, method=filter_by[4:], adjust_pred_probs=False
     )
     num_issues = count.num_label_issues(labels, pred_probs, n_jobs=n_jobs)
-    mask[_prune.smallest(scores, num_issues)] = True
+    mask[_lowest_scores(scores.astype(pred_probs.dtype), num_issues)] = True
     return mask, None
+
+
+def _lowest_scores(scores, count):
+    """The rows of the ``count`` lowest ``scores``, as ``np.argsort(scores)[:count]``.
+
+    A partial selection finds them, ties to the lower row; only if equal
+    scores straddle the cut (and ties follow numpy) does numpy sort them all.
+    """
+    chosen = _prune.smallest(scores, count)
+    if not _ties.numpy_order() or len(chosen) in (0, len(scores)):
+        return chosen
+    cut = scores[chosen].max()
+    if np.count_nonzero(scores == cut) == np.count_nonzero(scores[chosen] == cut):
+        return chosen
+    _ties.record("smallest")
+    return np.argsort(scores)[:count]
 
 
 def unflag_predicted(pred_probs, labels, mask, argmax, own=None, row_max=None):

@@ -2,10 +2,17 @@
 
 The modern vocabulary (cleanlab 2.x names, keyword-only arguments, 2.9's
 defaults and results). Every score lies in [0, 1]; lower means the label is
-more likely wrong. Scores are computed in float64 in one streaming read of
+more likely wrong. Scores are computed in one streaming read of
 ``pred_probs`` (float16, float32 or float64, any layout, never copied), which
-also validates it; extra memory is O(N + K). Orderings are stable: ties are
-broken by lower row index.
+also validates it; extra memory is O(N + K). They are returned as float64;
+the self-confidence and the normalized margin equal cleanlab's values in the
+dtype of ``pred_probs`` exactly.
+
+Orderings are cleanlab's: the keys are the scores cleanlab sorts, in its
+dtype and arithmetic (for the entropy score and ``adjust_pred_probs``,
+computed by numpy on the rows concerned, as cleanlab computes them), sorted
+by ``np.argsort``, so equal scores come out in numpy's order. Under
+``cleannb.tie_order("index")`` equal scores keep the lower row index first.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from . import _engine
+from . import _engine, _ties
 from ._kernels import scores as kern
 from ._parallel import num_threads
 from ._validation import (
@@ -34,6 +41,8 @@ METHODS = {
 WEIGHTINGS = ("uniform", "accuracy", "log_loss_search", "custom")
 #: cleanlab's lower bound on probabilities before the log-loss of an ensemble member.
 LOG_LOSS_CLIP = 1e-6
+#: cleanlab's lower bound on self-confidence and on the entropy ratio.
+CLIP = kern.CLIP
 #: cleanlab 2.9's threshold of a class without examples, and the lower clip.
 ABSENT_CLASS_THRESHOLD = 2.0
 MIN_THRESHOLD = 2e-6
@@ -151,7 +160,11 @@ def ranked_rows(
     """
     code = _method_code(rank_by, adjust_pred_probs)
     rows = np.ascontiguousarray(rows, dtype=np.int64)
-    shift, top = _shift(labels, pred_probs, bool(adjust_pred_probs), thresholds)
+    adjust = bool(adjust_pred_probs)
+    if _ties.numpy_order() and (adjust or code == kern.CONFIDENCE_WEIGHTED_ENTROPY):
+        keys = _numpy_keys(rows, labels, pred_probs, rank_by, adjust)
+        return rows[np.argsort(keys)]
+    shift, top = _shift(labels, pred_probs, adjust, thresholds)
     views = pred_probs_views(pred_probs)
     out = np.empty(rows.shape[0])
     kern.scores_at(
@@ -161,13 +174,67 @@ def ranked_rows(
         labels,
         rows,
         code,
-        bool(adjust_pred_probs),
+        adjust,
         shift,
         top,
         out,
         nbytes=rows.shape[0] * pred_probs.shape[1] * pred_probs.itemsize,
     )
-    return rows[np.argsort(out, kind="stable")]
+    if not adjust and code != kern.CONFIDENCE_WEIGHTED_ENTROPY:
+        out = out.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
+    return rows[_ties.argsort(out)]
+
+
+#: Rows per block when scores are recomputed with numpy.
+NUMPY_BLOCK = 4096
+
+
+def _numpy_keys(rows, labels, pred_probs, method, adjust):
+    """The scores of ``rows`` as cleanlab computes them: numpy, in its dtypes.
+
+    For the orderings that depend on float rounding cleannb does not repeat
+    in its kernels (the entropy score, ``adjust_pred_probs``). Reads the
+    given rows in blocks of :data:`NUMPY_BLOCK` (plus, with ``adjust``, the
+    label's probability of every row, for the thresholds).
+    """
+    from scipy.special import xlogy
+
+    num_classes = pred_probs.shape[1]
+    if adjust:
+        own = pred_probs[np.arange(len(labels)), labels]
+        present = np.bincount(labels, minlength=num_classes) > 0
+        thresholds = np.clip(
+            [
+                np.mean(own[labels == k]) if present[k] else ABSENT_CLASS_THRESHOLD
+                for k in range(num_classes)
+            ],
+            MIN_THRESHOLD,
+            None,
+        )
+    parts = []
+    for lo in range(0, len(rows), NUMPY_BLOCK):
+        block_rows = rows[lo : lo + NUMPY_BLOCK]
+        probs = pred_probs[block_rows]
+        given = labels[block_rows]
+        if adjust:
+            probs = probs - thresholds
+            probs += thresholds.max()
+            probs /= probs.sum(axis=1, keepdims=True)
+        at = np.arange(len(block_rows))
+        own_block = probs[at, given]
+        if method == "self_confidence":
+            parts.append(own_block)
+        elif method == "normalized_margin":
+            others = probs.copy()
+            others[at, given] = -np.inf
+            parts.append((own_block - others.max(axis=1) + 1) / 2)
+        else:
+            entropy = -np.sum(xlogy(probs, probs), axis=1) / np.log(num_classes)
+            ratio = entropy / np.clip(own_block, CLIP, None)
+            parts.append(np.log(ratio + 1) / np.clip(ratio, CLIP, None))
+    if not parts:
+        return np.zeros(0)
+    return np.concatenate(parts)
 
 
 def get_label_quality_scores(
@@ -202,8 +269,10 @@ def get_label_quality_scores(
     Returns
     -------
     numpy.ndarray
-        float64, shape (N,). (cleanlab returns the dtype of ``pred_probs`` for
-        some methods; cleannb always computes and returns float64.)
+        Shape (N,). The dtype of ``pred_probs`` for the self-confidence and the
+        normalized margin without ``adjust_pred_probs`` (the values cleanlab
+        returns, bit for bit, so that sorting them gives cleanlab's order);
+        float64 otherwise.
 
     Raises
     ------
@@ -229,11 +298,14 @@ def get_label_quality_scores(
     labels, pred_probs = _inputs(labels, pred_probs)
     code = _method_code(method, adjust_pred_probs)
     with num_threads(n_jobs):
-        return _score_all(labels, pred_probs, code, adjust_pred_probs)
+        scores = _score_all(labels, pred_probs, code, adjust_pred_probs)
+    if adjust_pred_probs or code == kern.CONFIDENCE_WEIGHTED_ENTROPY:
+        return scores
+    return scores.astype(pred_probs.dtype, copy=False)  # exact: values of that dtype
 
 
 def get_self_confidence_for_each_label(labels, pred_probs, *, n_jobs=None):
-    """Return ``pred_probs[i, labels[i]]`` for every example, as float64.
+    """Return ``pred_probs[i, labels[i]]`` for every example, in the dtype of ``pred_probs``.
 
     See :func:`get_label_quality_scores` (``method="self_confidence"``) for
     parameters, validation and cost.
@@ -307,7 +379,9 @@ def order_label_issues(
     """Return the indices of the flagged examples, most likely label error first.
 
     Sorts the examples where ``label_issues_mask`` is True by their label
-    quality score (lowest first). Ties are broken by lower row index.
+    quality score (lowest first). Equal scores are ordered as cleanlab orders
+    them (``np.argsort`` of the scores in cleanlab's dtype), or by lower row
+    index under ``cleannb.tie_order("index")``.
 
     Parameters
     ----------
@@ -331,7 +405,7 @@ def order_label_issues(
     Notes
     -----
     One validating read of ``pred_probs``, then the scores of the flagged
-    rows only and a stable sort of them: O(N K + M K + M log M) for M flagged
+    rows only and a sort of them: O(N K + M K + M log M) for M flagged
     rows, extra memory O(N + K).
 
     Examples
@@ -356,12 +430,15 @@ def order_label_issues(
         own = _score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)
         rows = np.flatnonzero(mask)
         if rank_by == "self_confidence" and not adjust:
-            return rows[np.argsort(own[rows], kind="stable")]
+            return rows[_ties.argsort(own[rows].astype(pred_probs.dtype))]
         return ranked_rows(rows, labels, pred_probs, rank_by=rank_by, adjust_pred_probs=adjust)
 
 
 def find_top_issues(quality_scores, *, top=10):
-    """Return the indices of the ``top`` lowest scores, lowest first (ties: lower index).
+    """Return the indices of the ``top`` lowest scores, lowest first.
+
+    Equal scores come in the order of ``np.argsort(quality_scores)``, as in
+    cleanlab, or lower index first under ``cleannb.tie_order("index")``.
 
     Parameters
     ----------
@@ -377,8 +454,9 @@ def find_top_issues(quality_scores, *, top=10):
 
     Notes
     -----
-    A partial selection (O(N)) followed by a sort of the ``top`` selected
-    scores: O(N + top log top).
+    numpy's sort of all scores, O(N log N) (it is what decides the order
+    of ties). Under ``tie_order("index")``: a partial selection (O(N))
+    followed by a sort of the ``top`` selected scores, O(N + top log top).
 
     Examples
     --------
@@ -396,6 +474,8 @@ def find_top_issues(quality_scores, *, top=10):
         raise ValueError(f"top must be a non-negative integer or None, got {top!r}.")
     if top == 0:
         return np.zeros(0, dtype=np.int64)
+    if _ties.numpy_order():
+        return np.argsort(scores)[:top].astype(np.int64)
     if 4 * top >= n or np.isnan(scores).any():
         return np.argsort(scores, kind="stable")[:top].astype(np.int64)
     cutoff = np.partition(scores, top - 1)[top - 1]

@@ -1,10 +1,12 @@
-"""Slow, obviously-correct references for pruning (plain loops, float64, no cleannb code).
+"""Slow, obviously-correct references for pruning (plain loops, no cleannb code).
 
 ``prune_masks`` reproduces both selection rules from a prune-count matrix:
-``"count"`` takes exactly m rows, best first, ties by lower row index;
-``"cutoff"`` uses 0.1.0's value cut-offs (by class: strictly below the
-(m+1)-th smallest self-confidence; by noise rate: at or above the m-th largest
-margin).
+``"count"`` takes exactly m rows, best first; ``"cutoff"`` uses 0.1.0's value
+cut-offs (by class: strictly below the (m+1)-th smallest self-confidence; by
+noise rate: at or above the m-th largest margin). Margins are numpy scalar
+differences in the dtype of ``pred_probs``, as cleanlab computes them. Ties
+of ``"count"`` go to the lower row index (``ties="index"``) or to the order of
+``np.argsort`` on the keys of the rows of the class (``ties="numpy"``).
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ def keep_at_least_n_per_class(pcm, n, frac_noise=1.0):
     return out
 
 
-def prune_masks(labels, pred_probs, pcm, prunable, semantics):
+def prune_masks(labels, pred_probs, pcm, prunable, semantics, ties="index"):
     """(by_class, by_noise_rate) masks from the prune counts ``pcm[y, s]``."""
     n, k = pred_probs.shape
-    p = pred_probs.astype(np.float64)
+    p = np.asarray(pred_probs)
     by_class = np.zeros(n, dtype=bool)
     by_noise = np.zeros(n, dtype=bool)
     for c in range(k):
@@ -44,6 +46,8 @@ def prune_masks(labels, pred_probs, pcm, prunable, semantics):
         members = [i for i in range(n) if labels[i] == c]
         remove = len(members) - int(pcm[c, c])
         ranked = sorted(members, key=lambda i: (p[i, c], i))  # smallest self-confidence first
+        if ties == "numpy":
+            ranked = [members[q] for q in np.argsort(p[members, c])]
         if semantics == "count":
             for i in ranked[: max(remove, 0)]:
                 by_class[i] = True
@@ -57,6 +61,8 @@ def prune_masks(labels, pred_probs, pcm, prunable, semantics):
             if j == c or m <= 0:
                 continue
             ranked = sorted(members, key=lambda i: (-(p[i, j] - p[i, c]), i))
+            if ties == "numpy":
+                ranked = [members[q] for q in np.argsort(-(p[members, j] - p[members, c]))]
             if semantics == "count":
                 for i in ranked[:m]:
                     by_noise[i] = True

@@ -3,16 +3,38 @@
 import numpy as np
 import pytest
 
-from cleannb import _algebra
+import cleannb
+from cleannb import _algebra, _ties
 from cleannb._kernels.calibrate import calibrate, make_up_shortfall, sparse_pairwise_sum
 
 
-def numpy_calibrate(confident_joint, label_counts):
-    """The definition: numpy's operations, numpy's summation order."""
+def numpy_round_row(row, ties):
+    """Round keeping the rounded sum; the units go to the largest residuals.
+
+    ``ties="numpy"``: in the order of ``np.argsort(row - ints)`` (read from
+    the end when units are added), the order cleanlab's answer depends on;
+    ``"index"``: lower column first among equal residuals.
+    """
+    ints = np.round(row)
+    missing = int(np.round(np.round(np.sum(row)) - np.sum(ints)))
+    if missing:
+        step = 1 if missing > 0 else -1
+        if ties == "numpy":
+            ascending = np.argsort(row - ints)
+            picked = ascending[::-1][: abs(missing)] if step > 0 else ascending[: abs(missing)]
+        else:
+            picked = np.argsort(-(row - ints) * step, kind="stable")[: abs(missing)]
+        ints[picked] += step
+    return ints.astype(np.int64)
+
+
+def numpy_calibrate(confident_joint, label_counts, ties=None):
+    """The definition: numpy's operations, numpy's summation order, then row rounding."""
+    ties = ties or _ties.current_order()
     cj = np.asarray(confident_joint, dtype=float)
     scaled = (cj.T / np.clip(cj.sum(axis=1), 1e-100, None) * label_counts).T
     scaled = scaled / np.clip(np.sum(scaled), 1e-100, None) * np.sum(label_counts)
-    return _algebra.round_preserving_row_totals(scaled)
+    return np.array([numpy_round_row(row, ties) for row in scaled]).reshape(cj.shape)
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 16, 127, 128, 129, 136, 255, 256, 1000, 4097, 99_999])
@@ -36,12 +58,18 @@ def test_make_up_shortfall_is_a_stable_descending_pick(seed):
     ints = np.rint(floats)
     shortfall = rng.integers(-width, width + 1, rows)
     expected = ints.copy()
+    expected_tied = np.zeros(rows, dtype=bool)
     for r, d in enumerate(shortfall):
         step = np.sign(d)
         residual = (floats[r] - ints[r]) * step
-        expected[r, np.argsort(-residual, kind="stable")[: abs(d)]] += step
-    make_up_shortfall(floats, ints, shortfall)
+        order = np.argsort(-residual, kind="stable")
+        expected[r, order[: abs(d)]] += step
+        m = abs(d)
+        expected_tied[r] = 0 < m < width and residual[order[m - 1]] == residual[order[m]]
+    tied = np.zeros(rows, dtype=bool)
+    make_up_shortfall(floats, ints, shortfall, tied)
     np.testing.assert_array_equal(ints, expected)
+    np.testing.assert_array_equal(tied, expected_tied)
 
 
 @pytest.mark.parametrize("seed", range(80))
@@ -55,9 +83,30 @@ def test_calibrate_equals_numpy(seed):
     if seed % 4 == 0:  # some rows hold a few units only: zero columns take the shortfall
         cj[rng.random(k) < 0.5] //= 50
         np.fill_diagonal(cj, np.maximum(cj.diagonal(), 1))
-    got = _algebra.calibrate(cj, counts)
-    np.testing.assert_array_equal(got, numpy_calibrate(cj, counts))
-    np.testing.assert_array_equal(got.sum(axis=1), counts)
+    for order in _ties.TIE_ORDERS:
+        with cleannb.tie_order(order):
+            got = _algebra.calibrate(cj, counts)
+        np.testing.assert_array_equal(got, numpy_calibrate(cj, counts, order))
+        np.testing.assert_array_equal(got.sum(axis=1), counts)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_calibration_with_equal_counts_takes_numpys_order(seed):
+    """Equal counts in a row have equal residuals: the shortfall's cut falls on a tie,
+    and the row is rounded as numpy's argsort orders it (counted as a fix-up)."""
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(3, 50))
+    cj = rng.choice([0, 0, 1, 2, 3], size=(k, k))
+    np.fill_diagonal(cj, rng.integers(5, 30, k))
+    counts = cj.sum(axis=1) + rng.integers(0, 7, k)
+    with cleannb.count_fixups() as fixups:
+        got = _algebra.calibrate(cj, counts)
+    np.testing.assert_array_equal(got, numpy_calibrate(cj, counts, "numpy"))
+    expected_index = numpy_calibrate(cj, counts, "index")
+    with cleannb.tie_order("index"):
+        np.testing.assert_array_equal(_algebra.calibrate(cj, counts), expected_index)
+    if not np.array_equal(got, expected_index):
+        assert fixups["calibration"] > 0
 
 
 def test_empty_rows_and_float_input():
@@ -70,10 +119,11 @@ def test_empty_rows_and_float_input():
 
 
 def test_returns_kernel_shortfall():
-    start, columns, ints, shortfall = calibrate(
+    start, columns, ints, shortfall, scaled, tied = calibrate(
         np.array([0, 2, 3]), np.array([0, 1, 1]), np.array([1, 1, 3]), np.array([3, 3]), 1e-100
     )
     assert ints.dtype == np.int64 and shortfall.shape == (2,)
+    assert scaled.shape == (3,) and tied.dtype == np.bool_ and tied.shape == (2,)
     assert start.tolist() == [0, 2, 3] and columns.tolist() == [0, 1, 1]
 
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_filter import first_argmax, keep_at_least_n_per_class, prune_masks
 
-from cleannb import _algebra, _engine, _prune, filter
+from cleannb import _algebra, _engine, _prune, _ties, filter
 from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
 
 cleanlab_filter = pytest.importorskip("cleanlab.filter")
@@ -240,7 +240,7 @@ def assert_select_matches_naive(labels, pred_probs, counts, pcm, prunable, seman
         semantics=semantics,
         **kw,
     )
-    expected = prune_masks(labels, pred_probs, pcm, prunable, semantics)
+    expected = prune_masks(labels, pred_probs, pcm, prunable, semantics, ties=_ties.current_order())
     np.testing.assert_array_equal(got[0], expected[0])
     np.testing.assert_array_equal(got[1], expected[1])
     return expected

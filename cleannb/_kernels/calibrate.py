@@ -139,7 +139,9 @@ def choose_units(residual, column, count, width, units, marker, chosen):
     ``residual[t]`` belongs to ``column[t]`` (ascending) for t < count; every
     other column of the ``width`` has residual 0. Writes the columns, best
     first, to ``chosen[:units]``. ``marker`` (width booleans, all False) is
-    used and left all False.
+    used and left all False. Returns whether the cut falls on a tie: an
+    unchosen column has the residual of the last chosen one, so that another
+    tie rule could choose other columns.
     """
     picked = 0
     # positive residuals, largest first (repeated scans, or a stable sort)
@@ -147,6 +149,7 @@ def choose_units(residual, column, count, width, units, marker, chosen):
     for t in range(count):
         positive += residual[t] > 0
     take = min(units, positive)
+    last = 0.0  # residual of the last column chosen
     if take <= SCAN_UNITS:
         for _ in range(take):
             best = -1
@@ -157,14 +160,18 @@ def choose_units(residual, column, count, width, units, marker, chosen):
             marker[column[best]] = True
             chosen[picked] = column[best]
             picked += 1
+            last = residual[best]
     else:
         order = np.argsort(-residual[:count], kind="mergesort")
         for t in range(take):
             marker[column[order[t]]] = True
             chosen[picked] = column[order[t]]
             picked += 1
+            last = residual[order[t]]
+    chosen_zero = 0
     if picked < units:
         # then the columns whose residual is zero, in column order
+        last = 0.0
         nonzero = np.zeros(width, dtype=np.bool_)
         for t in range(count):
             nonzero[column[t]] = residual[t] != 0
@@ -175,6 +182,7 @@ def choose_units(residual, column, count, width, units, marker, chosen):
                 marker[c] = True
                 chosen[picked] = c
                 picked += 1
+                chosen_zero += 1
     if picked < units:
         # then negative residuals, largest first
         order = np.argsort(-residual[:count], kind="mergesort")
@@ -186,17 +194,30 @@ def choose_units(residual, column, count, width, units, marker, chosen):
                 marker[c] = True
                 chosen[picked] = c
                 picked += 1
+                last = residual[order[t]]
+    tied = False
+    if units < width:
+        if last == 0.0:
+            zeros = width - count
+            for t in range(count):
+                zeros += residual[t] == 0.0
+            tied = zeros > chosen_zero
+        else:
+            for t in range(count):
+                tied |= residual[t] == last and not marker[column[t]]
     for t in range(picked):
         marker[chosen[t]] = False
+    return tied
 
 
 @njit(**_OPTIONS)
-def make_up_shortfall(floats, ints, shortfall):
+def make_up_shortfall(floats, ints, shortfall, tied):
     """Add ``sign(shortfall[r])`` to the ``|shortfall[r]|`` entries of row r with largest residual.
 
     The residual of an entry is ``(floats - ints) * sign``; equal residuals go
     to the lower column first (the order of a stable descending sort). At most
-    K entries of a row change; ``ints`` is updated in place.
+    K entries of a row change; ``ints`` is updated in place. ``tied[r]`` is
+    set where equal residuals straddle the cut (:func:`choose_units`).
     """
     rows, width = floats.shape
     residual = np.empty(width)
@@ -211,7 +232,7 @@ def make_up_shortfall(floats, ints, shortfall):
         units = min(abs(d), width)
         for j in range(width):
             residual[j] = (floats[r, j] - ints[r, j]) * step
-        choose_units(residual, column, width, width, units, marker, chosen)
+        tied[r] = choose_units(residual, column, width, width, units, marker, chosen)
         for t in range(units):
             ints[r, chosen[t]] += step
 
@@ -256,6 +277,7 @@ def calibrate(start, columns, counts, label_counts, tiny):
     out_columns = np.empty(nonzero + size, dtype=np.int64)
     out_ints = np.empty(nonzero + size, dtype=np.int64)
     shortfall = np.zeros(size, dtype=np.int64)
+    tied = np.zeros(size, dtype=np.bool_)
     row_ints = np.zeros(size, dtype=np.int64)  # the current row, dense
     present = np.zeros(size, dtype=np.bool_)
     residual = np.empty(size)
@@ -284,7 +306,7 @@ def calibrate(start, columns, counts, label_counts, tiny):
                 residual[t - first] = (val[t] - np.rint(val[t])) * step
                 column[t - first] = columns[t]
             units = min(abs(d), size)
-            choose_units(residual, column, end - first, size, units, marker, chosen)
+            tied[r] = choose_units(residual, column, end - first, size, units, marker, chosen)
             for t in range(units):
                 c = chosen[t]
                 row_ints[c] += step
@@ -311,4 +333,4 @@ def calibrate(start, columns, counts, label_counts, tiny):
             row_ints[c] = 0
             present[c] = False
         out_start[r + 1] = q
-    return out_start, out_columns[:q].copy(), out_ints[:q].copy(), shortfall
+    return out_start, out_columns[:q].copy(), out_ints[:q].copy(), shortfall, val, tied

@@ -4,11 +4,16 @@ A *cell* is a pair (given label k, column j). Each row labelled k offers one
 key per cell of its class: ``p[i, j] - p[i, k]`` (the margin of prune by
 noise rate), or ``-p[i, k]`` when the cell's column is -1 (prune by class,
 where the largest key is the smallest self-confidence). Keys are computed in
-float64 from the stored values, so they do not depend on the dtype.
+the dtype of ``pred_probs``, as numpy computes them (a float16 margin is a
+float16 difference: :func:`cleannb._kernels.dtype.round_like`), so keys that
+numpy finds equal are equal here.
 
 A cell with capacity m keeps its m *best* rows: the largest keys and, on
 equal keys, the lower row index. This order is total, so the kept set does
-not depend on how rows are split between threads. :func:`collect` streams the
+not depend on how rows are split between threads. Each cell also counts the
+rows whose key equals its cut but that it did not keep: where that count is
+not zero, numpy's sort could have kept other rows, and the caller resolves
+that cell as numpy does. :func:`collect` streams the
 rows in memory order in a few chunks, each keeping per cell an amortised
 buffer of its best candidates (cut back with a quickselect when full);
 :func:`merge` combines the chunks' candidates per cell. Nothing of size
@@ -17,11 +22,12 @@ the columns of the cells of its own class.
 """
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
-from ._compile import inline, twins
+from ._compile import _OPTIONS, inline, twins
 from ._prefetch import prefetch
 from .confident import as_float
+from .dtype import round_like
 
 #: Runs shorter than this are partitioned three ways with branches; longer
 #: ones two ways without branches (twice as fast on long random runs).
@@ -97,15 +103,18 @@ def _keep_best(keys, rows, lo, count, cap, scratch):
     """Keep, in place and in order, the ``cap`` best of ``count`` entries at ``lo``.
 
     Best: larger key, then earlier position (entries are in ascending row
-    order). Returns the cap-th best key, below which nothing can enter.
-    The entries are moved without branches.
+    order). Returns the cap-th best key, below which nothing can enter, and
+    how many entries equal to it were dropped. The entries are moved without
+    branches.
     """
     for t in range(count):
         scratch[t] = keys[lo + t]
     cut = _kth_largest(scratch, count, cap)
     above = 0
+    equal = 0
     for t in range(count):
         above += keys[lo + t] > cut
+        equal += keys[lo + t] == cut
     ties = cap - above
     kept = 0
     for t in range(count):
@@ -116,35 +125,70 @@ def _keep_best(keys, rows, lo, count, cap, scratch):
         keys[lo + kept] = key
         rows[lo + kept] = row
         kept += key > cut or tie
-    return cut
+    return cut, equal - (cap - above)
+
+
+@njit(**_OPTIONS)
+def _cut_back(c, keys, rows, lo, count, floor, watch, tied, cell_cap, scratch):
+    """Keep cell c's ``cap`` best entries; its floor rises to the cut, and the
+    entries equal to the cut that were dropped start its count of ties.
+
+    A called function, not inlined: it runs only when a buffer fills, and
+    Numba's inliner mixes up the names of helpers inlined two levels deep.
+    """
+    cut, dropped = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
+    count[c] = cell_cap[c]
+    floor[c] = cut
+    watch[c] = cut
+    tied[c] = dropped
 
 
 @inline
-def _offer(c, key, e, keys, rows, count, floor, buffer_start, cell_cap, scratch):
-    """Append entry e with ``key`` to cell c's buffer; cut a full buffer back to
-    its ``cap`` best and raise the floor to the cut. True if the floor rose."""
+def _offer(c, key, e, keys, rows, count, floor, watch, tied, buffer_start, cell_cap, scratch):
+    """Offer entry e with ``key`` to cell c; True if the cell's floor rose.
+
+    A key above the floor is appended to the buffer (a full buffer is cut
+    back to its ``cap`` best, and the floor rises to the cut); a key equal
+    to a risen floor is a tie at the cut, and is counted.
+    """
+    if not key > floor[c]:
+        tied[c] += key == watch[c]
+        return False
     lo = buffer_start[c]
     keys[lo + count[c]] = key
     rows[lo + count[c]] = e
     count[c] += 1
     if count[c] < 2 * cell_cap[c]:
         return False
-    floor[c] = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
-    count[c] = cell_cap[c]
+    _cut_back(c, keys, rows, lo, count, floor, watch, tied, cell_cap, scratch)
     return True
 
 
 @inline
-def _row_may_beat(row_max, i, mine, lowest):
-    """Whether a key of row i (own probability ``mine``) can beat ``lowest``:
-    its maximum bounds them all (True without row maxima)."""
-    return row_max.shape[0] == 0 or np.float64(row_max[i]) - mine > lowest
+def _guard(floor, watch, c):
+    """The smallest key that still matters to cell c: once its floor has risen,
+    the floor itself (an equal key is a tie to count); before, the next float
+    above it (a key at the initial floor is never kept)."""
+    if watch[c] == watch[c]:
+        return floor[c]
+    return np.nextafter(floor[c], np.inf)
 
 
 @inline
-def _chunk_may_beat(chunk_max, table, i, b, mine, lowest):
-    """Whether a key in chunk b of row i can beat ``lowest`` (True without chunk maxima)."""
-    return chunk_max.shape[0] == 0 or as_float(chunk_max[i, b], table) - mine > lowest
+def _row_may_beat(values, row_max, i, mine, lowest):
+    """Whether a key of row i (own probability ``mine``) can reach ``lowest``:
+    its maximum bounds them all, in the dtype's rounding too (True without
+    row maxima)."""
+    return row_max.shape[0] == 0 or round_like(np.float64(row_max[i]) - mine, values) >= lowest
+
+
+@inline
+def _chunk_may_beat(values, chunk_max, table, i, b, mine, lowest):
+    """Whether a key in chunk b of row i can reach ``lowest`` (True without chunk maxima)."""
+    return (
+        chunk_max.shape[0] == 0
+        or round_like(as_float(chunk_max[i, b], table) - mine, values) >= lowest
+    )
 
 
 @inline
@@ -171,10 +215,10 @@ def _prefetch_cells(
         return
     i = np.int64(e) if entry_rows.shape[0] == 0 else entry_rows[e]
     mine = np.float64(own[e])
-    if not _row_may_beat(row_max, i, mine, lowest[k]):
+    if not _row_may_beat(values, row_max, i, mine, lowest[k]):
         return
     for b in range(chunk_cells.shape[1] - 1):
-        if _chunk_may_beat(chunk_max, table, i, b, mine, lowest_in_chunk[k, b]):
+        if _chunk_may_beat(values, chunk_max, table, i, b, mine, lowest_in_chunk[k, b]):
             for c in range(chunk_cells[k, b], chunk_cells[k, b + 1]):
                 prefetch(values, i, cell_col[c])
 
@@ -201,6 +245,8 @@ def _collect(
     buffer_rows,
     buffer_count,
     buffer_floor,
+    buffer_watch,
+    buffer_tied,
 ):
     """Per chunk of entries, each cell's best ``cap`` entries above its floor.
 
@@ -214,15 +260,18 @@ def _collect(
     buffer of ``2 * cap``: entries above the cell's floor are appended, and a
     full buffer is cut back to its ``cap`` best (the floor becomes the cap-th
     best key, so equal keys arriving later, from higher rows, never enter).
+    Per chunk and cell, ``buffer_floor`` ends as the floor, ``buffer_watch``
+    as the last cut (NaN if none) and ``buffer_tied`` as the number of
+    entries equal to it that were not kept.
 
     ``own[e]`` (if given) saves reading ``p[i, k]``. With ``row_max`` (the
     row maxima) too, ``row_max[i] - own[e]`` bounds every key of entry e
-    from above: an entry whose bound is at most the lowest floor of its
-    class's column cells is skipped unread. The column cells of class k in
+    from above: an entry whose bound is below the lowest guard
+    (:func:`_guard`) of its class's column cells is skipped unread. The column cells of class k in
     chunk b of the row are ``chunk_cells[k, b]:chunk_cells[k, b + 1]``; with
     ``chunk_max`` (the maximum of each chunk of a row's columns, one chunk
     per column of ``chunk_max``), a chunk whose bound is at most the lowest
-    floor of its cells is skipped unread in the same way. With bounds, the
+    guard of its cells is skipped unread in the same way. With bounds, the
     cells that the entry ``prefetch_ahead`` places ahead will read are
     prefetched: a row's reads wait on memory, and its cells are known early.
     """
@@ -242,16 +291,20 @@ def _collect(
         rows = buffer_rows[t]
         count = buffer_count[t]
         floor = buffer_floor[t]
-        # lowest floor of the column cells of each class, and of each chunk of them
+        watch = buffer_watch[t]
+        tied = buffer_tied[t]
+        # lowest guard of the column cells of each class, and of each chunk of them
         lowest = np.full(num_classes, np.inf)
         lowest_in_chunk = np.full((num_classes, nchunks_row), np.inf)
         for k in range(num_classes):
             for c in range(cell_start[k], cell_start[k + 1]):
                 count[c] = 0
                 floor[c] = cell_floor[c] if cell_cap[c] > 0 else np.inf
+                watch[c] = np.nan
+                tied[c] = 0
             for b in range(nchunks_row):
                 for c in range(chunk_cells[k, b], chunk_cells[k, b + 1]):
-                    lowest_in_chunk[k, b] = min(lowest_in_chunk[k, b], floor[c])
+                    lowest_in_chunk[k, b] = min(lowest_in_chunk[k, b], _guard(floor, watch, c))
                 lowest[k] = min(lowest[k], lowest_in_chunk[k, b])
         group = t % groups
         part = t // groups
@@ -283,31 +336,52 @@ def _collect(
             i = np.int64(e) if identity else entry_rows[e]
             mine = np.float64(own[e]) if has_own else as_float(values[i, k], table)
             if cell_col[first] < 0:
-                if -mine > floor[first]:
-                    _offer(
-                        first, -mine, e, keys, rows, count, floor, buffer_start, cell_cap, scratch
-                    )
+                _offer(
+                    first,
+                    -mine,
+                    e,
+                    keys,
+                    rows,
+                    count,
+                    floor,
+                    watch,
+                    tied,
+                    buffer_start,
+                    cell_cap,
+                    scratch,
+                )
                 first += 1
-            if first == last or not _row_may_beat(row_max, i, mine, lowest[k]):
+            if first == last or not _row_may_beat(values, row_max, i, mine, lowest[k]):
                 continue
             for b in range(nchunks_row):
                 lo = chunk_cells[k, b]
                 hi = chunk_cells[k, b + 1]
                 if lo == hi or not _chunk_may_beat(
-                    chunk_max, table, i, b, mine, lowest_in_chunk[k, b]
+                    values, chunk_max, table, i, b, mine, lowest_in_chunk[k, b]
                 ):
                     continue
                 rose = False
                 for c in range(lo, hi):
-                    key = as_float(values[i, cell_col[c]], table) - mine
-                    if key > floor[c] and _offer(
-                        c, key, e, keys, rows, count, floor, buffer_start, cell_cap, scratch
+                    key = round_like(as_float(values[i, cell_col[c]], table) - mine, values)
+                    if _offer(
+                        c,
+                        key,
+                        e,
+                        keys,
+                        rows,
+                        count,
+                        floor,
+                        watch,
+                        tied,
+                        buffer_start,
+                        cell_cap,
+                        scratch,
                     ):
                         rose = True
                 if rose:
                     low = np.inf
                     for c in range(lo, hi):
-                        low = min(low, floor[c])
+                        low = min(low, _guard(floor, watch, c))
                     lowest_in_chunk[k, b] = low
                     low = np.inf
                     for d in range(nchunks_row):
@@ -315,22 +389,36 @@ def _collect(
                     lowest[k] = low
         for c in range(cell_cap.shape[0]):
             if count[c] > cell_cap[c]:
-                _keep_best(keys, rows, buffer_start[c], count[c], cell_cap[c], scratch)
-                count[c] = cell_cap[c]
+                _cut_back(
+                    c, keys, rows, buffer_start[c], count, floor, watch, tied, cell_cap, scratch
+                )
 
 
 collect = twins(_collect)
 
 
 def _merge(
-    cell_cap, buffer_start, buffer_keys, buffer_rows, buffer_count, out_start, out_rows, out_cut
+    cell_cap,
+    buffer_start,
+    buffer_keys,
+    buffer_rows,
+    buffer_count,
+    buffer_watch,
+    buffer_tied,
+    out_start,
+    out_rows,
+    out_cut,
+    out_tied,
 ):
     """Each cell's best ``cap`` entries over all chunks, in ascending entry order.
 
     Chunks hold consecutive entries, so concatenating their kept entries in
     chunk order keeps entry order, and the result is the cell's exact top
-    ``cap`` (ties to the lower entry) whatever the chunking. Cells are
-    handled in groups that share scratch buffers.
+    ``cap`` (ties to the lower entry) whatever the chunking. ``out_tied``
+    counts the entries equal to the cut that were not kept: those dropped
+    here, and those a chunk left out at a cut equal to this one (a chunk's
+    cut is never above the cell's). Cells are handled in groups that share
+    scratch buffers.
     """
     nchunks = buffer_count.shape[0]
     ncells = cell_cap.shape[0]
@@ -351,13 +439,18 @@ def _merge(
                     keys[total] = buffer_keys[t, lo + q]
                     rows[total] = buffer_rows[t, lo + q]
                     total += 1
+            dropped = 0
             if total > cap:
-                out_cut[c] = _keep_best(keys, rows, 0, total, cap, scratch)
+                cut, dropped = _keep_best(keys, rows, 0, total, cap, scratch)
             else:
                 cut = np.inf
                 for q in range(total):
                     cut = min(cut, keys[q])
-                out_cut[c] = cut
+            for t in range(nchunks):
+                if buffer_watch[t, c] == cut:
+                    dropped += buffer_tied[t, c]
+            out_cut[c] = cut
+            out_tied[c] = dropped
             for q in range(min(cap, total)):
                 out_rows[out_start[c] + q] = rows[q]
 
@@ -376,7 +469,7 @@ def _flag_from_cut(values, table, labels, entry_rows, cell_start, cell_col, cut,
         own = as_float(values[i, k], table)
         for c in range(cell_start[k], cell_start[k + 1]):
             j = cell_col[c]
-            key = -own if j < 0 else as_float(values[i, j], table) - own
+            key = -own if j < 0 else round_like(as_float(values[i, j], table) - own, values)
             if key > cut[c] or (inclusive[c] and key == cut[c]):
                 flags[0 if j < 0 else 1, e] = True
 

@@ -1,11 +1,15 @@
 """Kernels for per-example label quality scores.
 
-Every score is computed in one streaming read of each row, in float64, with
-no (N, K) temporary: the self-confidence is one gather, the largest other
-probability a max over the integer keys (vectorised; the key of the maximum
-is reinterpreted as its float), the entropy a sum of ``p * log(p)`` over the
-value view. ``adjust_pred_probs`` (subtract the per-class thresholds, add
-their maximum, renormalise the row) is applied on the fly: the adjusted
+Every score is computed in one streaming read of each row with no (N, K)
+temporary, in float64 except the normalized margin of unadjusted
+probabilities, which is computed with numpy's operations in the dtype of
+``pred_probs`` (:func:`rounded_margin_score`), as cleanlab computes it, so
+that equal margins stay equal and sort as in cleanlab. The self-confidence
+is one gather, the largest other probability a max over the integer keys
+(vectorised; the key of the maximum is reinterpreted as its float), the
+entropy a sum of ``p * log(p)`` over the value view. ``adjust_pred_probs``
+(subtract the per-class thresholds, add their maximum, renormalise the row)
+is applied on the fly: the adjusted
 entries ``a_k = (p_k - t_k) + max(t)`` are formed per element and divided by
 their row sum, never stored.
 
@@ -20,6 +24,7 @@ from numba.extending import overload
 
 from ._compile import _OPTIONS, inline, twins
 from .confident import as_float, row_sum
+from .dtype import round_like
 
 #: Method codes shared with :mod:`cleannb.rank`.
 SELF_CONFIDENCE = 0
@@ -115,6 +120,13 @@ def margin_score(own, other):
 
 
 @inline
+def rounded_margin_score(own, other, values):
+    """``(own - other + 1) / 2``, each operation rounded to the dtype of ``values``."""
+    difference = round_like(own - other, values)
+    return round_like(round_like(difference + 1.0, values) / 2.0, values)
+
+
+@inline
 def cwe_score(self_confidence, entropy_sum, log_k):
     """cleanlab's confidence-weighted entropy transform of one row."""
     normalized_entropy = -entropy_sum / log_k
@@ -138,7 +150,7 @@ def score_row(keys, values, i, table, label, method, adjust, shift, top):
         return own
     if method == NORMALIZED_MARGIN:
         other = key_to_float(max_key_except(keys, i, label), table)
-        return margin_score(own, other)
+        return rounded_margin_score(own, other, values)
     return cwe_score(own, xlogx_sum(values, i, table), np.log(keys.shape[1]))
 
 
@@ -186,7 +198,7 @@ def _scores_all(
                 out[i] = own
             else:
                 other = key_to_float(max_key_except(keys, i, label), table)
-                out[i] = margin_score(own, other)
+                out[i] = rounded_margin_score(own, other, values)
         key_min[b] = lowest
         key_max[b] = highest
         sum_dev[b] = worst_dev
