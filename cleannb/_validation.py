@@ -10,17 +10,42 @@ The value checks on ``pred_probs`` (NaN, range, row sums) need a pass over the
 data; to avoid a pass of their own they ride along the first kernel pass of
 each public function, which reports per-block statistics that
 :func:`raise_for_value_stats` reads.
+
+Row sums of multi-class ``pred_probs``: within :data:`ROW_SUM_WARNING` of 1
+is silent, within :data:`ROW_SUM_TOLERANCE` gives one ``UserWarning`` per
+public call (float16 probabilities are often this far off), beyond it is an
+error. Results always use the values as given, never renormalised ones.
+
+One warning per public call: a public function may validate ``pred_probs``
+several times (``filter.find_label_issues`` runs ``count`` and ``rank``
+code, the CLI runs four public functions, an ensemble has one array per
+model). The call is identified by the outermost frame of cleannb code on the
+current thread's stack. After warning, a thread-local slot keeps that frame
+and :func:`warn_row_sums` stays silent while it is still on the stack;
+:func:`check_pred_probs`, which every public call runs first, drops the slot
+once the frame has returned (so a finished call's frame, and its locals, are
+kept only until the thread's next call, and only after a warning). Threads
+never share the slot, so concurrent calls each warn once.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 
-#: Largest |row sum - 1| accepted for multi-class ``pred_probs``.
-ROW_SUM_TOLERANCE = 1e-2
+#: Largest |row sum - 1| accepted for multi-class ``pred_probs`` (beyond: error).
+ROW_SUM_TOLERANCE = 0.1
+#: Rows further than this from summing to 1 (but within the tolerance) give a warning.
+ROW_SUM_WARNING = 0.02
+#: The warning's count of such rows reads ``pred_probs`` in blocks of at most
+#: this many rows and this many values (float64 sums; no copy of the array).
+COUNT_BLOCK_ROWS = 4096
+COUNT_BLOCK_VALUES = 1 << 18
 #: Largest value above 1 accepted (float rounding in a softmax).
 VALUE_TOLERANCE = 1e-6
 
@@ -31,6 +56,9 @@ _KEY_DTYPES = {
 }
 _EMPTY_TABLE = np.zeros(0)
 _float16_table = None
+_PACKAGE = __name__.partition(".")[0]
+#: ``.frame``: outermost cleannb frame of the call that last warned on this thread.
+_warned_call = threading.local()
 
 
 def _float16_decode_table():
@@ -159,8 +187,11 @@ def check_pred_probs(pred_probs, name="pred_probs", min_classes=2):
     """Check the type and shape of ``pred_probs`` and return it as an ndarray.
 
     The values are checked later, from the statistics of the first kernel pass
-    (:func:`raise_for_value_stats`).
+    (:func:`raise_for_value_stats`). Also forgets a finished call's row-sum
+    warning (see the module docstring).
     """
+    if getattr(_warned_call, "frame", None) is not None:
+        _forget_finished_call()
     if pred_probs is None:
         raise TypeError(f"{name} is required: pass an (N, K) array of predicted probabilities.")
     if hasattr(pred_probs, "to_numpy") and not isinstance(pred_probs, np.ndarray):
@@ -291,4 +322,111 @@ def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_prob
             f"{name} / {name}.sum(axis=1, keepdims=True) (for multi-label data, where rows "
             "need not sum to 1, pass multi_label=True)."
         )
+    if sum_dev > ROW_SUM_WARNING:
+        warn_row_sums(pred_probs, name)
     return negative_zero
+
+
+def count_rows_off(pred_probs, limit):
+    """Number of rows whose sum is further than ``limit`` from 1, and the largest deviation.
+
+    Parameters
+    ----------
+    pred_probs : numpy.ndarray, shape (N, K)
+        Checked, finite values (any dtype and layout; not copied).
+    limit : float
+        Largest |row sum - 1| not counted.
+
+    Returns
+    -------
+    count : int
+        Rows with |row sum - 1| > ``limit``.
+    largest : float
+        Largest |row sum - 1| over all rows.
+
+    Notes
+    -----
+    One extra read of ``pred_probs``, in blocks of at most
+    :data:`COUNT_BLOCK_ROWS` rows and :data:`COUNT_BLOCK_VALUES` values,
+    each summed in float64: the extra memory is one block's row sums.
+    """
+    n_rows, num_classes = pred_probs.shape
+    step = max(1, min(COUNT_BLOCK_ROWS, COUNT_BLOCK_VALUES // max(num_classes, 1)))
+    count, largest = 0, 0.0
+    for start in range(0, n_rows, step):
+        sums = pred_probs[start : start + step].sum(axis=1, dtype=np.float64)
+        deviation = np.abs(sums - 1.0)
+        count += int(np.count_nonzero(deviation > limit))
+        largest = max(largest, float(deviation.max()))
+    return count, largest
+
+
+def warn_row_sums(pred_probs, name="pred_probs"):
+    """Warn, once per public call, that some rows of ``pred_probs`` do not sum to 1.
+
+    Counts the rows off by more than :data:`ROW_SUM_WARNING` (an extra read,
+    see :func:`count_rows_off`) and issues a ``UserWarning`` attributed to the
+    caller of cleannb, unless this call has warned already (see the module
+    docstring).
+
+    Parameters
+    ----------
+    pred_probs : numpy.ndarray, shape (N, K)
+        Checked, finite values.
+    name : str
+        The argument name used in the message.
+    """
+    entry, stacklevel = _call_frame()
+    if entry is None:
+        return
+    count, largest = count_rows_off(pred_probs, ROW_SUM_WARNING)
+    if count == 0:
+        return
+    _warned_call.frame = entry
+    warnings.warn(
+        f"{count} of {pred_probs.shape[0]} rows of {name} are off from summing to 1 by more "
+        f"than {ROW_SUM_WARNING} (largest |row sum - 1|: {largest:.3g}); results use the "
+        f"values as given. Renormalise with {name} = {name} / {name}.sum(axis=1, "
+        "keepdims=True), or, for multi-label data where rows need not sum to 1, pass "
+        "multi_label=True.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def _in_package(frame):
+    module = frame.f_globals.get("__name__") or ""
+    return module == _PACKAGE or module.startswith(_PACKAGE + ".")
+
+
+def _call_frame():
+    """The outermost cleannb frame of this thread's stack and the stacklevel of its caller.
+
+    Both relative to the caller of this function. Returns ``(None, 0)`` when
+    the frame of the call that warned last on this thread is on the stack
+    (that call has warned already).
+    """
+    warned = getattr(_warned_call, "frame", None)
+    frame = sys._getframe(1)
+    level, outermost, stacklevel = 1, None, None
+    while frame is not None:
+        if frame is warned:
+            return None, 0
+        if _in_package(frame):
+            outermost = frame
+        elif stacklevel is None:
+            stacklevel = level
+        frame = frame.f_back
+        level += 1
+    return outermost, stacklevel or 1
+
+
+def _forget_finished_call():
+    """Drop this thread's warned-call frame unless it is still on the stack."""
+    warned = _warned_call.frame
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame is warned:
+            return
+        frame = frame.f_back
+    _warned_call.frame = None

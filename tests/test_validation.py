@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from conftest import make_dataset
@@ -53,6 +55,8 @@ BAD_PRED_PROBS = {
     "logits": (np.log(PRED_PROBS), ValueError, r"pred_probs.*look like logits"),
     "row_sums": (PRED_PROBS * 0.5, ValueError, r"rows of pred_probs must sum to 1"),
     "one_row_off": (_with(0.2, 3, 1), ValueError, r"rows of pred_probs must sum to 1"),
+    # 0.1 is the tolerance (0.02 to 0.1 only warns: tests/test_row_sums.py)
+    "one_row_off_by_0_11": (_with(0.49, 3, 1), ValueError, r"must sum to 1.*off by 0\.11;"),
     "1d": (PRED_PROBS[:, 0], ValueError, r"pred_probs must be 2-D"),
     "3d": (PRED_PROBS[None], ValueError, r"pred_probs must be 2-D"),
     "strings": (PRED_PROBS.astype(str), TypeError, r"pred_probs must hold floating"),
@@ -116,11 +120,14 @@ def test_bad_value_in_the_last_row_of_a_large_parallel_input():
 
 
 def test_small_rounding_in_row_sums_is_accepted():
-    p = PRED_PROBS * (1 + 1e-3)
-    nb.compute_confident_joint(LABELS, p)
-    p = PRED_PROBS.copy()
-    p[0, 0] += 1e-7  # just above 1 after a softmax in float32 is fine, too
-    nb.compute_confident_joint(LABELS, p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # silently: no row-sum warning below 0.02
+        p = PRED_PROBS * (1 + 1e-3)
+        nb.compute_confident_joint(LABELS, p)
+        nb.compute_confident_joint(LABELS, PRED_PROBS * (1 - 0.019))
+        p = PRED_PROBS.copy()
+        p[0, 0] += 1e-7  # just above 1 after a softmax in float32 is fine, too
+        nb.compute_confident_joint(LABELS, p)
 
 
 @pytest.mark.parametrize(
