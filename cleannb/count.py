@@ -273,7 +273,9 @@ def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
     -------
     numpy.ndarray of int64
         Same shape; each row sums exactly to the count of its label
-        (rounding ties broken by lower column index).
+        (units of rounding go to equal residuals in the order of cleanlab's
+        ``np.argsort``, or lower column first under
+        ``cleannb.tie_order("index")``).
 
     Examples
     --------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _algebra, count
+from . import _algebra, _ties, count
 from ._parallel import num_threads
 from ._validation import check_flag
 
@@ -115,7 +115,8 @@ def rank_classes_by_label_quality(
     )
     if class_names is not None:
         frame.insert(0, "Class Name", list(class_names))
-    return frame.sort_values("Label Quality Score", kind="stable").reset_index(drop=True)
+    kind = "quicksort" if _ties.numpy_order() else "stable"  # quicksort: cleanlab's order
+    return frame.sort_values("Label Quality Score", kind=kind).reset_index(drop=True)
 
 
 def find_overlapping_classes(
@@ -172,6 +173,8 @@ def find_overlapping_classes(
         names = np.asarray(class_names, dtype=object)
         frame.insert(0, "Class Name A", names[rows])
         frame.insert(1, "Class Name B", names[cols])
+    if _ties.numpy_order():  # equal values in the order of cleanlab's pandas sort
+        return frame.sort_values("Joint Probability", ascending=False).reset_index(drop=True)
     order = np.argsort(-values, kind="stable")
     return frame.iloc[order].reset_index(drop=True)
 

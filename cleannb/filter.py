@@ -1,9 +1,14 @@
 """Find label issues: confident-learning filters and baselines (cleanlab 2.x names).
 
-Every function returns the same masks and orderings as cleanlab 2.9 on data
-without ties. Where cleanlab picks "the m worst" rows with numpy's unstable
-argsort, cleannb takes the m worst with ties broken by lower row index first,
-so results never depend on the CPU or on the number of threads.
+Every function returns the same masks and orderings as cleanlab 2.9, ties
+included. cleanlab picks "the m worst" rows with numpy's default (unstable)
+``np.argsort`` on keys computed in the dtype of ``pred_probs``; cleannb
+computes the same keys, finds each cut in its kernels, and where equal keys
+straddle a cut recomputes that one cell (or the ``low_*`` cut) with numpy on
+the array cleanlab sorts, so the answer is cleanlab's on the same machine.
+Under ``cleannb.tie_order("index")`` ties go to the lower row index instead:
+the same on every machine, never slower. Results never depend on the number
+of threads.
 
 Memory: ``pred_probs`` is read in place (float16, float32 or float64, any
 layout) and never copied; the extra memory is O(N + K^2) plus, per thread,
@@ -73,9 +78,9 @@ def find_label_issues(
     - ``"low_normalized_margin"``, ``"low_self_confidence"``: the
       :func:`cleannb.count.num_label_issues` rows with the lowest score.
 
-    Selections take exactly the stated number of rows; equal values are taken
-    in order of lower row index first (cleanlab's order on ties is numpy's
-    unstable argsort).
+    Selections take exactly the stated number of rows; among equal keys at
+    the cut, the rows numpy's ``argsort`` puts first, as in cleanlab (or the
+    lower row indices, under ``cleannb.tie_order("index")``).
 
     Parameters
     ----------

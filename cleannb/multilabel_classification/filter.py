@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from .. import _ties
 from .._multilabel import check_multilabel_labels
 from .._validation import check_pred_probs
 from . import rank as ml_rank
@@ -229,7 +230,7 @@ def find_label_issues(
             )
         )
         scores = ml_rank.get_label_quality_scores(labels, pred_probs, n_jobs=n_jobs)
-        flagged = np.argsort(scores, kind="stable")[:num_errors]
+        flagged = _ties.argsort(scores)[:num_errors]
         mask = np.zeros(len(scores), dtype=bool)
         mask[flagged] = True
         if return_indices_ranked_by is None:
