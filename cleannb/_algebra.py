@@ -75,23 +75,37 @@ def round_preserving_sum(values):
 
 
 def _round_row_as_numpy(floats):
-    """:func:`round_preserving_sum` with equal residuals in numpy's argsort order.
+    """:func:`round_preserving_sum` with equal residuals in numpy's argsort order."""
+    return _round_rows_as_numpy(floats[None, :])[0]
 
-    Each round sorts the residuals ``floats - ints`` with ``np.argsort`` and
+
+def _round_rows_as_numpy(rows):
+    """Each row of ``rows`` (2-D, float64) rounded as :func:`round_preserving_sum` rounds it.
+
+    Each round sorts the residuals ``rows - ints`` with ``np.argsort`` and
     gives a unit to the first entries of that order (the last ones when
-    units are added), until the rounded sum is reached: the choice cleanlab
-    makes, so the result is cleanlab's on the same machine.
+    units are added), until each rounded row sum is reached: the choice
+    cleanlab makes row by row, so the result is cleanlab's on the same
+    machine. numpy sorts each row of a 2-D array with the routine it uses
+    for that row alone, so one call sorts them all. Row sums of a
+    C-contiguous array are ``np.sum`` of each row (same pairwise order).
     """
-    ints = floats.round()
-    target = np.sum(floats).round()
+    rows = np.ascontiguousarray(rows, dtype=float)
+    ints = rows.round()
+    targets = rows.sum(axis=1).round()
+    width = rows.shape[1]
     while True:
-        missing = np.round(target - np.sum(ints).round())
-        if abs(missing) <= 1e-6:
+        missing = np.round(targets - ints.sum(axis=1).round())
+        short = np.flatnonzero(np.abs(missing) > 1e-6)
+        if not len(short):
             return ints.astype(np.int64)
-        step = 1.0 if missing > 0 else -1.0
-        units = min(int(abs(missing)), floats.size)
-        order = np.argsort(floats - ints)
-        ints[order[::-1][:units] if step > 0 else order[:units]] += step
+        order = np.argsort(rows[short] - ints[short], axis=1)
+        need = missing[short, None]
+        units = np.minimum(np.abs(need), width)
+        rank = np.arange(width)
+        # positions in each row's order that get a unit: the last ones when adding
+        which, position = np.nonzero(np.where(need > 0, rank >= width - units, rank < units))
+        ints[short[which], order[which, position]] += np.sign(need[which, 0])
 
 
 def round_preserving_row_totals(matrix):
@@ -120,6 +134,9 @@ def round_preserving_row_totals(matrix):
     if _ties.numpy_order():
         redo |= tied
         _ties.record("calibration", np.count_nonzero(tied))
+        if redo.any():
+            ints[redo] = _round_rows_as_numpy(matrix[redo])
+        return ints.astype(np.int64)
     for r in np.flatnonzero(redo):
         ints[r] = round_preserving_sum(matrix[r])
     return ints.astype(np.int64)
@@ -201,33 +218,44 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY):
     return calibrated
 
 
+#: Rows rounded again together are densified in blocks of at most this many values.
+REROUND_BLOCK_VALUES = 1 << 22
+
+
 def _reround_rows(calibrated, confident_joint, scaled, rows):
     """``calibrated`` with ``rows`` rounded again by :func:`round_preserving_sum`.
 
     ``scaled`` holds the rescaled floats of the entries of ``confident_joint``
-    (the dense row is zero elsewhere, as in numpy's K x K matrix).
+    (the dense row is zero elsewhere, as in numpy's K x K matrix). The rows
+    are made dense and rounded in blocks of :data:`REROUND_BLOCK_VALUES`.
     """
     size = len(calibrated.start) - 1
-    bounds = list(zip(calibrated.start[:-1], calibrated.start[1:], strict=True))
-    columns = [calibrated.columns[a:b] for a, b in bounds]
-    counts = [calibrated.counts[a:b] for a, b in bounds]
-    for r in rows:
-        lo, hi = confident_joint.start[r], confident_joint.start[r + 1]
-        dense = np.zeros(size)
-        dense[confident_joint.columns[lo:hi]] = scaled[lo:hi]
-        rounded = round_preserving_sum(dense)
-        keep = np.zeros(size, dtype=bool)
-        keep[confident_joint.columns[lo:hi]] = True
-        keep |= rounded != 0
-        columns[r] = np.flatnonzero(keep)
-        counts[r] = rounded[keep]
+    slot = np.full(size, -1)
+    slot[rows] = np.arange(len(rows))
+    entry_rows = confident_joint.rows()
+    mine = slot[entry_rows] >= 0
+    dense = np.zeros((len(rows), size))
+    dense[slot[entry_rows[mine]], confident_joint.columns[mine]] = scaled[mine]
+    present = dense != 0
+    present[slot[entry_rows[mine]], confident_joint.columns[mine]] = True
+    step = max(1, REROUND_BLOCK_VALUES // max(size, 1))
+    rounded = np.concatenate(
+        [_round_rows_as_numpy(dense[lo : lo + step]) for lo in range(0, len(rows), step)]
+    )
+    new_slot, new_columns = np.nonzero(present | (rounded != 0))
+    old_rows = calibrated.rows()
+    keep = slot[old_rows] < 0
+    all_rows = np.concatenate([old_rows[keep], rows[new_slot]])
+    all_columns = np.concatenate([calibrated.columns[keep], new_columns])
+    all_counts = np.concatenate([calibrated.counts[keep], rounded[new_slot, new_columns]])
+    order = np.lexsort((all_columns, all_rows))
     start = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum([len(c) for c in columns], out=start[1:])
+    np.cumsum(np.bincount(all_rows, minlength=size), out=start[1:])
     _ties.record("calibration", len(rows))
     return SparseCounts(
         start,
-        np.concatenate(columns).astype(np.int64),
-        np.concatenate(counts).astype(calibrated.counts.dtype),
+        all_columns[order].astype(np.int64),
+        all_counts[order].astype(calibrated.counts.dtype),
     )
 
 
