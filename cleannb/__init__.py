@@ -39,6 +39,7 @@ _SUBMODULES = (
     "pruning",
     "rank",
     "util",
+    "version",
 )
 
 __all__ = ["__version__", "count_fixups", "tie_order", *_SUBMODULES]

@@ -1,7 +1,10 @@
 """Out-of-sample predicted probabilities by stratified cross-validation.
 
 The classifier's own fits dominate these functions; cleannb only splits,
-clones, collects and hands the result to :mod:`cleannb.count`.
+clones, collects and hands the result to :mod:`cleannb.count`. With
+``seed=None`` the folds are shuffled with numpy's global RNG, as in cleanlab
+(``np.random.seed`` reproduces them); an int or a Generator leaves it untouched
+(0.1.0 also reseeded the global RNG with an int).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from ._random import folds_random_state
 from ._validation import check_labels
 
 
@@ -76,7 +80,9 @@ def cv_pred_probs(
         raise ValueError(f"cv_n_folds must be an integer of at least 2, got {cv_n_folds!r}.")
     if validation_func is not None and not callable(validation_func):
         raise TypeError("validation_func must be a callable f(X_val, y_val) returning fit kwargs.")
-    folds = StratifiedKFold(n_splits=cv_n_folds, shuffle=True, random_state=seed)
+    folds = StratifiedKFold(
+        n_splits=cv_n_folds, shuffle=True, random_state=folds_random_state(seed)
+    )
     pred_probs = np.zeros((len(labels), num_classes))
     splits = folds.split(np.zeros(len(labels)), labels)
     for train, holdout in _progress(splits, verbose, cv_n_folds, "cross-validation"):
@@ -140,8 +146,11 @@ def estimate_confident_joint_and_cv_pred_proba(
     cv_n_folds : int, default 5
     thresholds : array_like, optional
         Passed to :func:`cleannb.count.compute_confident_joint`.
-    seed : int, optional
-        ``random_state`` of the ``StratifiedKFold`` (shuffled).
+    seed : None, int or numpy.random.Generator, optional
+        Shuffles the ``StratifiedKFold``: None with numpy's global RNG
+        (reproducible by ``np.random.seed``), otherwise leaving it untouched.
+        A classifier with ``random_state=None`` draws from the global RNG
+        itself.
     calibrate : bool, default True
     clf_kwargs : dict, optional
         Extra keyword arguments of ``clf.fit``.

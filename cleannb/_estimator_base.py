@@ -251,15 +251,14 @@ class NoisyLabelClassifier(ClassifierMixin, BaseEstimator):
     def _cv_pred_probs(self, X, labels, clf_kwargs=None, validation_func=None):
         clf = self._classifier()
         prototype = clf if hasattr(clf, "get_params") else _Deepcopied(clf)
-        # seed=None: a fresh generator, so that numpy's global state is never
-        # drawn from (cleanlab shuffles the folds with it).
-        seed = np.random.RandomState() if self.seed is None else self.seed
+        # seed=None: the folds are shuffled with numpy's global RNG, drawn
+        # here in fit (never in __init__), as cleanlab does.
         return cv_pred_probs(
             X,
             labels,
             prototype,
             self._num_folds(labels),
-            seed,
+            self.seed,
             clf_kwargs,
             validation_func,
             getattr(self, "verbose", False),

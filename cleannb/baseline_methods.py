@@ -4,6 +4,8 @@ Adapters over :mod:`cleannb.filter` and :mod:`cleannb.pruning`. The
 confusion-matrix baselines use the K x K matrix of (given label, argmax)
 counts as the confident joint of :func:`cleannb.pruning.get_noise_indices`,
 with 0.1.0's defaults (``calibrate=False``). Threads instead of processes.
+As in 0.1.0, :func:`cleannb.latent_estimation.calibrate_confident_joint`
+and :func:`cleannb.pruning.get_noise_indices` can be imported from here too.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ from . import count, filter, pruning
 from ._engine import row_pass
 from ._parallel import num_threads
 from ._validation import check_flag, check_labels, check_pred_probs
+from .latent_estimation import calibrate_confident_joint
+from .pruning import get_noise_indices
 
 __all__ = [
     "baseline_argmax",
     "baseline_argmax_calibrated_confusion_matrix",
     "baseline_argmax_confusion_matrix",
+    "calibrate_confident_joint",
+    "get_noise_indices",
 ]
 
 

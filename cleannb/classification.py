@@ -16,14 +16,15 @@ matrices, prune the examples whose labels look wrong, and fit a fresh copy of
 Differences from cleanlab, all to make these true scikit-learn estimators:
 
 - ``__init__`` only stores its arguments (cleanlab checks ``clf`` there and
-  calls ``np.random.seed(seed)``). ``clf`` is checked in ``fit``; ``seed``
-  only seeds the cross-validation splitter, never numpy's global random
-  state (with ``seed=None`` the folds come from a fresh generator, where
-  cleanlab drew from the global one). A classifier that draws random
-  numbers (``random_state=None``) is therefore no longer made
-  reproducible by ``seed``: set its
-  ``random_state`` yourself. 0.1.0 never set the classifier's
-  ``random_state`` either; it only seeded the global state.
+  calls ``np.random.seed(seed)``). ``clf`` is checked in ``fit``; an int
+  (or Generator) ``seed`` only seeds the cross-validation splitter, never
+  numpy's global random state. With ``seed=None`` the folds are shuffled
+  with the global RNG in ``fit``, as in cleanlab, so ``np.random.seed(k)``
+  before ``fit`` reproduces it. A classifier that draws random numbers
+  (``random_state=None``) is therefore not made reproducible by an int
+  ``seed``: set its ``random_state`` yourself, or use ``seed=None`` and
+  ``np.random.seed``. 0.1.0 never set the classifier's ``random_state``
+  either; it only seeded the global state.
 - ``fit`` returns ``self`` (0.1.0's ``LearningWithNoisyLabels.fit``
   returned the fitted classifier). The fitted classifier is ``clf_``, a
   copy; ``clf`` itself stays unfitted. Fitted state ends in ``_``
@@ -53,8 +54,29 @@ from ._estimator_base import (
     label_issues_frame,
     noise_weights,
 )
+from .latent_algebra import compute_noise_matrix_from_inverse, compute_py_inv_noise_matrix
+from .latent_estimation import (
+    estimate_cv_predicted_probabilities,
+    estimate_py_and_noise_matrices_from_probabilities,
+    estimate_py_noise_matrices_and_cv_pred_proba,
+)
+from .pruning import get_noise_indices
+from .util import assert_inputs_are_valid, remove_noise_from_class, value_counts
 
-__all__ = ["CleanLearning", "LearningWithNoisyLabels"]
+# 0.1.0's classification module exposed the helpers it imported; so does this one.
+__all__ = [
+    "CleanLearning",
+    "LearningWithNoisyLabels",
+    "assert_inputs_are_valid",
+    "compute_noise_matrix_from_inverse",
+    "compute_py_inv_noise_matrix",
+    "estimate_cv_predicted_probabilities",
+    "estimate_py_and_noise_matrices_from_probabilities",
+    "estimate_py_noise_matrices_and_cv_pred_proba",
+    "get_noise_indices",
+    "remove_noise_from_class",
+    "value_counts",
+]
 
 #: find_label_issues_kwargs CleanLearning cannot honour (2.9 rejects them too).
 UNSUPPORTED_ISSUE_KWARGS = ("return_indices_ranked_by", "multi_label")
@@ -69,8 +91,9 @@ class LearningWithNoisyLabels(NoisyLabelClassifier):
         Any object with ``fit(X, y)``, ``predict(X)`` and ``predict_proba(X)``
         (and optionally ``score``); default ``LogisticRegression()``. Copied,
         never fitted itself.
-    seed : int, optional
-        ``random_state`` of the shuffled ``StratifiedKFold`` (not the global RNG).
+    seed : None, int or numpy.random.Generator, optional
+        Shuffles the ``StratifiedKFold``: None with numpy's global RNG (drawn
+        in ``fit``), an int or a Generator without touching it.
     cv_n_folds : int, default 5
         Cross-validation folds used for ``psx`` when it is not given.
     prune_method : {"prune_by_noise_rate", "prune_by_class", "both"}
@@ -225,8 +248,9 @@ class CleanLearning(NoisyLabelClassifier):
     clf : classifier, optional
         Any object with ``fit``, ``predict`` and ``predict_proba``; default
         ``LogisticRegression()``. Copied, never fitted itself.
-    seed : int, optional
-        ``random_state`` of the shuffled ``StratifiedKFold`` (not the global RNG).
+    seed : None, int or numpy.random.Generator, optional
+        Shuffles the ``StratifiedKFold``: None with numpy's global RNG (drawn
+        in ``fit``), an int or a Generator without touching it.
     cv_n_folds : int, default 5
     converge_latent_estimates : bool, default False
     pulearning : class label or None, default None

@@ -2,7 +2,9 @@
 P(s|y) and P(y|s), with 0.1.0's names, signatures and clipping floors.
 
 All six functions are O(K^2) (O(K^3) for an inverse) and run the formulas in
-:mod:`cleannb._algebra`; denominators are guarded as in cleanlab 2.x.
+:mod:`cleannb._algebra`; denominators are guarded as in cleanlab 2.x. As in
+0.1.0, ``clip_noise_rates``, ``clip_values`` and ``value_counts`` of
+:mod:`cleannb.util` can be imported from here too.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import numpy as np
 
 from . import _algebra
 from ._validation import check_labels, check_square
+from .util import clip_noise_rates, clip_values, value_counts
 
 #: 0.1.0 clips p(y) to this in compute_py_inv_noise_matrix (2.x: 1e-6).
 INVERSE_PY_FLOOR = 0.001
@@ -18,12 +21,15 @@ INVERSE_PY_FLOOR = 0.001
 PY_FLOOR = 1e-5
 
 __all__ = [
+    "clip_noise_rates",
+    "clip_values",
     "compute_inv_noise_matrix",
     "compute_noise_matrix_from_inverse",
     "compute_ps_py_inv_noise_matrix",
     "compute_py",
     "compute_py_inv_noise_matrix",
     "compute_pyx",
+    "value_counts",
 ]
 
 

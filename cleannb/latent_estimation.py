@@ -9,11 +9,22 @@ returned garbage:
   cleanlab 2.x; ``K`` other than ``psx.shape[1]`` raises ``ValueError``;
 - denominators are guarded as in 2.x, so an empty row or column gives zeros
   instead of NaN;
-- rounding ties in calibration go to the lower index (0.1.0's choice
-  depended on numpy's unstable argsort, i.e. on the CPU);
-- ragged multi-label lists work.
+- ragged multi-label lists work;
+- a confident joint with no confident example is K x K zeros (0.1.0: an
+  empty 0 x 0 array);
+- ``estimate_confident_joint_from_probabilities`` with an int ``force_ps``
+  below 1 returns one matrix (0.1.0 crashed), or ``[]`` with the list flag,
+  as 0.1.0;
+- rows of ``psx`` must sum to 1 within 0.1, with one ``UserWarning`` beyond
+  0.02 (0.1.0 did not check them).
 
 Every function that reads ``psx`` also accepts ``n_jobs`` (keyword).
+
+As in 0.1.0, the helpers this module uses from :mod:`cleannb.latent_algebra`
+(``compute_inv_noise_matrix``, ``compute_noise_matrix_from_inverse``,
+``compute_py``) and :mod:`cleannb.util` (``clip_noise_rates``,
+``clip_values``, ``round_preserving_row_totals``, ``value_counts``) can be
+imported from here too: they are the same functions.
 """
 
 from __future__ import annotations
@@ -25,13 +36,20 @@ import numpy as np
 from . import _algebra, _crossval, _engine
 from ._parallel import num_threads
 from ._validation import check_flag, check_labels, check_pred_probs
+from .latent_algebra import compute_inv_noise_matrix, compute_noise_matrix_from_inverse, compute_py
+from .util import clip_noise_rates, clip_values, round_preserving_row_totals, value_counts
 
 #: Floors that 0.1.0 clips p(y) to (cleanlab 2.x uses 1e-6 for both).
 PY_FLOOR = 1e-5
 
 __all__ = [
     "calibrate_confident_joint",
+    "clip_noise_rates",
+    "clip_values",
     "compute_confident_joint",
+    "compute_inv_noise_matrix",
+    "compute_noise_matrix_from_inverse",
+    "compute_py",
     "converge_estimates",
     "estimate_confident_joint_and_cv_pred_proba",
     "estimate_confident_joint_from_probabilities",
@@ -42,6 +60,8 @@ __all__ = [
     "estimate_py_and_noise_matrices_from_probabilities",
     "estimate_py_noise_matrices_and_cv_pred_proba",
     "num_label_errors",
+    "round_preserving_row_totals",
+    "value_counts",
 ]
 
 
@@ -162,7 +182,7 @@ def calibrate_confident_joint(confident_joint, s, multi_label=False):
     >>> from cleannb.latent_estimation import calibrate_confident_joint
     >>> calibrate_confident_joint(np.array([[2, 0], [1, 1]]), np.array([0, 0, 0, 1]))
     array([[3, 0],
-           [1, 0]])
+           [0, 1]])
     """
     confident_joint = np.asarray(confident_joint)
     counts = _label_counts(s, len(confident_joint), check_flag(multi_label, "multi_label"))
@@ -304,11 +324,35 @@ def estimate_confident_joint_from_probabilities(
     ``force_ps is True``, or ``force_ps`` epochs if it is an int, nudging the
     thresholds between epochs by half the gap between the joint's and the
     labels' marginals (which calibration makes zero).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (K, K), or list of them
+        The last confident joint, or with
+        ``return_list_of_converging_cj_matrices`` the list of all epochs'
+        (empty when ``force_ps`` is an int below 1, as in 0.1.0; without the
+        list, such a ``force_ps`` runs one epoch, where 0.1.0 crashed).
+
+    Warns
+    -----
+    UserWarning
+        Always, saying the function is deprecated (the category 0.1.0 used).
+
+    Examples
+    --------
+    >>> import warnings, numpy as np
+    >>> from cleannb.latent_estimation import estimate_confident_joint_from_probabilities
+    >>> psx = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     cj = estimate_confident_joint_from_probabilities(np.array([0, 0, 1, 1, 1]), psx)
+    >>> cj.tolist(), caught[0].category.__name__
+    ([[2, 0], [1, 2]], 'UserWarning')
     """
     warnings.warn(
         "estimate_confident_joint_from_probabilities is deprecated; use "
         "compute_confident_joint instead.",
-        DeprecationWarning,
+        UserWarning,
         stacklevel=2,
     )
     psx = check_pred_probs(psx, name="psx")
@@ -325,7 +369,7 @@ def estimate_confident_joint_from_probabilities(
         thresholds = np.where(counts > 0, means, 2.0)
     thresholds = np.asarray(thresholds, dtype=float)
     matrices = []
-    for epoch in range(max(epochs, 1)):
+    for epoch in range(epochs if return_list_of_converging_cj_matrices else max(epochs, 1)):
         if epoch:
             joint_ps = matrices[-1].sum(axis=1) / float(np.sum(matrices[-1]))
             thresholds = thresholds + 0.5 * (joint_ps - ps)

@@ -4,11 +4,14 @@ cleanlab 0.1.0's ``noise_generation`` names, positional signatures and
 defaults. The same functions with cleanlab 2.9's keyword-only signatures are in
 :mod:`cleannb.benchmarking.noise_generation`; both call the code below.
 
-Randomness. cleanlab reseeds and draws from numpy's global ``np.random``;
-cleannb never touches it. Every function takes ``seed`` (None for fresh
-entropy, an int, or a ``numpy.random.Generator``) and draws from counter-based
-streams inside Numba kernels, so one seed gives the same output on every run
-and for every thread count, but not the numbers cleanlab draws for that seed.
+Randomness. Every function takes ``seed``: None, an int, or a
+``numpy.random.Generator``. With None it takes one 64-bit draw from numpy's
+global RNG, as cleanlab draws from it, so ``np.random.seed(k)`` before the
+call reproduces the run (in any process); an int or a Generator leaves the
+global RNG untouched (cleanlab reseeds it with an int). That draw, or the int,
+keys counter-based streams inside Numba kernels, so one seed gives the same
+output on every run and for every thread count, but not the numbers cleanlab
+draws for that seed.
 What is kept from 0.1.0 is every invariant: the trace, column sums, the number
 of zero noise rates, the validity rule, and, for :func:`generate_noisy_labels`,
 exactly how many examples of each true class get each noisy label.
@@ -17,13 +20,19 @@ Differences from cleanlab, all deliberate:
 
 - ``generate_noise_matrix_from_trace`` returns None with a ``UserWarning``
   naming the constraint that failed most often when ``max_iter`` attempts all
-  fail (2.9 returns None silently; 0.1.0 returned the last, invalid matrix),
-  and None with a warning for ``max_iter=0`` (0.1.0 returned False).
+  fail (2.9 returns None silently; 0.1.0 returned the last, invalid matrix).
   Noise-rate bounds that a column cannot meet make that attempt fail (cleanlab
   raises ``ValueError`` from its helper mid-loop).
-- Bad input raises: ``py`` not summing to 1, a trace outside [0, K] or out of
-  reach of ``max_trace_prob`` / ``min_trace_prob``, labels outside 0..K-1,
-  noise-matrix columns not summing to 1. cleanlab returned garbage or crashed.
+- Bad input raises where cleanlab returned garbage or crashed: ``py`` not
+  summing to 1 when the validity rule needs it, a trace outside [0, K] or out
+  of reach of ``max_trace_prob`` / ``min_trace_prob``, a trace below 1 for
+  K = 2 with ``frac_zero_noise_rates >= 0.5`` (0.1.0 returned a negative
+  rate), labels outside 0..K-1, noise-matrix columns not summing to 1.
+
+Values stay values, as in 0.1.0: :func:`noise_matrix_is_valid` returns False
+(not an error) for a ``py`` that is not a distribution and for K = 1;
+``generate_noise_matrix_from_trace`` returns False for ``max_iter < 1`` and
+ignores ``py`` where 0.1.0 did (K = 2, or ``valid_noise_matrix=False``).
 - ``generate_noisy_labels`` accepts a class with no examples (no flips for
   it); cleanlab's ``value_counts`` drops the class and misaligns ``py``.
 - The repair loop of :func:`generate_n_rand_probabilities_that_sum_to_m`
@@ -36,28 +45,32 @@ Differences from cleanlab, all deliberate:
 from __future__ import annotations
 
 import warnings
-from numbers import Integral
 
 import numpy as np
 
 from ._kernels import noise as _k
 from ._parallel import num_threads
+from ._random import stream_key as _key
 from ._validation import check_int, check_real, check_square
+from .util import confusion_matrix, value_counts
 
 __all__ = [
+    "confusion_matrix",
     "generate_n_rand_probabilities_that_sum_to_m",
     "generate_noise_matrix",
     "generate_noise_matrix_from_trace",
     "generate_noisy_labels",
     "noise_matrix_is_valid",
     "randomly_distribute_N_balls_into_K_bins",
+    "value_counts",
 ]
 
 _SUM_TOL = 1e-6
 
 
 # ----------------------------------------------------------------- checks
-def _prior(py, k, name="py"):
+def _prior(py, k, name="py", distribution=True):
+    """``py`` as float64 (k,); with ``distribution``, also >= 0 and summing to 1."""
     if py is None:
         raise ValueError(f"{name} (the prior p(y), one entry per class) is required here.")
     array = np.asarray(py)
@@ -66,7 +79,11 @@ def _prior(py, k, name="py"):
             f"{name} must be a 1-D array of {k} probabilities, got shape {array.shape}."
         )
     array = np.ascontiguousarray(array, dtype=np.float64)
-    if not np.all(np.isfinite(array)) or array.min() < 0:
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values: {array}.")
+    if not distribution:
+        return array
+    if array.min() < 0:
         raise ValueError(f"{name} must hold probabilities >= 0, got {array}.")
     total = float(array.sum())
     if abs(total - 1.0) > _SUM_TOL:
@@ -74,17 +91,6 @@ def _prior(py, k, name="py"):
             f"{name} must sum to 1 (got {total:.6g}); normalise it with py / py.sum()."
         )
     return array
-
-
-def _key(seed):
-    """A 64-bit stream key from ``seed`` (None, a non-negative int, or a Generator)."""
-    if isinstance(seed, np.random.Generator):
-        return np.uint64(seed.integers(0, 2**64, dtype=np.uint64))
-    if seed is not None and (isinstance(seed, bool | np.bool_) or not isinstance(seed, Integral)):
-        raise TypeError(f"seed must be None, an int or a numpy Generator, got {seed!r}.")
-    if seed is not None and seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}.")
-    return np.random.SeedSequence(seed).generate_state(1, dtype=np.uint64)[0]
 
 
 # --------------------------------------------------------------- validity
@@ -100,7 +106,8 @@ def noise_matrix_is_valid(noise_matrix, py, verbose=False):
     noise_matrix : array_like, shape (K, K)
         P(s=row | y=column).
     py : array_like, shape (K,)
-        The prior p(y); it must sum to 1.
+        The prior p(y). One that is not a distribution (negative entries, or
+        not summing to 1) makes the matrix invalid, as in cleanlab.
     verbose : bool, default False
         Print P(s=i) p(y=i) and P(s=i, y=i) for every class (0.1.0 printed
         other, rounded diagnostics).
@@ -108,11 +115,13 @@ def noise_matrix_is_valid(noise_matrix, py, verbose=False):
     Returns
     -------
     bool
+        False also for K = 1 and for a ``py`` that is not a distribution,
+        as in 0.1.0 and 2.9.
 
     Raises
     ------
     ValueError
-        If the shapes disagree, an entry is NaN/inf, or ``py`` does not sum to 1.
+        If the shapes disagree or an entry is NaN/inf.
 
     Examples
     --------
@@ -122,9 +131,11 @@ def noise_matrix_is_valid(noise_matrix, py, verbose=False):
     True
     >>> noise_matrix_is_valid(nm[::-1], np.array([0.5, 0.5]))
     False
+    >>> noise_matrix_is_valid(nm, np.array([0.5, 0.4]))  # the joint sums to 0.9
+    False
     """
-    nm = check_square(noise_matrix, "noise_matrix", min_size=2)
-    prior = _prior(py, nm.shape[0])
+    nm = check_square(noise_matrix, "noise_matrix")
+    prior = _prior(py, nm.shape[0], distribution=False)
     ps = np.empty(prior.size)
     code = _k.learnability(np.ascontiguousarray(nm.T), prior, ps)
     if verbose:
@@ -157,9 +168,9 @@ def generate_noisy_labels(y, noise_matrix, verbose=False, *, seed=None, n_jobs=N
     verbose : bool, default False
         Unused, as in 0.1.0.
     seed : None, int or numpy.random.Generator, default None
-        None draws fresh entropy. 0.1.0 drew from numpy's global RNG instead;
-        cleannb never reads or reseeds it, so the rows chosen differ from
-        cleanlab's while the counts agree.
+        None takes one draw from numpy's global RNG (``np.random.seed``
+        reproduces the call); an int or a Generator leaves it untouched. The
+        rows chosen differ from cleanlab's for the same seed; the counts agree.
     n_jobs : int or None, default None
         Threads (None or -1: all). The output does not depend on it.
 
@@ -260,33 +271,37 @@ def generate_noise_matrix_from_trace(
     valid_noise_matrix : bool, default True
         Retry until the matrix is valid for ``py``.
     py : array_like, shape (K,), optional
-        Prior p(y); required when ``valid_noise_matrix`` and K > 2.
+        Prior p(y); required when ``valid_noise_matrix`` and K > 2, and
+        ignored otherwise (as in cleanlab).
     frac_zero_noise_rates : float, default 0
         Fraction of the K (K - 1) noise rates set to 0 (at most K - 2 per
         column, so a higher request gives fewer zeros).
     seed : None, int or numpy.random.Generator, default 0
         One seed gives one matrix on every run and thread count; numpy's
         global RNG is not touched (0.1.0 and 2.9 reseed it with ``seed``).
+        None takes one draw from the global RNG instead.
     max_iter : int, default 10000
-        Attempts before giving up.
+        Attempts before giving up; below 1, no attempt is made.
     n_jobs : int or None, default None
         Threads (None or -1: all). The output does not depend on it.
 
     Returns
     -------
-    numpy.ndarray of shape (K, K), or None
-        None, with a ``UserWarning`` naming the constraint that failed most
-        often, when no attempt succeeds within ``max_iter`` (as 2.9; 0.1.0
-        returned the last invalid matrix) or when ``max_iter`` is 0 (0.1.0
-        returned False).
+    numpy.ndarray of shape (K, K), None or False
+        False when ``max_iter < 1``, as 0.1.0 (checked after ``K``, ``trace``
+        and ``py is None``, before anything else, as 0.1.0 orders it). None,
+        with a ``UserWarning`` naming the constraint that failed most often,
+        when no attempt succeeds within ``max_iter`` (as 2.9; 0.1.0 returned
+        the last invalid matrix).
 
     Raises
     ------
     ValueError, TypeError
-        On a trace outside its range, ``py`` missing, of the wrong shape or not
-        summing to 1, or bounds that no diagonal can meet. Infeasible noise-rate
-        bounds are not raised (2.9 raises them from a helper): the attempts fail
-        and the warning names ``max_noise_rate`` / ``min_noise_rate``.
+        On a trace outside its range, ``py`` missing, or (when the validity
+        rule reads it) of the wrong shape or not summing to 1, or bounds that
+        no diagonal can meet. Infeasible noise-rate bounds are not raised (2.9
+        raises them from a helper): the attempts fail and the warning names
+        ``max_noise_rate`` / ``min_noise_rate``.
 
     Examples
     --------
@@ -296,6 +311,8 @@ def generate_noise_matrix_from_trace(
     (True, True)
     >>> noise_matrix_is_valid(nm, np.full(4, 0.25))
     True
+    >>> generate_noise_matrix_from_trace(4, 2.5, py=np.full(4, 0.25), max_iter=0)
+    False
     """
     k = check_int(K, "K", 2)
     trace = check_real(trace, "trace", 0.0, float(k))
@@ -316,7 +333,12 @@ def generate_noise_matrix_from_trace(
         ]
     ]
     frac = check_real(frac_zero_noise_rates, "frac_zero_noise_rates", 0.0, 1.0)
-    max_iter = check_int(max_iter, "max_iter", 0)
+    max_iter = check_int(max_iter, "max_iter", -np.inf)
+    check = bool(valid_noise_matrix) and k > 2
+    if check and py is None:
+        raise ValueError("py must be provided (not None) when valid_noise_matrix=True and K > 2.")
+    if max_iter < 1:  # as 0.1.0: no attempt, nothing drawn
+        return False
     if k > 2 and bounds[0] + _k.EPS < trace / k:
         raise ValueError(
             f"max_trace_prob={bounds[0]} is below trace / K = {trace / k:.6g}: no diagonal "
@@ -327,14 +349,9 @@ def generate_noise_matrix_from_trace(
             f"min_trace_prob={bounds[1]} is above trace / K = {trace / k:.6g}: no diagonal "
             "can sum to trace; lower min_trace_prob or raise trace."
         )
-    check = bool(valid_noise_matrix) and k > 2
-    if check and py is None:
-        raise ValueError("py must be provided (not None) when valid_noise_matrix=True and K > 2.")
-    prior = _prior(py, k) if py is not None else np.full(k, 1.0 / k)
+    # as 0.1.0, py is only read by the validity rule
+    prior = _prior(py, k) if check else np.full(k, 1.0 / k)
     key = _key(seed)
-    if max_iter == 0:
-        warnings.warn("max_iter=0: no attempt made; returning None.", UserWarning, stacklevel=2)
-        return None
     if k == 2:
         return _two_classes(trace, frac, key)
     nm_t = np.empty((k, k))
@@ -399,7 +416,8 @@ def generate_n_rand_probabilities_that_sum_to_m(n, m, max_prob=1.0, min_prob=0.0
     max_prob, min_prob : float
         Bounds on each value.
     seed : None, int or numpy.random.Generator, default None
-        cleanlab drew from numpy's global RNG; cleannb uses its own streams.
+        None takes one draw from numpy's global RNG (cleanlab draws all its
+        numbers from it); an int or a Generator leaves it untouched.
 
     Returns
     -------
@@ -460,7 +478,8 @@ def randomly_distribute_N_balls_into_K_bins(
     min_balls_per_bin : float, optional
         At least this many per bin, capped at N / K.
     seed : None, int or numpy.random.Generator, default None
-        cleanlab drew from numpy's global RNG; cleannb uses its own streams.
+        None takes one draw from numpy's global RNG (cleanlab draws all its
+        numbers from it); an int or a Generator leaves it untouched.
 
     Returns
     -------
@@ -491,7 +510,8 @@ def generate_noise_matrix(
     decimals; random nonzero rates of a column are zeroed until the column's
     noise sums below 1; every entry is then zeroed with probability
     ``frac_zero_noise_rates``; the diagonal is set so columns sum to 1. Runs in
-    numpy on ``numpy.random.default_rng(seed)`` (0.1.0 used the global RNG).
+    numpy on ``numpy.random.default_rng`` keyed by ``seed`` (0.1.0 drew from
+    the global RNG throughout; here None takes one draw from it).
     Not part of cleanlab 2.x.
 
     Parameters
@@ -505,6 +525,8 @@ def generate_noise_matrix(
     verbose : bool, default False
         Print the mean diagonal.
     seed : None, int or numpy.random.Generator, default None
+        A Generator is drawn from directly; None takes one draw from numpy's
+        global RNG; an int leaves the global RNG untouched.
 
     Returns
     -------

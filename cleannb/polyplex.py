@@ -6,6 +6,13 @@ is smallest when the diagonal mass sits on the rarest classes and largest when
 it sits on the most common ones. Both bounds are piecewise linear in t with
 vertices at t = 0, 1, ..., K: the sums of the t smallest and of the t largest
 priors. Plain numpy: O(K log K).
+
+Differences from 0.1.0, all where it returned garbage or crashed: a ``py``
+that is not a distribution raises ``ValueError`` (0.1.0 returned minima
+above the maxima); a trace outside [0, K] raises ``ValueError`` (0.1.0
+extrapolated below 0 and raised ``IndexError`` above K), and a bool trace
+``TypeError``; a vertical line in ``slope_intercept`` raises ``ValueError``
+(0.1.0: ``ZeroDivisionError``).
 """
 
 from __future__ import annotations

@@ -14,19 +14,31 @@ crashed or silently used the normalized margin); a class without examples is
 simply not pruned (0.1.0 misindexed); ``num_to_remove_per_class`` that would
 empty a class raises a ``ValueError`` naming the class; with ``multi_label``,
 rankings use the mean probability of the given labels (0.1.0 indexed the
-columns with a one-hot row by mistake).
+columns with a one-hot row by mistake); ``frac_noise`` outside [0, 1] raises
+``ValueError`` (0.1.0 documents (0, 1] and returned masks beyond it);
+``n_jobs=-1`` means all cores (0.1.0: ``AssertionError``); rows of ``psx``
+must sum to 1 within 0.1, with one ``UserWarning`` beyond 0.02 (0.1.0 did
+not check them).
+
+As in 0.1.0, ``round_preserving_row_totals`` and ``value_counts`` of
+:mod:`cleannb.util` can be imported from here too.
 """
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 
-from . import _algebra, _engine, _prune
+from . import _algebra, _engine, _prune, _ties
 from ._parallel import num_threads
 from ._validation import check_choice, check_labels, check_pred_probs
+from .util import round_preserving_row_totals, value_counts
 
 #: Classes with at most this many examples are never pruned (0.1.0's constant).
 MIN_NUM_PER_CLASS = 5
+#: Whether tqdm can be imported (0.1.0's flag; cleannb shows no progress bar).
+tqdm_exists = importlib.util.find_spec("tqdm") is not None
 PRUNE_METHODS = ("prune_by_noise_rate", "prune_by_class", "both")
 SORTED_INDEX_METHODS = ("prob_given_label", "normalized_margin")
 
@@ -37,6 +49,9 @@ __all__ = [
     "multiclass_crossval_predict",
     "order_label_errors",
     "reduce_prune_counts",
+    "round_preserving_row_totals",
+    "tqdm_exists",
+    "value_counts",
 ]
 
 
@@ -215,8 +230,8 @@ def order_label_errors(label_errors_bool, psx, labels, sorted_index_method="norm
     ``"prob_given_label"`` sorts by ``psx[i, labels[i]]`` ascending;
     ``"normalized_margin"`` by ``psx[i, labels[i]] - max(psx[i])``
     ascending (unscaled, as in 0.1.0), both computed in the dtype of ``psx``.
-    Equal scores keep the lower index first (0.1.0's order on ties was
-    numpy's unstable argsort).
+    Equal scores come in the order of 0.1.0's ``np.argsort`` of the same
+    keys, or lower index first under ``cleannb.tie_order("index")``.
 
     Parameters
     ----------
@@ -258,7 +273,7 @@ def order_label_errors(label_errors_bool, psx, labels, sorted_index_method="norm
         scores = given
     else:
         scores = given - psx[rows, _prune.rows_argmax(psx, rows)]
-    return rows[np.argsort(scores, kind="stable")].astype(np.int64)
+    return rows[_ties.argsort(scores)].astype(np.int64)
 
 
 def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0):

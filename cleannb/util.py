@@ -1,14 +1,22 @@
 """cleanlab 0.1.0's public helpers (``cleanlab.util``), with 0.1.0's signatures.
 
 Differences from 0.1.0, all where it misbehaved: ``value_counts`` of a pandas
-Series is ordered by class (0.1.0: by frequency); rounding ties in
-``round_preserving_sum`` go to the lower index (0.1.0: CPU-dependent);
+Series is ordered by class (0.1.0: by frequency);
 ``assert_inputs_are_valid`` runs the full cleannb validation (0.1.0 only
-flagged labels when *every* label was off its zero-based position);
-0.1.0's Python-version helpers are not carried over.
+flagged labels when *every* label was off its zero-based position, and did
+not check the row sums of ``psx``; it rejected lists, which are accepted);
+``clip_values`` and ``clip_noise_rates`` give 0 where 0.1.0 divided 0 by 0
+(NaN); ``confusion_matrix`` raises ``ValueError`` on a length mismatch
+(0.1.0: ``AssertionError``); the print helpers print a 1-D input as one
+row (0.1.0 crashed unless it had one entry).
+0.1.0's :class:`VersionWarning` is kept as it was, version numbering
+included; its private helper function is not.
 """
 
 from __future__ import annotations
+
+import sys
+import warnings
 
 import numpy as np
 
@@ -16,6 +24,7 @@ from . import _algebra
 from ._validation import check_labels, check_pred_probs
 
 __all__ = [
+    "VersionWarning",
     "assert_inputs_are_valid",
     "clip_noise_rates",
     "clip_values",
@@ -106,7 +115,7 @@ def clip_values(x, low=0.0, high=1.0, new_sum=None):
 def value_counts(x, num_classes=None):
     """Counts of each class in ``x``.
 
-    A list of non-negative Python ints is counted with ``np.bincount``
+    A list or tuple of non-negative Python ints is counted with ``np.bincount``
     (absent classes below the maximum count 0, as in 0.1.0); anything else
     counts the classes present, in sorted order, unless ``num_classes`` asks
     for zeros for every absent class 0..num_classes-1.
@@ -122,7 +131,7 @@ def value_counts(x, num_classes=None):
     """
     if hasattr(x, "to_numpy"):
         x = x.to_numpy()
-    if isinstance(x, list) and x and all(type(v) is int and v >= 0 for v in x):
+    if not isinstance(x, np.ndarray) and len(x) and all(type(v) is int and v >= 0 for v in x):
         counts = np.bincount(x)
     else:
         values, counts = np.unique(np.asarray(x), return_counts=True)
@@ -139,10 +148,18 @@ def value_counts(x, num_classes=None):
 def round_preserving_sum(iterable):
     """Round to integers keeping the total: see :func:`cleannb._algebra.round_preserving_sum`.
 
+    The unit of the shortfall goes to the largest residual; equal residuals
+    are ordered by ``np.argsort`` as in 0.1.0 (here the second 0.4), or lower
+    index first under ``cleannb.tie_order("index")``.
+
     Examples
     --------
+    >>> import cleannb
     >>> from cleannb.util import round_preserving_sum
     >>> round_preserving_sum([0.4, 0.4, 0.2])
+    array([0, 1, 0])
+    >>> with cleannb.tie_order("index"):
+    ...     round_preserving_sum([0.4, 0.4, 0.2])
     array([1, 0, 0])
     """
     return _algebra.round_preserving_sum(iterable)
@@ -203,7 +220,11 @@ def confusion_matrix(true, pred):
 def print_square_matrix(
     matrix, left_name="s", top_name="y", title=" A square matrix", short_title="s,y", round_places=2
 ):
-    """Print a K x K matrix as a labelled table followed by its trace.
+    """Print a K x K matrix as a labelled table followed by its trace, as 0.1.0 did.
+
+    The title line gives the shape; cells and the trace are rounded to
+    ``round_places`` (integer matrices print as integers). A 1-D input is
+    printed as one row (0.1.0 crashed on it unless it had one entry).
 
     Examples
     --------
@@ -211,9 +232,8 @@ def print_square_matrix(
     >>> from cleannb.util import print_square_matrix
     >>> print_square_matrix(np.eye(2))  # doctest: +NORMALIZE_WHITESPACE
     <BLANKLINE>
-     A square matrix
-    <BLANKLINE>
-     s,y	 y=0	y=1
+     A square matrix of shape (2, 2)
+     s,y	y=0	y=1
         ---	---
     s=0 |	1.0	0.0
     s=1 |	0.0	1.0
@@ -225,14 +245,13 @@ def print_square_matrix(
         matrix = matrix[None, :]
     num_classes = matrix.shape[1]
     print()
-    print(title)
-    print()
-    print(" " + short_title + "\t " + "\t".join(f"{top_name}={j}" for j in range(num_classes)))
+    print(title, "of shape", matrix.shape)
+    print(" " + short_title + "\t" + "\t".join(f"{top_name}={j}" for j in range(num_classes)))
     print("\t" + "\t".join("---" for _ in range(num_classes)))
     for i, row in enumerate(matrix):
-        cells = "\t".join(str(round(float(v), round_places)) for v in row)
+        cells = "\t".join(str(round(v.item(), round_places)) for v in row)
         print(f"{left_name}={i} |\t{cells}")
-    print("\tTrace(matrix) =", round(float(np.trace(matrix)), round_places))
+    print("\tTrace(matrix) =", round(np.trace(matrix).item(), round_places))
     print()
 
 
@@ -240,7 +259,7 @@ def print_noise_matrix(noise_matrix, round_places=2):
     """Print P(s|y) as a table (see :func:`print_square_matrix`)."""
     print_square_matrix(
         noise_matrix,
-        title=" Noise Matrix (aka Noisy Channel) P(s|y) of shape",
+        title=" Noise Matrix (aka Noisy Channel) P(s|y)",
         short_title="p(s|y)",
         round_places=round_places,
     )
@@ -252,7 +271,7 @@ def print_inverse_noise_matrix(inverse_noise_matrix, round_places=2):
         inverse_noise_matrix,
         left_name="y",
         top_name="s",
-        title=" Inverse Noise Matrix P(y|s) of shape",
+        title=" Inverse Noise Matrix P(y|s)",
         short_title="p(y|s)",
         round_places=round_places,
     )
@@ -262,7 +281,67 @@ def print_joint_matrix(joint_matrix, round_places=2):
     """Print P(s, y) as a table (see :func:`print_square_matrix`)."""
     print_square_matrix(
         joint_matrix,
-        title=" Joint Label Noise Distribution Matrix P(s,y) of shape",
+        title=" Joint Label Noise Distribution Matrix P(s,y)",
         short_title="p(s,y)",
         round_places=round_places,
     )
+
+
+class VersionWarning:
+    """Check the running Python against a list of versions; warn once if it is not there.
+
+    cleanlab 0.1.0 gated its optional model imports with this. Versions are
+    numbered as 0.1.0 numbers them, ``major + 0.1 * minor``, so Python 3.6 is
+    3.6 but Python 3.11 is 4.1.
+
+    Parameters
+    ----------
+    warning_str : str
+        Opening line of the warning.
+    list_of_compatible_versions : list of float
+        The compatible versions, in that numbering.
+
+    Attributes
+    ----------
+    warning_str, list_of_compatible_versions
+        As given.
+    warning_already_issued : bool
+        True once :meth:`is_compatible` has warned; it then warns no more.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from cleannb.util import VersionWarning
+    >>> check = VersionWarning("This model needs an old Python.", [2.7])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     check.is_compatible(), check.is_compatible()
+    (False, False)
+    >>> len(caught), caught[0].category.__name__, check.warning_already_issued
+    (1, 'UserWarning', True)
+    """
+
+    def __init__(self, warning_str, list_of_compatible_versions):
+        self.warning_str = warning_str
+        self.warning_already_issued = False
+        self.list_of_compatible_versions = list_of_compatible_versions
+
+    def is_compatible(self):
+        """Whether the running Python is listed; the first miss warns (``UserWarning``).
+
+        Returns
+        -------
+        bool
+        """
+        version = sys.version_info.major + 0.1 * sys.version_info.minor
+        compatible = version in self.list_of_compatible_versions
+        if not compatible and not self.warning_already_issued:
+            listed = ", ".join(str(v) for v in self.list_of_compatible_versions)
+            warnings.warn(
+                f"{self.warning_str} Compatible versions: {listed}; this Python counts as "
+                f"{version:g} (major + 0.1 * minor).",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.warning_already_issued = True
+        return compatible

@@ -311,8 +311,8 @@ def test_string_labels_are_encoded(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
-@pytest.mark.parametrize("seed", [None, 0])
-def test_global_random_state_is_untouched(cls, seed):
+@pytest.mark.parametrize("seed", [0, np.random.default_rng(0)])
+def test_global_random_state_is_untouched_with_a_seed(cls, seed):
     X, _, s, _, _ = gaussians(0)
     state = np.random.get_state()  # noqa: NPY002 (the global state is the subject)
     cls(seed=seed).fit(X, s)

@@ -2,13 +2,18 @@
 
 Thin wrappers over :mod:`cleannb.noise_generation` (one implementation; see
 there for the algorithms and how cleannb's randomness differs from cleanlab's).
+``seed=None`` takes one draw from numpy's global RNG, so ``np.random.seed``
+reproduces a call as in 2.9; an int or a Generator leaves the global RNG alone.
 Behaviour as 2.9: no ``verbose`` on :func:`generate_noisy_labels`, and
 :func:`generate_noise_matrix_from_trace` returns None, with a warning, when no
-valid matrix is found within ``max_iter``. 0.1.0's deprecated
+valid matrix is found within ``max_iter`` or ``max_iter < 1`` (where 0.1.0's
+vocabulary returns False). 0.1.0's deprecated
 ``generate_noise_matrix`` is not part of 2.x and is not here.
 """
 
 from __future__ import annotations
+
+import warnings
 
 from .. import noise_generation as _ng
 
@@ -39,7 +44,8 @@ def generate_noisy_labels(true_labels, noise_matrix, *, seed=None, n_jobs=None):
     """Noisy labels with exactly cleanlab's (noisy, true) counts.
 
     See :func:`cleannb.noise_generation.generate_noisy_labels`; ``seed`` and
-    ``n_jobs`` are cleannb additions (2.9 draws from numpy's global RNG).
+    ``n_jobs`` are cleannb additions (2.9 draws from numpy's global RNG, as
+    cleannb does with ``seed=None``).
 
     Examples
     --------
@@ -78,7 +84,7 @@ def generate_noise_matrix_from_trace(
     >>> bool(np.isclose(np.trace(nm), 2.0))
     True
     """
-    return _ng.generate_noise_matrix_from_trace(
+    out = _ng.generate_noise_matrix_from_trace(
         K,
         trace,
         max_trace_prob,
@@ -92,6 +98,10 @@ def generate_noise_matrix_from_trace(
         max_iter,
         n_jobs=n_jobs,
     )
+    if out is False:  # max_iter < 1: 2.9 returns None
+        warnings.warn(f"max_iter={max_iter}: no attempt made; returning None.", stacklevel=2)
+        return None
+    return out
 
 
 def generate_n_rand_probabilities_that_sum_to_m(n, m, *, max_prob=1.0, min_prob=0.0, seed=None):
