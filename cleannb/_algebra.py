@@ -183,7 +183,7 @@ class SparseCounts(NamedTuple):
         return out
 
 
-def calibrate_sparse(confident_joint, label_counts, tiny=TINY):
+def calibrate_sparse(confident_joint, label_counts, tiny=TINY, column_major=True):
     """:func:`calibrate` of a :class:`SparseCounts` confident joint, as :class:`SparseCounts`.
 
     One compiled pass over the entries (``cleannb._kernels.calibrate``)
@@ -191,6 +191,12 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY):
     order, in O(entries + K). Rows whose rounding cut falls on equal
     residuals are rounded again from their dense row by
     :func:`round_preserving_sum`, in the current tie order.
+
+    numpy sums a matrix in its memory order, so the total (and with it every
+    rescaled value, to the last bit) depends on the layout of the matrix that
+    cleanlab calibrates: ``column_major`` (the default) is the layout of the
+    confident joint that cleanlab computes itself (a transposed confusion
+    matrix); :func:`calibrate` passes the layout of the matrix it is given.
     """
     from ._kernels.calibrate import calibrate as calibrate_kernel
 
@@ -206,9 +212,12 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY):
         confident_joint.counts,
         label_counts,
         float(tiny),
+        bool(column_major),
     )
     if np.any(np.abs(shortfall) > len(label_counts)):  # cannot come from rounding alone
         joint = confident_joint.dense().astype(float)
+        if column_major:
+            joint = np.asfortranarray(joint)
         scaled = (joint.T / _guard(joint.sum(axis=1), tiny) * label_counts).T
         scaled = scaled / _guard(np.sum(scaled), tiny) * np.sum(label_counts)
         return SparseCounts.from_dense(round_preserving_row_totals(scaled))
@@ -265,7 +274,8 @@ def calibrate(confident_joint, label_counts, tiny=TINY):
     In numpy terms: ``scaled = (cj.T / cj.sum(1) * counts).T``, then
     ``scaled / scaled.sum() * counts.sum()``, then
     :func:`round_preserving_row_totals`; computed by :func:`calibrate_sparse`
-    on the nonzero entries, without K x K temporaries.
+    on the nonzero entries, without K x K temporaries, summing the total in
+    the memory order of ``confident_joint`` (as numpy does).
     """
     confident_joint = np.asarray(confident_joint)
     if confident_joint.ndim != 2 or confident_joint.shape != (len(label_counts),) * 2:
@@ -273,7 +283,9 @@ def calibrate(confident_joint, label_counts, tiny=TINY):
             f"confident_joint must be (K, K) with one label count per row, got "
             f"{confident_joint.shape} and {np.shape(label_counts)}."
         )
-    return calibrate_sparse(SparseCounts.from_dense(confident_joint), label_counts, tiny).dense()
+    column_major = confident_joint.flags.f_contiguous and not confident_joint.flags.c_contiguous
+    joint = SparseCounts.from_dense(confident_joint)
+    return calibrate_sparse(joint, label_counts, tiny, column_major).dense()
 
 
 def compute_py(

@@ -211,8 +211,11 @@ def compute_confident_joint(
     if calibrate:
         confident_joint = _algebra.calibrate_sparse(
             confident_joint, np.bincount(labels, minlength=pred_probs.shape[1])
-        )
-    confident_joint = confident_joint.dense()
+        ).dense()
+    else:
+        # in Fortran order, as cleanlab's: numpy sums a matrix in memory order, so a
+        # later calibrate_confident_joint of it rounds as cleanlab's would
+        confident_joint = np.asfortranarray(confident_joint.dense())
     if want_indices:
         return confident_joint, off_diagonal_rows(labels, rows)
     return confident_joint

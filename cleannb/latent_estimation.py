@@ -161,9 +161,12 @@ def compute_confident_joint(
                 f"thresholds must have shape ({num_classes},), got {thresholds.shape}."
             )
         rows = _engine.row_pass(psx, s, thresholds - _engine.THRESHOLD_TOLERANCE, name="psx")
-    confident_joint = _engine.confident_counts(s, rows.guess, num_classes).dense()
+    confident_joint = _engine.confident_counts(s, rows.guess, num_classes)
     if calibrate:
-        confident_joint = _algebra.calibrate(confident_joint, np.bincount(s, minlength=num_classes))
+        counts = np.bincount(s, minlength=num_classes)
+        confident_joint = _algebra.calibrate_sparse(confident_joint, counts).dense()
+    else:
+        confident_joint = np.asfortranarray(confident_joint.dense())  # cleanlab's layout
     if check_flag(return_indices_of_off_diagonals, "return_indices_of_off_diagonals"):
         off = np.flatnonzero((rows.guess >= 0) & (rows.guess != s)).astype(np.int64)
         return confident_joint, off

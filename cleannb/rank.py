@@ -269,10 +269,14 @@ def get_label_quality_scores(
     Returns
     -------
     numpy.ndarray
-        Shape (N,). The dtype of ``pred_probs`` for the self-confidence and the
-        normalized margin without ``adjust_pred_probs`` (the values cleanlab
-        returns, bit for bit, so that sorting them gives cleanlab's order);
-        float64 otherwise.
+        Shape (N,), cleanlab's values in cleanlab's dtype. The self-confidence
+        and the normalized margin without ``adjust_pred_probs`` come from the
+        kernel, in the dtype of ``pred_probs`` and bit for bit. The entropy
+        score and ``adjust_pred_probs`` are computed in float64 by the kernel
+        for float64 input (equal to cleanlab's to about 1e-15); for float16
+        and float32 input, where cleanlab rounds each step to the input's
+        precision, numpy repeats cleanlab's arithmetic block by block (about
+        as fast as cleanlab).
 
     Raises
     ------
@@ -283,7 +287,8 @@ def get_label_quality_scores(
     Notes
     -----
     One read of ``pred_probs`` (which also validates it: finite values in
-    [0, 1], rows summing to 1); extra memory O(N + K).
+    [0, 1], rows summing to 1); extra memory O(N + K) (plus blocks of
+    4096 rows for the numpy path above).
 
     Examples
     --------
@@ -297,9 +302,17 @@ def get_label_quality_scores(
     """
     labels, pred_probs = _inputs(labels, pred_probs)
     code = _method_code(method, adjust_pred_probs)
+    numpy_arithmetic = adjust_pred_probs or code == kern.CONFIDENCE_WEIGHTED_ENTROPY
+    if numpy_arithmetic and pred_probs.dtype != np.float64:
+        # cleanlab computes these in the dtype of pred_probs (float16: 11 bits);
+        # numpy repeats its arithmetic after one validating pass
+        with num_threads(n_jobs):
+            _score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)
+        rows = np.arange(len(labels))
+        return _numpy_keys(rows, labels, pred_probs, method, adjust_pred_probs)
     with num_threads(n_jobs):
         scores = _score_all(labels, pred_probs, code, adjust_pred_probs)
-    if adjust_pred_probs or code == kern.CONFIDENCE_WEIGHTED_ENTROPY:
+    if numpy_arithmetic:
         return scores
     return scores.astype(pred_probs.dtype, copy=False)  # exact: values of that dtype
 

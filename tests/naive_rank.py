@@ -1,7 +1,9 @@
 """Slow, obviously-correct references for label quality scores and rankings.
 
 Plain Python loops in float64 (values of float16/32 inputs are upcast exactly
-first), no Numba and no cleannb code.
+first), no Numba and no cleannb code. The normalized margin of unadjusted
+probabilities is computed with numpy scalars of the input's dtype, as
+cleanlab computes it (a float16 margin is rounded to float16 at each step).
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ def scores(labels, pred_probs, method="self_confidence", adjust=False):
     shift = thresholds(labels, pred_probs) if adjust else None
     out = []
     for i in range(pred_probs.shape[0]):
+        if method == "normalized_margin" and not adjust:
+            own = pred_probs[i, labels[i]]
+            other = max(p for c, p in enumerate(pred_probs[i]) if c != labels[i])
+            out.append(float((own - other + 1) / 2))  # numpy scalar arithmetic in the dtype
+            continue
         row = [float(v) for v in pred_probs[i]]
         if adjust:
             row = _adjusted(row, shift)

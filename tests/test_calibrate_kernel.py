@@ -29,9 +29,13 @@ def numpy_round_row(row, ties):
 
 
 def numpy_calibrate(confident_joint, label_counts, ties=None):
-    """The definition: numpy's operations, numpy's summation order, then row rounding."""
+    """The definition: numpy's operations, numpy's summation order, then row rounding.
+
+    numpy sums the rescaled matrix in memory order, which follows the layout of
+    ``confident_joint`` (C: row by row; Fortran: column by column).
+    """
     ties = ties or _ties.current_order()
-    cj = np.asarray(confident_joint, dtype=float)
+    cj = np.asarray(confident_joint).astype(float, order="K")
     scaled = (cj.T / np.clip(cj.sum(axis=1), 1e-100, None) * label_counts).T
     scaled = scaled / np.clip(np.sum(scaled), 1e-100, None) * np.sum(label_counts)
     return np.array([numpy_round_row(row, ties) for row in scaled]).reshape(cj.shape)
@@ -83,30 +87,41 @@ def test_calibrate_equals_numpy(seed):
     if seed % 4 == 0:  # some rows hold a few units only: zero columns take the shortfall
         cj[rng.random(k) < 0.5] //= 50
         np.fill_diagonal(cj, np.maximum(cj.diagonal(), 1))
-    for order in _ties.TIE_ORDERS:
-        with cleannb.tie_order(order):
-            got = _algebra.calibrate(cj, counts)
-        np.testing.assert_array_equal(got, numpy_calibrate(cj, counts, order))
-        np.testing.assert_array_equal(got.sum(axis=1), counts)
+    for layout in (cj, np.asfortranarray(cj)):
+        for order in _ties.TIE_ORDERS:
+            with cleannb.tie_order(order):
+                got = _algebra.calibrate(layout, counts)
+            np.testing.assert_array_equal(got, numpy_calibrate(layout, counts, order))
+            np.testing.assert_array_equal(got.sum(axis=1), counts)
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_calibration_with_equal_counts_takes_numpys_order(seed):
-    """Equal counts in a row have equal residuals: the shortfall's cut falls on a tie,
-    and the row is rounded as numpy's argsort orders it (counted as a fix-up)."""
+def _layout_case(seed):
+    """A sparse confident joint with small off-diagonal counts and a few extra labels."""
     rng = np.random.default_rng(seed)
-    k = int(rng.integers(3, 50))
-    cj = rng.choice([0, 0, 1, 2, 3], size=(k, k))
-    np.fill_diagonal(cj, rng.integers(5, 30, k))
-    counts = cj.sum(axis=1) + rng.integers(0, 7, k)
-    with cleannb.count_fixups() as fixups:
-        got = _algebra.calibrate(cj, counts)
-    np.testing.assert_array_equal(got, numpy_calibrate(cj, counts, "numpy"))
-    expected_index = numpy_calibrate(cj, counts, "index")
-    with cleannb.tie_order("index"):
-        np.testing.assert_array_equal(_algebra.calibrate(cj, counts), expected_index)
-    if not np.array_equal(got, expected_index):
-        assert fixups["calibration"] > 0
+    k = int(rng.integers(3, 30))
+    cj = rng.integers(0, 8, (k, k)) * (rng.random((k, k)) < 0.3)
+    np.fill_diagonal(cj, rng.integers(5, 100, k))
+    return cj, cj.sum(axis=1) + rng.integers(0, 10, k)
+
+
+# seeds 100 and 126 give different totals in the two summation orders
+@pytest.mark.parametrize("seed", [100, 126, *range(40)])
+def test_calibrate_sparse_sums_in_cleanlabs_layout(seed):
+    """By default the total is summed column by column, as numpy sums cleanlab's own
+    (Fortran-ordered) confident joint."""
+    cj, counts = _layout_case(seed)
+    joint = _algebra.SparseCounts.from_dense(cj)
+    expected = numpy_calibrate(np.asfortranarray(cj), counts)
+    np.testing.assert_array_equal(_algebra.calibrate_sparse(joint, counts).dense(), expected)
+    by_rows = _algebra.calibrate_sparse(joint, counts, column_major=False).dense()
+    np.testing.assert_array_equal(by_rows, numpy_calibrate(cj, counts))
+
+
+def test_the_two_summation_orders_differ_on_the_cases_above():
+    for seed in (100, 126):
+        cj, counts = _layout_case(seed)
+        by_rows = numpy_calibrate(cj, counts)
+        assert not np.array_equal(by_rows, numpy_calibrate(np.asfortranarray(cj), counts))
 
 
 def test_empty_rows_and_float_input():
@@ -120,7 +135,12 @@ def test_empty_rows_and_float_input():
 
 def test_returns_kernel_shortfall():
     start, columns, ints, shortfall, scaled, tied = calibrate(
-        np.array([0, 2, 3]), np.array([0, 1, 1]), np.array([1, 1, 3]), np.array([3, 3]), 1e-100
+        np.array([0, 2, 3]),
+        np.array([0, 1, 1]),
+        np.array([1, 1, 3]),
+        np.array([3, 3]),
+        1e-100,
+        True,
     )
     assert ints.dtype == np.int64 and shortfall.shape == (2,)
     assert scaled.shape == (3,) and tied.dtype == np.bool_ and tied.shape == (2,)
@@ -137,7 +157,7 @@ def test_sparse_result_is_sorted_csr_of_the_dense_one(seed):
     counts = cj.sum(axis=1) + rng.integers(0, 40, k)
     joint = _algebra.SparseCounts.from_dense(cj)
     got = _algebra.calibrate_sparse(joint, counts)
-    expected = numpy_calibrate(cj, counts)
+    expected = numpy_calibrate(np.asfortranarray(cj), counts)
     np.testing.assert_array_equal(got.dense(), expected)
     same_row = np.diff(got.rows()) == 0
     assert np.all(np.diff(got.columns)[same_row] > 0)

@@ -1,9 +1,11 @@
 """``cleannb.count`` against cleanlab 2.9 (live) and the slow references.
 
-Parity datasets are random, tie-free (no tied row maximum) and drawn so that
-the rounding inside calibration does not depend on how equal residuals are
-ordered (cleanlab orders them with numpy's unstable argsort). Counts must be
-equal exactly, floats to 1e-10.
+Parity datasets come from ``conftest.parity_dataset``: random, K from 2 to 50,
+every kind of tie kept (equal counts in a row of the confident joint, so equal
+calibration residuals; tied row maxima; repeated values; float16; float32 on a
+0.001 grid; rows summing to about 0.99; classes with one example). Counts must
+be equal exactly (calibrated joints included: cleanlab's rounding order is the
+reference), floats to 1e-10 relative.
 """
 
 from __future__ import annotations
@@ -15,129 +17,113 @@ import naive
 import numpy as np
 import pytest
 from cleanlab import count as cl
-from conftest import PRIORS, make_dataset
+from conftest import (
+    PARITY_KINDS,
+    calibration_ties,
+    make_dataset,
+    parity_dataset,
+    value_ties,
+)
 from sklearn.linear_model import LogisticRegression
 
 from cleannb import count as nb
 
 FLOAT_TOL = 1e-10
-
-
-# (N, K) of the parity datasets; each gets its own seed, prior and noise rate.
-# With large K some cells of a confident joint hold equal small counts, and
-# then the calibration rounding depends on tie order (cleanlab's comes from
-# numpy's unstable argsort): calibrated parity needs K up to about 12; larger
-# K is compared on everything that does not round (LARGE_K_SHAPES).
-PARITY_SHAPES = [
-    (50, 2),
-    (120, 2),
-    (300, 3),
-    (500, 2),
-    (800, 4),
-    (1200, 3),
-    (1500, 5),
-    (2000, 6),
-    (2500, 4),
-    (3000, 8),
-    (4000, 7),
-    (5000, 10),
-    (6000, 12),
-    (7000, 9),
-    (8000, 5),
-    (9000, 11),
-    (10000, 6),
-    (12000, 8),
-    (3500, 2),
-    (4500, 11),
-    (700, 3),
-    (9500, 12),
-    (6500, 4),
-    (11000, 10),
-]
-LARGE_K_SHAPES = [(3000, 20), (8000, 40), (5000, 100)]
-N_PARITY = len(PARITY_SHAPES)
-
-
-def _draw(rng, n, k, dtype, prior):
-    return make_dataset(
-        int(rng.integers(1 << 30)),
-        n,
-        k,
-        dtype,
-        prior,
-        float(rng.uniform(0.05, 0.5)),
-        spread=float(rng.choice([0.1, 1.0])),
-        sharpness=float(rng.choice([4.0, 10.0])),
-        confusers=int(rng.integers(1, 3)) if k > 3 else None,
-    )
+STREAM = 2  # conftest.parity_dataset stream of this module
+N_PARITY = 24
+# (N, K, kind) of larger datasets
+LARGE_SHAPES = [(3000, 20, "tied"), (8000, 40, "float16"), (5000, 100, "round3")]
 
 
 @functools.cache
-def parity_dataset(index, dtype=np.float64):
-    """The index-th parity dataset: varied N, K and prior; calibration rounding tie-free."""
-    rng = np.random.default_rng([2024, index])
-    n, k = PARITY_SHAPES[index]
-    prior = PRIORS[index % len(PRIORS)]
-    for _ in range(200):
-        labels, pred_probs = _draw(rng, n, k, dtype, prior)
-        cj, _ = naive.confident_joint(labels, pred_probs, calibrate=False)
-        _, tied = naive.calibrate_joint(cj, np.bincount(labels, minlength=k), True)
-        if not tied:
-            return labels, pred_probs
-    raise RuntimeError("no tie-free dataset found")  # pragma: no cover
+def parity_data(index, kind=None):
+    """The index-th parity dataset of this module (N 60..6000, K 2..50)."""
+    return parity_dataset(index, kind, stream=STREAM, n_range=(60, 6000))
 
 
 @functools.cache
-def large_k_dataset(index):
-    rng = np.random.default_rng([2025, index])
-    n, k = LARGE_K_SHAPES[index]
-    return _draw(rng, n, k, np.float64, PRIORS[index % len(PRIORS)])
+def large_dataset(index):
+    n, k, kind = LARGE_SHAPES[index]
+    return parity_dataset(index, kind, stream=STREAM + 100, n=n, k=k)
 
 
 def assert_close(ours, theirs):
     ours, theirs = np.asarray(ours), np.asarray(theirs)
     assert ours.shape == theirs.shape
-    np.testing.assert_allclose(ours, theirs, rtol=0, atol=FLOAT_TOL)
+    np.testing.assert_allclose(ours, theirs, rtol=FLOAT_TOL, atol=1e-14)
+
+
+def assert_thresholds(ours, theirs, dtype):
+    """float64 to 1e-10; float32/float16 to 4 ulps: numpy's mean (cleanlab's) sums in the
+    input dtype, pairwise, cleannb in float64 (see test_low_precision_close_to_cleanlab)."""
+    if dtype == np.float64:
+        assert_close(ours, theirs)
+        return
+    assert ours.dtype == theirs.dtype == dtype
+    ulp = np.spacing(np.abs(theirs)).astype(float)
+    assert np.all(np.abs(ours.astype(float) - theirs.astype(float)) <= 4 * ulp)
+
+
+def calibrated_reference(raw, labels):
+    """The naive count ``raw`` calibrated with cleanlab's rounding (its tie order)."""
+    return cl.calibrate_confident_joint(raw, labels)
 
 
 @pytest.fixture(scope="module", params=range(N_PARITY))
 def parity(request):
-    return parity_dataset(request.param)
+    return parity_data(request.param)
 
 
-@pytest.mark.parametrize("index", range(len(LARGE_K_SHAPES)))
-def test_large_k_unrounded_parity(index):
-    labels, pred_probs = large_k_dataset(index)
-    assert_close(
+@pytest.mark.parametrize("index", range(len(LARGE_SHAPES)))
+def test_large_parity(index):
+    labels, pred_probs = large_dataset(index)
+    assert_thresholds(
         nb.get_confident_thresholds(labels, pred_probs),
         cl.get_confident_thresholds(labels, pred_probs),
+        pred_probs.dtype,
     )
-    ours, off = nb.compute_confident_joint(
-        labels, pred_probs, calibrate=False, return_indices_of_off_diagonals=True
-    )
-    theirs, their_off = cl.compute_confident_joint(
-        labels, pred_probs, calibrate=False, return_indices_of_off_diagonals=True
-    )
-    np.testing.assert_array_equal(ours, theirs)
-    np.testing.assert_array_equal(off, their_off)
+    for calibrate in (False, True):
+        ours, off = nb.compute_confident_joint(
+            labels, pred_probs, calibrate=calibrate, return_indices_of_off_diagonals=True
+        )
+        theirs, their_off = cl.compute_confident_joint(
+            labels, pred_probs, calibrate=calibrate, return_indices_of_off_diagonals=True
+        )
+        np.testing.assert_array_equal(ours, theirs, err_msg=f"calibrate={calibrate}")
+        np.testing.assert_array_equal(off, their_off)
     assert nb.num_label_issues(labels, pred_probs) == cl.num_label_issues(labels, pred_probs)
-    # Calibrated: equal to the reference that breaks rounding ties by lower index.
-    np.testing.assert_array_equal(
-        nb.compute_confident_joint(labels, pred_probs),
-        naive.confident_joint(labels, pred_probs)[0],
-    )
 
 
-def test_parity_datasets_are_varied():
-    shapes = {parity_dataset(i)[1].shape for i in range(N_PARITY)}
-    assert len({n for n, _ in shapes}) >= 4 and len({k for _, k in shapes}) >= 5
+def test_parity_datasets_are_varied_and_tied():
+    """The parity data hold every kind of tie (nothing is redrawn to avoid one)."""
+    data = [parity_data(i) for i in range(N_PARITY)]
+    shapes = [p.shape for _, p in data]
+    assert len({n for n, _ in shapes}) >= 10
+    ks = {k for _, k in shapes}
+    assert min(ks) == 2 and max(ks) == 50 and len(ks) >= 10
+    assert {p.dtype for _, p in data} == {np.dtype(t) for t in (np.float16, np.float32, float)}
+    assert len(PARITY_KINDS) == 6 and N_PARITY % 6 == 0  # every kind four times
+    tied_calibration = [
+        calibration_ties(cl.compute_confident_joint(y, p, calibrate=False), y) for y, p in data
+    ]
+    assert sum(t > 0 for t in tied_calibration) >= N_PARITY // 3
+    ties = [value_ties(y, p) for y, p in data]
+    for kind in ("tied_max", "repeated_in_column", "equal_own_probability"):
+        assert sum(t[kind] > 0 for t in ties) >= 6, kind
+    assert sum(np.any(np.bincount(y) == 1) for y, _ in data) >= 5
+    assert all(np.all(np.bincount(y, minlength=p.shape[1]) > 0) for y, p in data)
+    deviation = [np.abs(p.astype(float).sum(axis=1) - 1).max() for _, p in data]
+    assert sum(0.005 < d <= 0.02 for d in deviation) >= 4
 
 
 def test_thresholds(parity):
     labels, pred_probs = parity
     ours = nb.get_confident_thresholds(labels, pred_probs)
-    assert_close(ours, cl.get_confident_thresholds(labels, pred_probs))
-    assert_close(ours, naive.thresholds(labels, pred_probs))
+    assert_thresholds(ours, cl.get_confident_thresholds(labels, pred_probs), pred_probs.dtype)
+    if pred_probs.dtype == np.float64:
+        assert_close(ours, naive.thresholds(labels, pred_probs))
+    else:
+        np.testing.assert_array_equal(ours, naive.thresholds(labels, pred_probs))
 
 
 @pytest.mark.parametrize("calibrate", [False, True])
@@ -152,7 +138,9 @@ def test_confident_joint(parity, calibrate):
     assert ours.dtype.kind == "i"
     np.testing.assert_array_equal(ours, theirs)
     np.testing.assert_array_equal(off, their_off)
-    slow, slow_off = naive.confident_joint(labels, pred_probs, calibrate=calibrate)
+    slow, slow_off = naive.confident_joint(labels, pred_probs, calibrate=False)
+    if calibrate:
+        slow = calibrated_reference(slow, labels)
     np.testing.assert_array_equal(ours, slow)
     np.testing.assert_array_equal(off, slow_off)
 
@@ -194,7 +182,7 @@ def test_num_label_issues_custom_joint(parity):
 @pytest.mark.parametrize("converge", [False, True])
 def test_estimate_latent_every_py_method(py_method, converge):
     for index in range(0, N_PARITY, 3):
-        labels, pred_probs = parity_dataset(index)
+        labels, pred_probs = parity_data(index)
         cj = cl.compute_confident_joint(labels, pred_probs)
         kw = dict(py_method=py_method, converge_latent_estimates=converge)
         ours = nb.estimate_latent(cj, labels, **kw)
@@ -210,7 +198,7 @@ def test_estimate_latent_every_py_method(py_method, converge):
 def test_calibrate_confident_joint():
     checked = 0
     for index in range(N_PARITY):
-        labels, pred_probs = parity_dataset(index)
+        labels, pred_probs = parity_data(index)
         cj = cl.compute_confident_joint(labels, pred_probs, calibrate=False)
         ours = nb.calibrate_confident_joint(cj, labels)
         np.testing.assert_array_equal(ours, cl.calibrate_confident_joint(cj, labels))
@@ -222,7 +210,8 @@ def test_calibrate_confident_joint():
 def test_explicit_thresholds_float32_match_cleanlab():
     """With float64 thresholds given, cleanlab compares float32 values exactly too."""
     for index in range(6):
-        labels, pred_probs = parity_dataset(index, np.float32)
+        labels, pred_probs = parity_data(index, ("round3", "sum099")[index % 2])
+        assert pred_probs.dtype == np.float32
         thresholds = naive.thresholds(labels, pred_probs)
         for calibrate in (False, True):
             ours = nb.compute_confident_joint(
@@ -248,7 +237,9 @@ def test_low_precision_and_layouts_match_reference(dtype, layout):
         ours, off = nb.compute_confident_joint(
             labels, pred_probs, calibrate=calibrate, return_indices_of_off_diagonals=True
         )
-        slow, slow_off = naive.confident_joint(labels, pred_probs, calibrate=calibrate)
+        slow, slow_off = naive.confident_joint(labels, pred_probs, calibrate=False)
+        if calibrate:
+            slow = calibrated_reference(slow, labels)
         np.testing.assert_array_equal(ours, slow)
         np.testing.assert_array_equal(off, slow_off)
     assert nb.num_label_issues(labels, pred_probs) == naive.num_label_issues_off_diagonal(
@@ -265,7 +256,7 @@ def test_low_precision_close_to_cleanlab(dtype):
     count in rare rows. Given the same thresholds, counts are equal exactly.
     """
     for index in range(0, N_PARITY, 4):
-        labels, pred_probs = parity_dataset(index, dtype)
+        labels, pred_probs = parity_data(index, "float16" if dtype == np.float16 else "round3")
         ours = nb.get_confident_thresholds(labels, pred_probs)
         theirs = cl.get_confident_thresholds(labels, pred_probs)
         assert ours.dtype == theirs.dtype == dtype
@@ -294,8 +285,10 @@ def test_collision_rule_confident_argmax():
             collision_rule="confident_argmax",
         )
         slow, _ = naive.confident_joint(
-            labels, pred_probs, thresholds, calibrate, collision_rule="confident_argmax"
+            labels, pred_probs, thresholds, False, collision_rule="confident_argmax"
         )
+        if calibrate:
+            slow = calibrated_reference(slow, labels)
         np.testing.assert_array_equal(ours, slow)
     default = nb.compute_confident_joint(labels, pred_probs, thresholds=thresholds, calibrate=False)
     assert np.any(
@@ -443,7 +436,7 @@ def test_cv_verbose_runs(capsys):
 
 @pytest.mark.parametrize("index", [0, 5, 11])
 def test_properties(index):
-    labels, pred_probs = parity_dataset(index)
+    labels, pred_probs = parity_data(index)
     k = pred_probs.shape[1]
     raw, off = nb.compute_confident_joint(
         labels, pred_probs, calibrate=False, return_indices_of_off_diagonals=True

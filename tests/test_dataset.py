@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import parity_dataset
 
 cleanlab_dataset = pytest.importorskip("cleanlab.dataset")
 
@@ -10,63 +11,29 @@ import cleannb  # noqa: E402
 from cleannb import dataset  # noqa: E402
 
 
-def calibration_has_ties(labels, pred_probs):
-    """Whether calibrating the confident joint rounds between equal residuals.
-
-    cleanlab breaks such ties with numpy's unstable argsort (CPU-dependent);
-    cleannb by lower index, so parity is only defined without them.
-    """
-    from cleannb.count import compute_confident_joint
-
-    cj = compute_confident_joint(labels, pred_probs, calibrate=False).astype(float)
-    counts = np.bincount(labels, minlength=cj.shape[1])
-    scaled = (cj.T / cj.sum(axis=1) * counts).T
-    scaled = scaled / scaled.sum() * counts.sum()
-    for row in scaled:
-        shortfall = int(round(row.sum().round() - row.round().sum()))
-        if shortfall:
-            ranked = np.sort((row - row.round()) * np.sign(shortfall))[::-1]
-            cut = abs(shortfall)
-            if cut < len(row) and abs(ranked[cut - 1] - ranked[cut]) < 1e-9:
-                return True
-    return False
-
-
 def noisy_dataset(seed, n, k):
-    for attempt in range(1000):
-        labels, pred_probs = _draw(seed * 1000 + attempt, n, k)
-        if not calibration_has_ties(labels, pred_probs):
-            return labels, pred_probs
-    raise RuntimeError("no tie-free draw")
-
-
-def _draw(seed, n, k):
-    rng = np.random.default_rng(seed)
-    prior = rng.dirichlet(np.ones(k) * 2)
-    labels = rng.choice(k, n, p=prior)
-    labels[:k] = np.arange(k)
-    logits = rng.normal(size=(n, k)) * 1.5
-    logits[np.arange(n), labels] += 2.0
-    flip = rng.random(n) < 0.2
-    labels[flip] = rng.integers(0, k, flip.sum())
-    labels[:k] = np.arange(k)
-    probs = np.exp(logits)
-    return labels, probs / probs.sum(axis=1, keepdims=True)
+    """conftest's parity data (stream 5): ties of every kind kept, none redrawn."""
+    return parity_dataset(seed, stream=5, n=n, k=k)
 
 
 def assert_same_up_to_ties(ours, theirs, value, ascending, ours_by_index=None):
     """``ours`` equals cleanlab's frame, rows of equal ``value`` in cleanlab's order;
-    ``ours_by_index`` (made under ``cleannb.tie_order("index")``) holds them in class order."""
+    ``ours_by_index`` (made under ``cleannb.tie_order("index")``) holds them in class order.
+
+    Under ``tie_order("index")`` the calibration may also round tied residuals
+    the other way, so that frame's values can differ from cleanlab's: its order
+    is checked against itself, sorted by value then class index."""
     pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)
     if ours_by_index is not None:
         index = [c for c in ours.columns if c.startswith("Class Index")]
-        canonical = theirs.sort_values(
+        canonical = ours_by_index.sort_values(
             [value, *index], ascending=[ascending] + [True] * len(index), kind="stable"
         ).reset_index(drop=True)
         pd.testing.assert_frame_equal(ours_by_index, canonical, check_dtype=False)
 
 
-CASES = [(seed, n, k) for seed, (n, k) in enumerate([(300, 3), (800, 5), (1500, 8), (500, 2)])]
+SHAPES = [(300, 3), (800, 5), (1500, 8), (500, 2), (1200, 25), (900, 50)]
+CASES = [(seed, n, k) for seed, (n, k) in enumerate(SHAPES)]
 
 
 @pytest.mark.parametrize("seed,n,k", CASES)

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import make_dataset
+from conftest import make_dataset, parity_dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_filter import first_argmax, keep_at_least_n_per_class, prune_masks
@@ -22,58 +22,20 @@ RANKINGS = filter.RANKINGS
 
 
 # ----------------------------------------------------------------------------- helpers
-def _rounding_ambiguous(row, tol=1e-9):
-    """Whether cleanlab's round_preserving_sum on ``row`` depends on its argsort's tie order."""
-    f = np.asarray(row, dtype=float)
-    total = f.sum()
-    if abs((total - np.floor(total)) - 0.5) < tol:
-        return True
-    ints = np.round(f)
-    residual = f - ints
-    if np.any(np.abs(np.abs(residual) - 0.5) < tol):
-        return True
-    diff = np.round(total) - ints.sum()
-    if abs(diff) < 0.5:
-        return False
-    changes = int(min(abs(diff), len(f)))
-    if changes >= len(f):
-        return False
-    ordered = np.sort(residual)[::-1] if diff > 0 else np.sort(residual)
-    return abs(ordered[changes - 1] - ordered[changes]) < tol
-
-
-def _calibration_ambiguous(labels, pred_probs):
-    joint = cleanlab_count.compute_confident_joint(labels, pred_probs, calibrate=False)
-    counts = np.bincount(labels, minlength=pred_probs.shape[1])
-    with np.errstate(all="ignore"):
-        scaled = (joint.T / np.maximum(joint.sum(axis=1), 1e-100) * counts).T
-        scaled = scaled / scaled.sum() * counts.sum()
-    return any(_rounding_ambiguous(row) for row in scaled)
-
-
-def _remove_ambiguous(labels, pred_probs, remove):
+def _removal_well_defined(labels, pred_probs, remove):
+    """Whether cleanlab's ``num_to_remove_per_class`` arithmetic stays finite: it divides
+    by each class's off-diagonal prune count, 0/0 when a class has none."""
     joint = cleanlab_count.compute_confident_joint(labels, pred_probs)
     pcm = cleanlab_filter._keep_at_least_n_per_class(joint.T, 1, frac_noise=1.0).astype(float)
-    counts = np.bincount(labels, minlength=pred_probs.shape[1])
     with np.errstate(all="ignore"):
         psy = pcm / np.sum(pcm, axis=1)
         tmp = (psy.T * remove / (psy.sum(axis=1) - psy.diagonal())).T
-    np.fill_diagonal(tmp, counts - remove)
-    return not np.all(np.isfinite(tmp)) or any(_rounding_ambiguous(r) for r in tmp)
+    return bool(np.all(np.isfinite(tmp)))
 
 
 def _datasets(count=20):
-    """Tie-free datasets whose calibration cleanlab rounds unambiguously."""
-    found, seed = [], 0
-    while len(found) < count:
-        rng = np.random.default_rng(seed)
-        n, k = int(rng.integers(60, 700)), int(rng.integers(2, 12))
-        prior = ("uniform", "skewed", "dominant")[seed % 3]
-        labels, pred_probs = make_dataset(seed, n, k, prior=prior)
-        if not _calibration_ambiguous(labels, pred_probs):
-            found.append((seed, labels, pred_probs))
-        seed += 1
-    return found
+    """conftest's parity datasets (every kind of tie kept), stream 3."""
+    return [(index, *parity_dataset(index, stream=3)) for index in range(count)]
 
 
 DATASETS = _datasets()
@@ -119,7 +81,7 @@ def test_num_to_remove_matches_cleanlab(case):
     counts = np.bincount(labels, minlength=pred_probs.shape[1])
     rng = np.random.default_rng(seed)
     remove = np.array([rng.integers(0, max(1, c // 3)) for c in counts])
-    if _remove_ambiguous(labels, pred_probs, remove):
+    if not _removal_well_defined(labels, pred_probs, remove):
         remove = np.zeros_like(remove)
     for filter_by in filter.PRUNE_FILTERS:
         expected = _quiet(

@@ -24,6 +24,28 @@ def close(a, b):
     np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
 
 
+def produced(c, key):
+    """Whether 0.1.0 gave a value for ``key``: not when it raised, nor when its output
+    held NaN or inf (0/0 on a degenerate joint: garbage, see tests/golden/README.md)."""
+    return key in c or f"{key}/py" in c
+
+
+def test_goldens_hold_every_kind_of_tie():
+    """The cases hold ties of every kind, and each kind in several cases."""
+    cases = [case(i) for i in range(N_CASES)]
+    kinds = {str(c["kind"]) for c in cases}
+    assert {"tied", "float16", "round3", "sum099", "mixed", "round2"} <= kinds
+    assert sum(int(c["ties/calibration"]) > 0 for c in cases) >= 15  # equal residuals
+    assert sum(int(c["ties/tied_max"]) > 0 for c in cases) >= 8
+    assert sum(int(c["ties/repeated_in_column"]) > 0 for c in cases) >= 15
+    assert sum(int(c["ties/equal_own_probability"]) > 0 for c in cases) >= 10
+    assert sum(c["psx"].dtype == np.float16 for c in cases) >= 3
+    assert max(c["psx"].shape[1] for c in cases) == 50
+    assert sum(np.any(np.bincount(c["s"]) == 1) for c in cases) >= 5  # one-example classes
+    sums = [np.abs(c["psx"].astype(np.float64).sum(axis=1) - 1).max() for c in cases]
+    assert sum(0.005 < d <= 0.02 for d in sums) >= 3  # rows summing to about 0.99
+
+
 @pytest.mark.parametrize("i", range(N_CASES))
 def test_confident_joint_matches_v010(i):
     c = case(i)
@@ -43,11 +65,15 @@ def test_confident_joint_matches_v010(i):
     assert latent_estimation.num_label_errors(c["s"], c["psx"]) == int(c["num_label_errors"])
 
 
-@pytest.mark.parametrize("i", [i for i in range(N_CASES) if bool(case(i)["tie_free"])])
+@pytest.mark.parametrize("i", range(N_CASES))
 def test_latent_estimates_match_v010(i):
     c = case(i)
+    checked = 0
     for method in PY_METHODS:
         for converge in ("noconv", "conv"):
+            key = f"estimate_latent/{method}/{converge}"
+            if not produced(c, key):
+                continue
             got = latent_estimation.estimate_latent(
                 c["cj_calibrated"],
                 c["s"],
@@ -55,14 +81,20 @@ def test_latent_estimates_match_v010(i):
                 converge_latent_estimates=converge == "conv",
             )
             for name, value in zip(("py", "noise_matrix", "inv_noise_matrix"), got, strict=True):
-                close(value, c[f"estimate_latent/{method}/{converge}/{name}"])
+                close(value, c[f"{key}/{name}"])
+            checked += 1
     for converge in ("noconv", "conv"):
+        key = f"estimate_py_and_noise/{converge}"
+        if not produced(c, key):
+            continue
         got = latent_estimation.estimate_py_and_noise_matrices_from_probabilities(
             c["s"], c["psx"], converge_latent_estimates=converge == "conv"
         )
         names = ("py", "noise_matrix", "inv_noise_matrix", "cj")
         for name, value in zip(names, got, strict=True):
-            close(value, c[f"estimate_py_and_noise/{converge}/{name}"])
+            close(value, c[f"{key}/{name}"])
+        checked += 1
+    assert checked >= 1  # 0.1.0 gives garbage for some settings of degenerate joints only
 
 
 @pytest.mark.parametrize("i", [i for i in range(N_CASES) if "algebra/py" in case(i)])
@@ -70,24 +102,30 @@ def test_latent_algebra_matches_v010(i):
     c = {k[len("algebra/") :]: v for k, v in case(i).items() if k.startswith("algebra/")}
     s = case(i)["s"]
     ps, py, nm, inv = c["ps"], c["py"], c["nm"], c["inv"]
-    for got, key in zip(
-        latent_algebra.compute_ps_py_inv_noise_matrix(s, nm), ("ps", "py", "inv"), strict=True
-    ):
-        close(got, c[f"ps_py_inv/{key}"])
-    for got, key in zip(
-        latent_algebra.compute_py_inv_noise_matrix(ps, nm), ("py", "inv"), strict=True
-    ):
-        close(got, c[f"py_inv/{key}"])
-    close(latent_algebra.compute_inv_noise_matrix(py, nm), c["inv_from_py"])
-    close(latent_algebra.compute_inv_noise_matrix(py, nm, ps), c["inv_from_py_ps"])
-    close(latent_algebra.compute_noise_matrix_from_inverse(ps, inv), c["nm_from_inv"])
-    close(latent_algebra.compute_noise_matrix_from_inverse(ps, inv, py), c["nm_from_inv_py"])
+    if "ps_py_inv/ps" in c:
+        for got, key in zip(
+            latent_algebra.compute_ps_py_inv_noise_matrix(s, nm), ("ps", "py", "inv"), strict=True
+        ):
+            close(got, c[f"ps_py_inv/{key}"])
+    if "py_inv/py" in c:
+        for got, key in zip(
+            latent_algebra.compute_py_inv_noise_matrix(ps, nm), ("py", "inv"), strict=True
+        ):
+            close(got, c[f"py_inv/{key}"])
+    outputs = {
+        "inv_from_py": lambda: latent_algebra.compute_inv_noise_matrix(py, nm),
+        "inv_from_py_ps": lambda: latent_algebra.compute_inv_noise_matrix(py, nm, ps),
+        "nm_from_inv": lambda: latent_algebra.compute_noise_matrix_from_inverse(ps, inv),
+        "nm_from_inv_py": lambda: latent_algebra.compute_noise_matrix_from_inverse(ps, inv, py),
+        "pyx": lambda: latent_algebra.compute_pyx(case(i)["psx"], nm, inv),
+    }
     for method in PY_METHODS:
-        close(
-            latent_algebra.compute_py(ps, nm, inv, method, c["y_count"]), c[f"compute_py/{method}"]
+        outputs[f"compute_py/{method}"] = lambda m=method: latent_algebra.compute_py(
+            ps, nm, inv, m, c["y_count"]
         )
-    if "pyx" in c:
-        close(latent_algebra.compute_pyx(case(i)["psx"], nm, inv), c["pyx"])
+    for key, compute in outputs.items():
+        if key in c:  # pyx only for N <= 300; none where 0.1.0's output is not finite
+            close(compute(), c[key])
 
 
 def util_groups(prefix):
@@ -186,7 +224,7 @@ def test_missing_class_behaves_like_2x():
 
 def test_deprecated_estimator_still_runs():
     c = case(1)
-    with pytest.warns(DeprecationWarning):
+    with pytest.warns(UserWarning, match="deprecated"):  # 0.1.0's category
         matrices = latent_estimation.estimate_confident_joint_from_probabilities(
             c["s"], c["psx"], force_ps=3, return_list_of_converging_cj_matrices=True
         )

@@ -246,12 +246,15 @@ def _grown(values, size):
 
 
 @njit(**_OPTIONS)
-def calibrate(start, columns, counts, label_counts, tiny):
+def calibrate(start, columns, counts, label_counts, tiny, column_major):
     """Calibrated confident joint of a CSR confident joint, and each row's rounding shortfall.
 
     Row r of the input holds ``counts[start[r]:start[r + 1]]`` at ascending
     ``columns`` (non-negative; explicit zeros allowed). ``tiny`` guards each
-    denominator from below (0 disables the guard). Returns ``(start,
+    denominator from below (0 disables the guard). The total of the rescaled
+    matrix is numpy's sum over it in memory order: row by row, or column by
+    column when ``column_major`` (numpy's order for a matrix laid out in
+    Fortran order, as cleanlab's own confident joint is). Returns ``(start,
     columns, ints, shortfall)``: the result in the same form, where a row
     also holds the columns that received a unit of its shortfall.
     """
@@ -268,7 +271,17 @@ def calibrate(start, columns, counts, label_counts, tiny):
             pos[t] = r * size + columns[t]
             val[t] = np.float64(counts[t]) / denominator * np.float64(label_counts[r])
     stack, combine, partial, acc = _pairwise_scratch()
-    total = _pairwise_sum(pos, val, 0, nonzero, 0, size * size, stack, combine, partial, acc)
+    if column_major:
+        flat = np.empty(nonzero, dtype=np.int64)
+        for r in range(size):
+            for t in range(start[r], start[r + 1]):
+                flat[t] = columns[t] * size + r
+        order = np.argsort(flat)
+        total = _pairwise_sum(
+            flat[order], val[order], 0, nonzero, 0, size * size, stack, combine, partial, acc
+        )
+    else:
+        total = _pairwise_sum(pos, val, 0, nonzero, 0, size * size, stack, combine, partial, acc)
     denominator = max(total, tiny) if tiny > 0 else total
     n_labels = np.float64(label_counts.sum())
     for t in range(nonzero):

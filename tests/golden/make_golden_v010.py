@@ -15,6 +15,13 @@ folder for the key scheme). All input data come from
 global ``np.random`` itself, which is fine here. Every file loads with
 ``np.load(path, allow_pickle=False)``.
 
+Ties are part of the cases, never filtered out: equal counts in a row of the
+confident joint (equal calibration residuals), tied row maxima, repeated
+values and margins, float16 data, float32 on a 0.001 grid, rows summing to
+about 0.99, classes with one example, K up to 50. Most tie cases come from the
+test suite's own generator (``tests/conftest.py``, ``parity_dataset``), and
+0.1.0's answers on them, numpy's sort order included, are the reference.
+
 When a 0.1.0 call raises, the key ``<key>__raised`` holds the exception type
 name (a 0-d unicode array) instead of the output.
 """
@@ -61,58 +68,48 @@ def put(store, key, value):
     store[key] = np.asarray(value)
 
 
-def rps_ambiguous(row, tol=1e-9):
-    """True if 0.1.0's round_preserving_sum on `row` depends on tie order
-    (or on last-bit summation differences)."""
-    f = np.asarray(row, dtype=np.float64)
-    total = float(np.sum(f))
-    if abs((total - np.floor(total)) - 0.5) < tol:
-        return True
-    ints = np.round(f)
-    diff = np.round(total) - ints.sum()
-    # residuals within tol of +-0.5 could round differently
-    res = f - ints
-    if np.any(np.abs(np.abs(res) - 0.5) < tol):
-        return True
-    if abs(diff) < 0.5:
-        return False
-    c = int(min(abs(diff), len(f)))
-    if c >= len(f):
-        return False
-    r = np.sort(res)
-    if diff > 0:        # largest residuals get +1
-        r = r[::-1]
-    return abs(r[c - 1] - r[c]) < tol
+def finite(values):
+    return all(np.all(np.isfinite(np.asarray(v, dtype=np.float64))) for v in values)
 
 
-def matrix_rps_ambiguous(m):
-    return any(rps_ambiguous(row) for row in np.asarray(m, dtype=np.float64))
+def put_finite(store, key, names, values):
+    """Store ``key/name`` for each output, or only ``key__nonfinite`` when some output
+    holds NaN or inf: 0.1.0's garbage (0/0 on a degenerate joint), not a parity target."""
+    if values is None:
+        return
+    if not isinstance(values, tuple):
+        values = (values,)
+    if not finite(values):
+        store[key + "__nonfinite"] = np.array(True)
+        return
+    for name, value in zip(names, values):
+        put(store, key + "/" + name if name else key, value)
 
 
-def calib_ambiguous(cj, s):
-    """Tie check for calibrate_confident_joint (its final rounding)."""
-    cj = np.asarray(cj, dtype=np.float64)
-    counts = np.unique(s, return_counts=True)[1]
-    with np.errstate(all="ignore"):
-        cal = (cj.T / cj.sum(axis=1) * counts).T
-        cal = cal / np.sum(cal) * counts.sum()
-    if not np.all(np.isfinite(cal)):
-        return True
-    return matrix_rps_ambiguous(cal)
+def load_generator():
+    """tests/conftest.py, the test suite's data generator (one generator for tests
+    and goldens). conftest imports pytest and hypothesis, which this venv need
+    not have: stand-ins are used then (the generator itself needs numpy only)."""
+    import importlib.util
+    import types
+
+    for name in ("pytest", "hypothesis"):
+        try:
+            __import__(name)
+        except ImportError:
+            stub = types.ModuleType(name)
+            stub.fixture = lambda fn=None, **kw: fn
+            stub.settings = types.SimpleNamespace(register_profile=lambda *a, **k: None,
+                                                  load_profile=lambda *a, **k: None)
+            sys.modules[name] = stub
+    spec = importlib.util.spec_from_file_location(
+        "conftest", os.path.join(HERE, "..", "conftest.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def ntr_ambiguous(cj, s, ntr):
-    """Tie check for the num_to_remove_per_class rounding in get_noise_indices."""
-    pcm = pruning.keep_at_least_n_per_class(cj.T, 5, 1.0).astype(np.float64)
-    counts = np.unique(s, return_counts=True)[1]
-    with np.errstate(all="ignore"):
-        psy = pcm / np.sum(pcm, axis=1)
-        noise_per_s = psy.sum(axis=1) - psy.diagonal()
-        tmp = (psy.T * ntr / noise_per_s).T
-    np.fill_diagonal(tmp, counts - ntr)
-    if not np.all(np.isfinite(tmp)):
-        return True
-    return matrix_rps_ambiguous(tmp)
+GEN = load_generator()
 
 
 def thresholds_of(s, psx):
@@ -120,37 +117,34 @@ def thresholds_of(s, psx):
     return np.array([np.mean(psx[:, k][s == k]) for k in range(K)], dtype=psx.dtype)
 
 
-def tie_free(s, psx):
-    """No equal values in a column, no equal margins (per class pair among
-    rows of the noisy class, and label-vs-max margins among non-argmax rows),
-    no row with a tied maximum."""
-    N, K = psx.shape
-    for k in range(K):
-        if len(np.unique(psx[:, k])) != N:
-            return False
-    srt = np.sort(psx, axis=1)
-    if np.any(srt[:, -1] == srt[:, -2]):
-        return False
-    am = psx.argmax(1)
-    wrong = am != s
-    nm = psx[np.arange(N), s] - psx.max(1)
-    if len(np.unique(nm[wrong])) != wrong.sum():
-        return False
-    for k in range(K):
-        rows = psx[s == k]
-        for j in range(K):
-            if j != k:
-                d = rows[:, j] - rows[:, k]
-                if len(np.unique(d)) != len(d):
-                    return False
-    return True
-
-
 def threshold_gap_ok(s, psx):
-    thr = thresholds_of(s, psx)
-    cut = thr - psx.dtype.type(1e-6)
-    gap = np.abs(psx.astype(np.float64) - cut.astype(np.float64)).min()
-    return gap > (1e-5 if psx.dtype == np.float32 else 1e-10)
+    """No value of a float32/float64 psx within 4 ulps of its class's cut-off
+    ``threshold - 1e-6`` (numpy's pairwise mean and an exactly rounded one may
+    differ in the last place). float16 cases are not filtered: there the cut-off
+    is the threshold itself, and values equal to it are part of the test."""
+    if psx.dtype == np.float16:
+        return True
+    cut = (thresholds_of(s, psx) - psx.dtype.type(1e-6)).astype(np.float64)
+    gap = np.abs(psx.astype(np.float64) - cut).min(axis=0)
+    return bool(np.all(gap > 4 * np.spacing(cut.astype(psx.dtype)).astype(np.float64)))
+
+
+def ntr_well_defined(cj, s, ntr):
+    """Whether 0.1.0's num_to_remove_per_class arithmetic stays finite: it divides by
+    each row's off-diagonal mass of keep_at_least_n_per_class(cj.T), 0/0 when a row
+    has none (0.1.0 then casts NaN to int: garbage, not a parity target)."""
+    pcm = pruning.keep_at_least_n_per_class(cj.T, 5, 1.0).astype(np.float64)
+    with np.errstate(all="ignore"):
+        psy = pcm / np.sum(pcm, axis=1)
+        tmp = (psy.T * ntr / (psy.sum(axis=1) - psy.diagonal())).T
+    return bool(np.all(np.isfinite(tmp)))
+
+
+def describe_ties(s, psx, cj_u):
+    """Counts of the ties a case holds (see tests/conftest.py)."""
+    out = {"calibration": GEN.calibration_ties(cj_u, s)}
+    out.update(GEN.value_ties(s, psx))
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -223,13 +217,12 @@ def make_tie_case(seed, N, K, skewed):
 # --------------------------------------------------------------------------
 # per-case records
 # --------------------------------------------------------------------------
-def record_case(store, p, s, y, psx, tie_free_case, seed):
+def record_case(store, p, s, y, psx, seed):
     N, K = psx.shape
     put(store, p + "s", s)
     put(store, p + "y_true", y)
     put(store, p + "psx", psx)
     put(store, p + "seed", seed)
-    put(store, p + "tie_free", tie_free_case)
     put(store, p + "thresholds", thresholds_of(s, psx))
 
     # ---- latent_estimation ------------------------------------------------
@@ -247,6 +240,8 @@ def record_case(store, p, s, y, psx, tie_free_case, seed):
         cj_u, ind_u = out
         put(store, p + "cj_uncalibrated", cj_u)
         assert np.array_equal(ind_u, store.get(p + "cj_indices", ind_u))
+        for name, count in describe_ties(s, psx, cj_u).items():
+            put(store, p + "ties/" + name, np.int64(count))
     if cj_u is not None:
         put(store, p + "calibrate_confident_joint",
             call(store, p + "calibrate_confident_joint",
@@ -256,23 +251,19 @@ def record_case(store, p, s, y, psx, tie_free_case, seed):
     put(store, p + "num_label_errors",
         call(store, p + "num_label_errors", latent_estimation.num_label_errors, s, psx))
 
-    if tie_free_case and cj is not None:
+    if cj is not None:
         for m in ("cnt", "eqn", "marginal", "marginal_ps"):
             for conv in (False, True):
                 q = p + "estimate_latent/%s/%s/" % (m, "conv" if conv else "noconv")
                 out = call(store, q[:-1], latent_estimation.estimate_latent, cj, s,
                            py_method=m, converge_latent_estimates=conv)
-                if out is not None:
-                    for nm_, v in zip(("py", "noise_matrix", "inv_noise_matrix"), out):
-                        put(store, q + nm_, v)
+                put_finite(store, q[:-1], ("py", "noise_matrix", "inv_noise_matrix"), out)
         for conv in (True, False):
             q = p + "estimate_py_and_noise/%s/" % ("conv" if conv else "noconv")
             out = call(store, q[:-1],
                        latent_estimation.estimate_py_and_noise_matrices_from_probabilities,
                        s, psx, converge_latent_estimates=conv)
-            if out is not None:
-                for nm_, v in zip(("py", "noise_matrix", "inv_noise_matrix", "cj"), out):
-                    put(store, q + nm_, v)
+            put_finite(store, q[:-1], ("py", "noise_matrix", "inv_noise_matrix", "cj"), out)
 
     # ---- pruning ------------------------------------------------------------
     for pm in ("prune_by_class", "prune_by_noise_rate", "both"):
@@ -282,27 +273,21 @@ def record_case(store, p, s, y, psx, tie_free_case, seed):
         put(store, p + "noise_frac05/%s" % pm,
             call(store, p + "noise_frac05/%s" % pm, pruning.get_noise_indices, s, psx,
                  prune_method=pm, frac_noise=0.5, n_jobs=1))
-        if tie_free_case:
-            for sim in ("prob_given_label", "normalized_margin"):
-                key = p + "noise_sorted/%s/%s" % (pm, sim)
-                put(store, key, call(store, key, pruning.get_noise_indices, s, psx,
-                                     prune_method=pm, sorted_index_method=sim, n_jobs=1))
+        for sim in ("prob_given_label", "normalized_margin"):
+            key = p + "noise_sorted/%s/%s" % (pm, sim)
+            put(store, key, call(store, key, pruning.get_noise_indices, s, psx,
+                                 prune_method=pm, sorted_index_method=sim, n_jobs=1))
     if cj is not None:
         counts = np.bincount(s, minlength=K)
         rng = np.random.default_rng(seed + 777)
-        for attempt in range(50):
-            ntr = np.array([rng.integers(0, max(1, min(c - 1, max(2, c // 4)))) for c in counts],
-                           dtype=np.int64)
-            if not ntr_ambiguous(cj, s, ntr):
-                break
-        else:
-            ntr = None
-        if ntr is not None:
+        ntr = np.array([rng.integers(0, max(1, min(c - 1, max(2, c // 4)))) for c in counts],
+                       dtype=np.int64)
+        if ntr_well_defined(cj, s, ntr):
             put(store, p + "num_to_remove_per_class", ntr)
-            for pm in ("prune_by_class", "prune_by_noise_rate"):
-                key = p + "noise_ntr/%s" % pm
-                put(store, key, call(store, key, pruning.get_noise_indices, s, psx,
-                                     prune_method=pm, num_to_remove_per_class=ntr, n_jobs=1))
+        for pm in ("prune_by_class", "prune_by_noise_rate") if ntr_well_defined(cj, s, ntr) else ():
+            key = p + "noise_ntr/%s" % pm
+            put(store, key, call(store, key, pruning.get_noise_indices, s, psx,
+                                 prune_method=pm, num_to_remove_per_class=ntr, n_jobs=1))
         for f, tag in ((1.0, "10"), (0.5, "05")):
             put(store, p + "keep_at_least_n_per_class/f%s" % tag,
                 call(store, p + "keep_at_least_n_per_class/f%s" % tag,
@@ -330,7 +315,7 @@ def record_case(store, p, s, y, psx, tie_free_case, seed):
              baseline_methods.baseline_argmax_calibrated_confusion_matrix, psx, s))
 
     # ---- latent_algebra -----------------------------------------------------
-    if tie_free_case and (p + "estimate_py_and_noise/conv/py") in store:
+    if (p + "estimate_py_and_noise/conv/py") in store:
         nm = store[p + "estimate_py_and_noise/conv/noise_matrix"]
         inv = store[p + "estimate_py_and_noise/conv/inv_noise_matrix"]
         py = store[p + "estimate_py_and_noise/conv/py"]
@@ -339,38 +324,49 @@ def record_case(store, p, s, y, psx, tie_free_case, seed):
         put(store, q + "inv", inv)
         put(store, q + "py", py)
         out = call(store, q + "ps_py_inv", latent_algebra.compute_ps_py_inv_noise_matrix, s, nm)
-        if out is not None:
-            ps = out[0]
-            put(store, q + "ps_py_inv/ps", out[0])
-            put(store, q + "ps_py_inv/py", out[1])
-            put(store, q + "ps_py_inv/inv", out[2])
-        else:
-            ps = np.bincount(s) / float(N)
+        ps = out[0] if out is not None else np.bincount(s) / float(N)
+        put_finite(store, q + "ps_py_inv", ("ps", "py", "inv"), out)
         put(store, q + "ps", ps)
         out = call(store, q + "py_inv", latent_algebra.compute_py_inv_noise_matrix, ps, nm)
-        if out is not None:
-            put(store, q + "py_inv/py", out[0])
-            put(store, q + "py_inv/inv", out[1])
-        put(store, q + "inv_from_py", call(store, q + "inv_from_py",
-                                           latent_algebra.compute_inv_noise_matrix, py, nm))
-        put(store, q + "inv_from_py_ps", call(store, q + "inv_from_py_ps",
-                                              latent_algebra.compute_inv_noise_matrix, py, nm, ps))
-        put(store, q + "nm_from_inv", call(store, q + "nm_from_inv",
-                                           latent_algebra.compute_noise_matrix_from_inverse, ps, inv))
-        put(store, q + "nm_from_inv_py", call(store, q + "nm_from_inv_py",
-                                              latent_algebra.compute_noise_matrix_from_inverse,
-                                              ps, inv, py))
+        put_finite(store, q + "py_inv", ("py", "inv"), out)
+        put_finite(store, q + "inv_from_py", ("",), call(
+            store, q + "inv_from_py", latent_algebra.compute_inv_noise_matrix, py, nm))
+        put_finite(store, q + "inv_from_py_ps", ("",), call(
+            store, q + "inv_from_py_ps", latent_algebra.compute_inv_noise_matrix, py, nm, ps))
+        put_finite(store, q + "nm_from_inv", ("",), call(
+            store, q + "nm_from_inv", latent_algebra.compute_noise_matrix_from_inverse, ps, inv))
+        put_finite(store, q + "nm_from_inv_py", ("",), call(
+            store, q + "nm_from_inv_py", latent_algebra.compute_noise_matrix_from_inverse,
+            ps, inv, py))
         y_count = cj.sum(axis=0)
         put(store, q + "y_count", y_count)
         for m in ("cnt", "eqn", "marginal", "marginal_ps"):
-            put(store, q + "compute_py/%s" % m,
-                call(store, q + "compute_py/%s" % m, latent_algebra.compute_py,
-                     ps, nm, inv, py_method=m, y_count=y_count))
+            put_finite(store, q + "compute_py/%s" % m, ("",), call(
+                store, q + "compute_py/%s" % m, latent_algebra.compute_py,
+                ps, nm, inv, py_method=m, y_count=y_count))
         if N <= 300:   # (N, K) output: only on the small cases, to keep the file small
-            put(store, q + "pyx", call(store, q + "pyx", latent_algebra.compute_pyx, psx, nm, inv))
+            put_finite(store, q + "pyx", ("",), call(
+                store, q + "pyx", latent_algebra.compute_pyx, psx, nm, inv))
 
 
 # --------------------------------------------------------------------------
+# cases drawn by tests/conftest.py's make_dataset: (kind, N, K, singletons)
+GENERATOR_SPECS = [
+    ("tied", 400, 6, 0), ("tied", 300, 20, 0), ("tied", 250, 50, 1),
+    ("float16", 1000, 4, 0), ("float16", 600, 12, 0), ("float16", 400, 50, 0),
+    ("round3", 800, 5, 0), ("round3", 500, 15, 0), ("round3", 300, 40, 1),
+    ("sum099", 600, 6, 0), ("sum099", 400, 25, 0),
+    ("float64", 300, 8, 2), ("float64", 500, 30, 1),
+    ("mixed", 800, 10, 1), ("mixed", 300, 50, 0),
+]
+
+
+def make_generator_case(seed, N, K, kind, singletons):
+    """A case from tests/conftest.py's parity_dataset (y_true is not known there: -1)."""
+    s, psx = GEN.parity_dataset(seed, kind, stream=10, n=N, k=K, singletons=singletons)
+    return s, np.full(N, -1, dtype=np.int64), psx
+
+
 def build_cases():
     store = {}
     specs = []
@@ -380,35 +376,37 @@ def build_cases():
            (1500, 3, 1), (2000, 2, 0), (2000, 5, 1), (450, 11, 0), (160, 12, 0), (75, 7, 1)]
     for i, (N, K, sk) in enumerate(f64):
         specs.append(dict(N=N, K=K, skewed=bool(sk), kind=("softmax", "dirichlet")[i % 2],
-                          dtype=np.float64, ties=False, tiny=False))
+                          dtype=np.float64, family="f64", tiny=False))
     specs.append(dict(N=200, K=5, skewed=True, kind="softmax", dtype=np.float64,
-                      ties=False, tiny=True))                      # a class with 4 members
+                      family="f64", tiny=True))                    # a class with 4 members
     for N, K in ((300, 4), (1000, 6), (150, 3), (600, 8)):
         specs.append(dict(N=N, K=K, skewed=K % 2 == 0, kind="softmax", dtype=np.float32,
-                          ties=False, tiny=False))
+                          family="f32", tiny=False))
     for N, K in ((200, 3), (500, 5), (1000, 4), (120, 6)):
         specs.append(dict(N=N, K=K, skewed=N > 300, kind="softmax", dtype=np.float64,
-                          ties=True, tiny=False))
+                          family="round2", tiny=False))
+    for kind, N, K, singletons in GENERATOR_SPECS:
+        specs.append(dict(N=N, K=K, kind=kind, family=kind, singletons=singletons,
+                          dtype=None, skewed=None, tiny=False))
 
     index = []
     for i, sp in enumerate(specs):
         seed = 1000 * (i + 1)
         for attempt in range(400):
             sd = seed + attempt
-            if sp["ties"]:
+            if sp["family"] == "round2":
                 out = make_tie_case(sd, sp["N"], sp["K"], sp["skewed"])
-            else:
+            elif sp["family"] in ("f64", "f32"):
                 out = make_case(sd, sp["N"], sp["K"], sp["skewed"], sp["kind"],
                                 sp["dtype"], sp["tiny"])
+            else:
+                out = make_generator_case(sd, sp["N"], sp["K"], sp["kind"], sp["singletons"])
             if out is None:
                 continue
             s, y, psx = out
+            # well-formed input only (0.1.0 divides by zero otherwise); ties are kept
             if len(np.unique(s)) != sp["K"]:
                 continue
-            if not sp["ties"] and not tie_free(s, psx):
-                continue
-            if sp["ties"] and tie_free(s, psx):
-                continue            # we want real ties here
             if not threshold_gap_ok(s, psx):
                 continue
             with warnings.catch_warnings():
@@ -417,25 +415,17 @@ def build_cases():
                 if cj_u.shape != (sp["K"], sp["K"]) or np.any(cj_u.sum(0) == 0) \
                         or np.any(cj_u.sum(1) == 0):
                     continue
-                if calib_ambiguous(cj_u, s):
-                    continue
-                am = psx.argmax(1)
-                cm = np.zeros((sp["K"], sp["K"]), dtype=np.int64)
-                np.add.at(cm, (s, am), 1)          # rows s, cols argmax
-                if np.any(cm.sum(1) == 0) or calib_ambiguous(cm, s):
-                    continue
             break
         else:
             raise RuntimeError("no acceptable draw for case %d %r" % (i, sp))
         p = "case%d/" % i
         acc = float(np.mean(psx.argmax(1) == s))
-        record_case(store, p, s, y, psx, not sp["ties"], sd)
-        put(store, p + "kind", "ties" if sp["ties"] else
-            ("tie_free_f32" if sp["dtype"] == np.float32 else "tie_free_f64"))
-        index.append((i, sp["N"], sp["K"], str(np.dtype(sp["dtype"])), sp["ties"],
-                      sp["skewed"], sp["tiny"], sp["kind"], sd, acc))
-        print("case%-2d N=%-5d K=%-2d %s ties=%d skew=%d tiny=%d %-9s seed=%d acc=%.3f" %
-              index[-1][:])
+        record_case(store, p, s, y, psx, sd)
+        put(store, p + "kind", sp["family"])
+        ties = {k[len(p) + 5:]: int(v) for k, v in store.items() if k.startswith(p + "ties/")}
+        print("case%-2d N=%-5d K=%-2d %-7s %-8s seed=%-6d acc=%.3f singletons=%d ties=%s" % (
+            i, sp["N"], sp["K"], psx.dtype, sp["family"], sd, acc,
+            int(np.sum(np.bincount(s) == 1)), ties))
     store["n_cases"] = np.array(len(specs))
     return store
 
@@ -465,26 +455,32 @@ def build_util_polyplex():
         st[q + "new_sum"] = np.array(np.nan if ns is None else ns)
         put(st, q + "out", call(st, q + "out", util.clip_values, x, low=lo, high=hi,
                                 new_sum=ns))
-    # round_preserving_sum (tie-free residuals)
-    i = 0
-    while i < 10:
+    # round_preserving_sum: random vectors, then vectors whose rounding must pick
+    # among equal residuals (numpy's argsort decides which ones get the units)
+    rps = []
+    for i in range(10):
         n = int(rng.integers(3, 50))
-        x = rng.uniform(0, 10, n) * rng.choice([1.0, 0.3])
-        if rps_ambiguous(x):
-            continue
+        rps.append(rng.uniform(0, 10, n) * rng.choice([1.0, 0.3]))
+    tie_rng = np.random.default_rng(4242)
+    rps += [np.array([0.5, 1.5, 2.5, 3.5]), np.array([1.3, 1.3, 1.3, 2.1]),
+            np.array([2.6, 2.6, 2.6, 0.2]), np.full(7, 10 / 7.0), np.full(24, 2.25)]
+    for n in (12, 40, 17):  # thirds and quarters of row totals, as a calibrated row holds
+        counts = tie_rng.integers(0, 4, n).astype(float)
+        counts[tie_rng.integers(n)] += 30
+        rps.append(counts / counts.sum() * int(tie_rng.integers(40, 400)))
+    for i, x in enumerate(rps):
         st["rps%d/x" % i] = x
         put(st, "rps%d/out" % i, call(st, "rps%d/out" % i, util.round_preserving_sum, x))
-        i += 1
-    i = 0
-    while i < 4:
-        r, c = int(rng.integers(2, 8)), int(rng.integers(2, 10))
-        x = rng.uniform(0, 30, (r, c))
-        if matrix_rps_ambiguous(x):
-            continue
+    rprt = [rng.uniform(0, 30, (int(rng.integers(2, 8)), int(rng.integers(2, 10))))
+            for _ in range(4)]
+    for n in (5, 30):  # rows of equal small counts, scaled to other totals
+        counts = tie_rng.integers(0, 3, (n, n)).astype(float) + np.eye(n) * 20
+        totals = tie_rng.integers(5, 60, n)
+        rprt.append((counts.T / counts.sum(axis=1) * totals).T)
+    for i, x in enumerate(rprt):
         st["rprt%d/x" % i] = x
         put(st, "rprt%d/out" % i, call(st, "rprt%d/out" % i,
                                        util.round_preserving_row_totals, x))
-        i += 1
     # value_counts: as numpy array (absent classes omitted) and as list of int (bincount)
     vc = [(np.array([0, 2, 2, 3, 0, 5, 5, 5]), False),
           (np.array([0, 2, 2, 3, 0, 5, 5, 5]), True),
@@ -680,8 +676,7 @@ def build_multilabel():
             onehot_t[np.arange(N)[:, None], true] = 1
             logit = 2.5 * (onehot_t - 0.5) + r.standard_normal((N, K))
             psx = 1 / (1 + np.exp(-logit))
-            if len(np.unique(lab)) == K and all(len(np.unique(psx[:, k])) == N
-                                                for k in range(K)):
+            if len(np.unique(lab)) == K:      # every class present (ties are kept)
                 break
         labels = [[int(v) for v in row] for row in lab]
         q = "ml%d/" % i
