@@ -286,7 +286,7 @@ def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
     >>> from cleannb.count import calibrate_confident_joint
     >>> calibrate_confident_joint(np.array([[2, 0], [1, 1]]), [0, 0, 0, 1])
     array([[3, 0],
-           [1, 0]])
+           [0, 1]])
     """
     if check_flag(multi_label, "multi_label"):
         from ._multilabel import binary_labels
