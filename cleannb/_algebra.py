@@ -228,7 +228,7 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY, column_major=True
 
 
 #: Rows rounded again together are densified in blocks of at most this many values.
-REROUND_BLOCK_VALUES = 1 << 22
+REROUND_BLOCK_VALUES = 1 << 17
 
 
 def _reround_rows(calibrated, confident_joint, scaled, rows):
@@ -236,27 +236,33 @@ def _reround_rows(calibrated, confident_joint, scaled, rows):
 
     ``scaled`` holds the rescaled floats of the entries of ``confident_joint``
     (the dense row is zero elsewhere, as in numpy's K x K matrix). The rows
-    are made dense and rounded in blocks of :data:`REROUND_BLOCK_VALUES`.
+    are made dense and rounded in blocks of :data:`REROUND_BLOCK_VALUES`
+    values (1 MB each).
     """
     size = len(calibrated.start) - 1
-    slot = np.full(size, -1)
-    slot[rows] = np.arange(len(rows))
-    entry_rows = confident_joint.rows()
-    mine = slot[entry_rows] >= 0
-    dense = np.zeros((len(rows), size))
-    dense[slot[entry_rows[mine]], confident_joint.columns[mine]] = scaled[mine]
-    present = dense != 0
-    present[slot[entry_rows[mine]], confident_joint.columns[mine]] = True
     step = max(1, REROUND_BLOCK_VALUES // max(size, 1))
-    rounded = np.concatenate(
-        [_round_rows_as_numpy(dense[lo : lo + step]) for lo in range(0, len(rows), step)]
-    )
-    new_slot, new_columns = np.nonzero(present | (rounded != 0))
+    entry_rows = confident_joint.rows()
+    new_rows, new_columns, new_counts = [], [], []
+    for lo in range(0, len(rows), step):
+        block = rows[lo : lo + step]
+        slot = np.full(size, -1)
+        slot[block] = np.arange(len(block))
+        mine = slot[entry_rows] >= 0
+        where = (slot[entry_rows[mine]], confident_joint.columns[mine])
+        dense = np.zeros((len(block), size))
+        dense[where] = scaled[mine]
+        rounded = _round_rows_as_numpy(dense)
+        present = rounded != 0
+        present[where] = True  # the entries of the input stay, as in the kernel's result
+        block_slot, block_columns = np.nonzero(present)
+        new_rows.append(block[block_slot])
+        new_columns.append(block_columns)
+        new_counts.append(rounded[block_slot, block_columns])
     old_rows = calibrated.rows()
-    keep = slot[old_rows] < 0
-    all_rows = np.concatenate([old_rows[keep], rows[new_slot]])
-    all_columns = np.concatenate([calibrated.columns[keep], new_columns])
-    all_counts = np.concatenate([calibrated.counts[keep], rounded[new_slot, new_columns]])
+    keep = ~np.isin(old_rows, rows)
+    all_rows = np.concatenate([old_rows[keep], *new_rows])
+    all_columns = np.concatenate([calibrated.columns[keep], *new_columns])
+    all_counts = np.concatenate([calibrated.counts[keep], *new_counts])
     order = np.lexsort((all_columns, all_rows))
     start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(all_rows, minlength=size), out=start[1:])

@@ -22,9 +22,9 @@ the columns of the cells of its own class.
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
-from ._compile import _OPTIONS, inline, twins
+from ._compile import inline, twins
 from ._prefetch import prefetch
 from .confident import as_float
 from .dtype import round_like
@@ -128,39 +128,22 @@ def _keep_best(keys, rows, lo, count, cap, scratch):
     return cut, equal - (cap - above)
 
 
-@njit(**_OPTIONS)
-def _cut_back(c, keys, rows, lo, count, floor, watch, tied, cell_cap, scratch):
-    """Keep cell c's ``cap`` best entries; its floor rises to the cut, and the
-    entries equal to the cut that were dropped start its count of ties.
-
-    A called function, not inlined: it runs only when a buffer fills, and
-    Numba's inliner mixes up the names of helpers inlined two levels deep.
-    """
-    cut, dropped = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
-    count[c] = cell_cap[c]
-    floor[c] = cut
-    watch[c] = cut
-    tied[c] = dropped
-
-
 @inline
 def _offer(c, key, e, keys, rows, count, floor, watch, tied, buffer_start, cell_cap, scratch):
-    """Offer entry e with ``key`` to cell c; True if the cell's floor rose.
-
-    A key above the floor is appended to the buffer (a full buffer is cut
-    back to its ``cap`` best, and the floor rises to the cut); a key equal
-    to a risen floor is a tie at the cut, and is counted.
-    """
-    if not key > floor[c]:
-        tied[c] += key == watch[c]
-        return False
+    """Append entry e with ``key`` (above the cell's floor) to cell c's buffer;
+    True if the cell's floor rose. A full buffer is cut back to its ``cap``
+    best, and the floor rises to the cut."""
     lo = buffer_start[c]
     keys[lo + count[c]] = key
     rows[lo + count[c]] = e
     count[c] += 1
     if count[c] < 2 * cell_cap[c]:
         return False
-    _cut_back(c, keys, rows, lo, count, floor, watch, tied, cell_cap, scratch)
+    cut, dropped = _keep_best(keys, rows, lo, count[c], cell_cap[c], scratch)
+    count[c] = cell_cap[c]
+    floor[c] = cut
+    watch[c] = cut  # the floor has risen: equal keys from now on are ties
+    tied[c] = dropped
     return True
 
 
@@ -336,20 +319,23 @@ def _collect(
             i = np.int64(e) if identity else entry_rows[e]
             mine = np.float64(own[e]) if has_own else as_float(values[i, k], table)
             if cell_col[first] < 0:
-                _offer(
-                    first,
-                    -mine,
-                    e,
-                    keys,
-                    rows,
-                    count,
-                    floor,
-                    watch,
-                    tied,
-                    buffer_start,
-                    cell_cap,
-                    scratch,
-                )
+                if -mine > floor[first]:
+                    _offer(
+                        first,
+                        -mine,
+                        e,
+                        keys,
+                        rows,
+                        count,
+                        floor,
+                        watch,
+                        tied,
+                        buffer_start,
+                        cell_cap,
+                        scratch,
+                    )
+                elif -mine == watch[first]:
+                    tied[first] += 1
                 first += 1
             if first == last or not _row_may_beat(values, row_max, i, mine, lowest[k]):
                 continue
@@ -363,21 +349,23 @@ def _collect(
                 rose = False
                 for c in range(lo, hi):
                     key = round_like(as_float(values[i, cell_col[c]], table) - mine, values)
-                    if _offer(
-                        c,
-                        key,
-                        e,
-                        keys,
-                        rows,
-                        count,
-                        floor,
-                        watch,
-                        tied,
-                        buffer_start,
-                        cell_cap,
-                        scratch,
-                    ):
-                        rose = True
+                    if key > floor[c]:
+                        rose |= _offer(
+                            c,
+                            key,
+                            e,
+                            keys,
+                            rows,
+                            count,
+                            floor,
+                            watch,
+                            tied,
+                            buffer_start,
+                            cell_cap,
+                            scratch,
+                        )
+                    elif key == watch[c]:  # a tie at a risen floor (rare)
+                        tied[c] += 1
                 if rose:
                     low = np.inf
                     for c in range(lo, hi):
@@ -389,9 +377,13 @@ def _collect(
                     lowest[k] = low
         for c in range(cell_cap.shape[0]):
             if count[c] > cell_cap[c]:
-                _cut_back(
-                    c, keys, rows, buffer_start[c], count, floor, watch, tied, cell_cap, scratch
+                cut, dropped = _keep_best(
+                    keys, rows, buffer_start[c], count[c], cell_cap[c], scratch
                 )
+                count[c] = cell_cap[c]
+                floor[c] = cut
+                watch[c] = cut
+                tied[c] = dropped
 
 
 collect = twins(_collect)
