@@ -12,16 +12,18 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 
 from ._random import folds_random_state
 from ._validation import check_labels
 
+# scikit-learn is imported inside the functions that use it, so that importing
+# cleannb.count and cleannb.latent_estimation (which use this module) does not load it.
+
 
 def default_classifier():
     """The classifier used when none is given: scikit-learn's LogisticRegression."""
+    from sklearn.linear_model import LogisticRegression
+
     return LogisticRegression()
 
 
@@ -72,6 +74,9 @@ def cv_pred_probs(
     copied into that fold (with a warning), and that example's holdout
     prediction is one-hot, as cleanlab 2.x does.
     """
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold
+
     labels = check_labels(labels)
     num_classes = int(labels.max()) + 1
     if clf is None:

@@ -3,14 +3,14 @@
 cleanlab 2.x's ``dataset`` module (same names, arguments and columns). All
 summaries derive from the joint P(s, y); :func:`health_summary` computes it
 and the number of label issues from a single pass over ``pred_probs``
-(cleanlab computes the confident joint twice there). Rows of equal score keep
-class order (a stable sort; cleanlab's order on ties is unspecified).
+(cleanlab computes the confident joint twice there). Rows of equal score come
+in the order of cleanlab's pandas sort (its default quicksort), or in class
+order under ``cleannb.tie_order("index")``. pandas loads on first use.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from . import _algebra, _ties, count
 from ._parallel import num_threads
@@ -103,6 +103,8 @@ def rank_classes_by_label_quality(
     true_noise = joint.sum(axis=0) - joint.diagonal()
     given_rate = given_noise / np.clip(joint.sum(axis=1), EPSILON, None)
     true_rate = true_noise / np.clip(joint.sum(axis=0), EPSILON, None)
+    import pandas as pd  # loaded on first use, not on import
+
     frame = pd.DataFrame(
         {
             "Class Index": np.arange(len(joint)),
@@ -161,6 +163,8 @@ def find_overlapping_classes(
     else:
         rows, cols = np.triu_indices(len(joint), k=1)
         values = joint[rows, cols] + joint[cols, rows]
+    import pandas as pd  # loaded on first use, not on import
+
     frame = pd.DataFrame(
         {
             "Class Index A": rows,
