@@ -286,8 +286,8 @@ class CleanLearning(NoisyLabelClassifier):
     Notes
     -----
     Given the same ``pred_probs`` (or ``seed`` and a deterministic ``clf``),
-    the label issues and the final model equal 2.9's (ties in ranking are
-    broken by lower row index). A fit starts afresh: 2.9 reuses a confident
+    the label issues and the final model equal 2.9's, ties included. A fit
+    starts afresh: 2.9 reuses a confident
     joint left by the previous fit. A ``noise_matrix`` given together with a
     ``confident_joint`` in ``find_label_issues_kwargs`` is honoured (2.9
     replaces it by the one estimated from the joint).

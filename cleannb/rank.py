@@ -151,7 +151,7 @@ def _score_all(
 def ranked_rows(
     rows, labels, pred_probs, *, rank_by="self_confidence", adjust_pred_probs=False, thresholds=None
 ):
-    """Order ``rows`` by their label quality score, lowest first (ties: lower index).
+    """Order ``rows`` by their label quality score, lowest first, ties as cleanlab's argsort.
 
     For callers that have already validated ``labels`` and ``pred_probs``
     (e.g. :func:`cleannb.filter.find_label_issues`): reads only the given

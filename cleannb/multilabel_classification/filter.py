@@ -186,7 +186,8 @@ def find_label_issues(
         None returns a mask; otherwise the flagged indices sorted by the
         multi-label score of that method ("self_confidence",
         "normalized_margin" or "confidence_weighted_entropy"), lowest first
-        (ties: lower index).
+        (equal scores in the order of ``np.argsort``, as cleanlab; lower index
+        first under ``cleannb.tie_order("index")``).
     rank_by_kwargs : dict, optional
         ``{"adjust_pred_probs": bool}`` for the ranking score.
     filter_by, frac_noise, num_to_remove_per_class, min_examples_per_class, confident_joint
@@ -243,7 +244,7 @@ def find_label_issues(
             n_jobs=n_jobs,
             **dict(rank_by_kwargs or {}),
         )
-        return rows[np.argsort(subset_scores, kind="stable")]
+        return rows[_ties.argsort(subset_scores)]
     per_class = find_multilabel_issues_per_class(
         labels,
         pred_probs,
@@ -268,4 +269,4 @@ def find_label_issues(
         n_jobs=n_jobs,
         **dict(rank_by_kwargs or {}),
     )
-    return rows[np.argsort(scores[rows], kind="stable")]
+    return rows[_ties.argsort(scores[rows])]
