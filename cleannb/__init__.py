@@ -16,6 +16,7 @@ Two vocabularies share one implementation:
 Submodules load on first use, and kernels compile on their first call, so
 ``import cleannb`` is quick. Equal keys (ties) are ordered as cleanlab's
 ``np.argsort`` orders them; :func:`tie_order` switches to lower index first.
+:func:`warmup` compiles and caches the kernels ahead of time (``cleannb warmup``).
 """
 
 import importlib
@@ -42,7 +43,10 @@ _SUBMODULES = (
     "version",
 )
 
-__all__ = ["__version__", "count_fixups", "tie_order", *_SUBMODULES]
+#: Functions defined in a private module, loaded on first use.
+_LAZY_FUNCTIONS = {"warmup": "_warmup"}
+
+__all__ = ["__version__", "count_fixups", "tie_order", "warmup", *_SUBMODULES]
 
 
 def __getattr__(name):
@@ -50,8 +54,12 @@ def __getattr__(name):
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
+    if name in _LAZY_FUNCTIONS:
+        function = getattr(importlib.import_module(f".{_LAZY_FUNCTIONS[name]}", __name__), name)
+        globals()[name] = function
+        return function
     raise AttributeError(f"module 'cleannb' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_SUBMODULES))
+    return sorted(set(globals()) | set(_SUBMODULES) | set(_LAZY_FUNCTIONS))

@@ -4,6 +4,7 @@
 
     cleannb find-issues --labels labels.npy --pred-probs pred_probs.npy --output issues.csv
     cleannb demo
+    cleannb warmup --dtypes float32 float64
     python -m cleannb --help
 
 ``find-issues`` reads the given labels (``.npy``, ``.csv`` or ``.txt``) and
@@ -13,6 +14,10 @@ issues with :func:`cleannb.rank.get_label_quality_scores`, writes them (CSV or
 JSON by the output's extension, an aligned table on stdout without
 ``--output``) and prints a summary: the number of issues, the noise rate
 estimated by confident learning, and the classes with the most issues.
+
+``warmup`` compiles the kernels a typical run needs and caches them on disk
+(:func:`cleannb.warmup`), e.g. while a container image is built, and prints
+where the cache lives and how long it took.
 
 Bad input (a missing file, a wrong shape, labels out of range, NaN in
 ``pred_probs``) ends with a one-line message on stderr and exit status 2.
@@ -198,6 +203,26 @@ def _run_demo(args):
     return 0
 
 
+def _run_warmup(args):
+    from ._warmup import warmup
+
+    if not args.quiet:
+        print(
+            f"cleannb warmup: compiling the kernels for {', '.join(args.dtypes)} "
+            "(slow only the first time)...",
+            file=sys.stderr,
+            flush=True,
+        )
+    summary = warmup(
+        dtypes=args.dtypes,
+        parallel=not args.serial_only,
+        readonly=args.readonly,
+        noise_generation=args.noise_generation,
+    )
+    print("\n".join(summary.lines()))
+    return 0
+
+
 def _n_jobs(text):
     try:
         return int(text)
@@ -279,6 +304,40 @@ def build_parser():
         "--noise", type=float, default=0.2, help="fraction of labels to flip (default: %(default)s)"
     )
     demo.set_defaults(run=_run_demo)
+
+    from ._warmup import DEFAULT_DTYPES, DTYPES
+
+    warm = commands.add_parser(
+        "warmup",
+        parents=[local],
+        help="compile and cache the kernels ahead of time (container images, CI)",
+        description="Compile the Numba kernels that a typical run needs and cache them on "
+        "disk, so that later processes load them instead of compiling them.",
+    )
+    warm.add_argument(
+        "--dtypes",
+        nargs="+",
+        choices=DTYPES,
+        default=list(DEFAULT_DTYPES),
+        metavar="DTYPE",
+        help="dtypes of pred_probs to warm: %(choices)s (default: float32 float64)",
+    )
+    warm.add_argument(
+        "--readonly",
+        action="store_true",
+        help="also warm read-only arrays (find-issues memory-maps .npy files read-only)",
+    )
+    warm.add_argument(
+        "--noise-generation",
+        action="store_true",
+        help="also warm cleannb.noise_generation",
+    )
+    warm.add_argument(
+        "--serial-only",
+        action="store_true",
+        help="skip the parallel twins (used for inputs of 1 MiB or more on several threads)",
+    )
+    warm.set_defaults(run=_run_warmup)
     return parser
 
 
