@@ -6,8 +6,11 @@ unknown extension, an unreadable or ragged table. Value checks (labels out of
 range, NaN in ``pred_probs``, mismatched lengths) are left to the library
 functions, which run them during their first pass over the data.
 
-``.npy`` files are memory-mapped read-only, so a 5 GB ``pred_probs`` is read
-from the page cache by the kernels and never copied into process memory.
+``.npy`` files are memory-mapped copy-on-write, so a 5 GB ``pred_probs`` is
+read from the page cache by the kernels and never copied into process memory
+(nothing writes to it, and a write would change memory, not the file). The
+map is writable as far as numpy knows, so the kernels compiled (and cached)
+for ordinary arrays serve it: a read-only array would need a second set.
 """
 
 from __future__ import annotations
@@ -51,10 +54,10 @@ def _existing_file(path, flag, suffixes):
 
 def _load_npy(path, flag):
     try:
-        array = np.load(path, mmap_mode="r", allow_pickle=False)
+        array = np.load(path, mmap_mode="c", allow_pickle=False)
     except (ValueError, OSError) as error:
         raise InputError(f"{flag} {path}: not a readable numeric .npy file ({error}).") from None
-    # A plain ndarray view of the read-only map (no copy), so that every
+    # A plain ndarray view of the copy-on-write map (no copy), so that every
     # library function sees an ordinary array.
     return np.asarray(array)
 

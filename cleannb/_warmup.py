@@ -217,8 +217,10 @@ def _seed_calls(labels, pred_probs):
 def _readonly_calls(labels, pred_probs):
     """What ``cleannb find-issues`` runs, on read-only ``pred_probs`` (and labels).
 
-    ``.npy`` inputs are memory-mapped read-only; int64 labels from a ``.npy``
-    file reach the kernels read-only too, labels from text files do not.
+    For arrays the caller made read-only (``np.load(..., mmap_mode="r")``,
+    ``flags.writeable = False``): int64 labels reach the kernels read-only
+    too. (``cleannb find-issues`` maps ``.npy`` files copy-on-write, which
+    the ordinary kernels serve.)
     """
     from . import cli, count, rank
 
@@ -341,10 +343,9 @@ def warmup(dtypes=DEFAULT_DTYPES, *, parallel=True, readonly=False, noise_genera
         Also compile the parallel twins (used for inputs of 1 MiB or more
         with more than one thread); needs no more than one core.
     readonly : bool, default False
-        Also warm what ``cleannb find-issues`` runs on ``.npy`` files, which
-        it memory-maps read-only (and ``get_confident_thresholds`` and
-        ``get_label_quality_scores`` on read-only arrays): Numba compiles
-        read-only arrays separately. This adds about as much time again.
+        Also warm the kernels for read-only ``pred_probs`` and labels (such
+        as ``np.load(path, mmap_mode="r")`` gives): Numba compiles read-only
+        arrays separately. This adds about as much time again.
     noise_generation : bool, default False
         Also warm :mod:`cleannb.noise_generation` (independent of ``dtypes``).
 

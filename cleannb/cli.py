@@ -8,7 +8,7 @@
     python -m cleannb --help
 
 ``find-issues`` reads the given labels (``.npy``, ``.csv`` or ``.txt``) and
-out-of-sample predicted probabilities (``.npy``, memory-mapped read-only;
+out-of-sample predicted probabilities (``.npy``, memory-mapped copy-on-write;
 ``.npz``; ``.csv``), runs :func:`cleannb.filter.find_label_issues`, scores the
 issues with :func:`cleannb.rank.get_label_quality_scores`, writes them (CSV or
 JSON by the output's extension, an aligned table on stdout without
@@ -325,7 +325,7 @@ def build_parser():
     warm.add_argument(
         "--readonly",
         action="store_true",
-        help="also warm read-only arrays (find-issues memory-maps .npy files read-only)",
+        help="also warm the kernels for read-only arrays (e.g. np.load(..., mmap_mode='r'))",
     )
     warm.add_argument(
         "--noise-generation",

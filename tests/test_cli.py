@@ -213,19 +213,24 @@ def test_dtypes_pass_through(tmp_path, capsys, dtype):
     assert_same_table(read_output(out, ""), expected_table(labels, pred_probs))
 
 
-def test_npy_is_memory_mapped_read_only(tmp_path):
+def test_npy_is_memory_mapped_copy_on_write(tmp_path):
+    """Mapped, not copied; writable to numpy (so the ordinary kernels serve it), and
+    a write would never reach the file."""
     _, pred_probs = make_data(n=1000, k=3, dtype=np.float32)
     np.save(tmp_path / "p.npy", pred_probs)
+    before = (tmp_path / "p.npy").read_bytes()
     loaded = read_pred_probs(tmp_path / "p.npy")
     assert type(loaded) is np.ndarray
-    assert not loaded.flags.writeable and not loaded.flags.owndata
-    assert isinstance(loaded.base, np.memmap)
+    assert loaded.flags.writeable and not loaded.flags.owndata
+    assert isinstance(loaded.base, np.memmap) and loaded.base.mode == "c"
     np.testing.assert_array_equal(loaded, pred_probs)
+    loaded[0, 0] = 0.5
+    assert (tmp_path / "p.npy").read_bytes() == before
 
 
 def test_memory_mapped_input_same_for_1_and_2_threads(tmp_path, capsys):
     # 40,000 x 8 float64 = 2.6 MB: above PARALLEL_MIN_BYTES, so the parallel
-    # twins run on the read-only memory map; the file is left untouched.
+    # twins run on the memory map; the file is left untouched.
     labels, pred_probs = make_data(n=40_000, k=8, seed=5)
     np.save(tmp_path / "labels.npy", labels)
     np.save(tmp_path / "pred_probs.npy", pred_probs)
