@@ -83,16 +83,8 @@ from cleannb import latent_estimation as nb_latent  # noqa: E402
 from cleannb import pruning as nb_pruning  # noqa: E402
 from cleannb import rank as nb_rank  # noqa: E402
 
-FILTERS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
-PRUNE = FILTERS[:3]
+FILTERS = nb_filter.FILTERS
+PRUNE = nb_filter.PRUNE_FILTERS
 RANKINGS = (None, "self_confidence", "normalized_margin", "confidence_weighted_entropy")
 RANK_VARIANTS = [
     (method, adjust)

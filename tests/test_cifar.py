@@ -17,16 +17,8 @@ import cleannb
 from cleannb import filter, pruning, rank
 from cleannb._parallel import num_threads
 
-FILTERS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
-RANKINGS = (None, "self_confidence", "normalized_margin", "confidence_weighted_entropy")
+FILTERS = filter.FILTERS
+RANKINGS = (None, *filter.RANKINGS)
 
 PATH = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "cifar10_4_4.npz"

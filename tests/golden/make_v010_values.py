@@ -82,7 +82,7 @@ POST = {"noise_matrix": noise_matrix}
 
 
 def data(seed, n, k):
-    """Tie-free labels and probabilities: every class present, labels 0..K-1."""
+    """Continuous probabilities, noisy labels: every class present, labels 0..K-1."""
     rng = np.random.default_rng(seed)
     y = np.arange(n) % k
     rng.shuffle(y)
