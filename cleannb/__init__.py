@@ -13,6 +13,10 @@ Two vocabularies share one implementation:
   :mod:`cleannb.baseline_methods`, :mod:`cleannb.util`,
   :class:`cleannb.classification.LearningWithNoisyLabels`.
 
+Bundled data: :mod:`cleannb.datasets` (``load_cifar10_noisy``, the paper's
+CIFAR-10 experiment with 40 % label noise, no download). Pictures:
+:mod:`cleannb.plot` (needs matplotlib: ``pip install "cleannb[plot]"``).
+
 Submodules load on first use, and kernels compile on their first call, so
 ``import cleannb`` is quick. Equal keys (ties) are ordered as cleanlab's
 ``np.argsort`` orders them; :func:`tie_order` switches to lower index first.
@@ -31,11 +35,13 @@ _SUBMODULES = (
     "classification",
     "count",
     "dataset",
+    "datasets",
     "filter",
     "latent_algebra",
     "latent_estimation",
     "multilabel_classification",
     "noise_generation",
+    "plot",
     "polyplex",
     "pruning",
     "rank",

@@ -6,7 +6,6 @@ cleannb must resolve them as cleanlab does (its ``np.argsort``).
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import numba
@@ -16,14 +15,12 @@ import pytest
 import cleannb
 from cleannb import filter, pruning, rank
 from cleannb._parallel import num_threads
+from cleannb.datasets import load_cifar10_noisy
 
 FILTERS = filter.FILTERS
 RANKINGS = (None, *filter.RANKINGS)
 
-PATH = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "cifar10_4_4.npz"
-)
-# published figures (shared/data/README.md): flagged, precision, recall, F1
+# published figures (cleannb/datasets/data/README.md): flagged, precision, recall, F1
 PUBLISHED = {
     "prune_by_class": ("issues_cl_pbc", 0.77767, 0.93847, 0.85054),
     "prune_by_noise_rate": ("issues_cl_pbnr", 0.81111, 0.88725, 0.84748),
@@ -33,10 +30,16 @@ PUBLISHED = {
 
 @pytest.fixture(scope="module")
 def cifar():
-    if not os.path.exists(PATH):
-        pytest.skip("../shared/data/cifar10_4_4.npz is not present")
-    with np.load(PATH) as data:
-        return {key: data[key] for key in data.files}
+    """The packaged copy (cleannb.datasets), under the key names of the .npz file."""
+    data = load_cifar10_noisy()
+    masks = {f"issues_{name}": mask for name, mask in data.published_masks.items()}
+    return {
+        "pred_probs": data.pred_probs,
+        "noisy_labels": data.labels,
+        "true_labels": data.true_labels,
+        "noise_matrix": data.noise_matrix,
+        **masks,
+    }
 
 
 @pytest.mark.parametrize("method", sorted(PUBLISHED))

@@ -512,3 +512,55 @@ def test_default_output_matches_cleanlab_2_9(tmp_path, capsys):
     np.testing.assert_array_equal(got["index"], want)
     scores = cleanlab_rank.get_label_quality_scores(labels, pred_probs)
     np.testing.assert_allclose(got["label_quality"], scores[want], rtol=1e-12)
+
+
+def test_demo_cifar10_prints_scores_of_find_label_issues_on_the_bundled_data(capsys):
+    from cleannb.datasets import load_cifar10_noisy
+
+    assert cli.main(["demo", "--data", "cifar10", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # --quiet: no progress bars
+    out = captured.out
+    data = load_cifar10_noisy()
+    issues = find_label_issues(data.labels, data.pred_probs)
+    wrong = data.labels != data.true_labels
+    hits = np.count_nonzero(issues & wrong)
+    precision, recall = hits / issues.sum(), hits / wrong.sum()
+    f1 = 2 * precision * recall / (precision + recall)
+    line = next(x for x in out.splitlines() if x.startswith("precision"))
+    assert line.split() == [
+        "precision",
+        f"{precision:.5f}",
+        "recall",
+        f"{recall:.5f}",
+        "F1",
+        f"{f1:.5f}",
+    ]
+    assert f"Label issues found: {issues.sum()}, of which {hits} are wrong labels" in out
+    for name, score in data.published_scores.items():
+        assert f"  {name:<22}{score['flagged']:8d}{score['precision']:11.5f}" in out
+    assert "CIFAR-10" in out and "Time per step" in out and "Noise matrix" in out
+    assert "airplane" in out  # issues are shown with class names
+
+
+def test_demo_default_data_is_digits():
+    parser = cli.build_parser()
+    assert parser.parse_args(["demo"]).data == "digits"
+    assert parser.parse_args(["demo", "--data", "cifar10"]).data == "cifar10"
+
+
+def test_demo_bad_data_exits_2_with_a_clear_message(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["demo", "--data", "mnist"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --data: invalid choice: 'mnist'" in err
+    assert "digits" in err and "cifar10" in err
+
+
+def test_demo_cifar10_rejects_seed_and_noise(capsys):
+    for extra in (["--seed", "1"], ["--noise", "0.3"]):
+        assert cli.main(["demo", "--data", "cifar10", *extra]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("cleannb demo: error: --seed and --noise apply to --data digits")
+        assert err.count("\n") == 1

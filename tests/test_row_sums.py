@@ -8,7 +8,6 @@ function).
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -33,12 +32,10 @@ from cleannb import (
     util,
 )
 from cleannb.classification import CleanLearning, LearningWithNoisyLabels
+from cleannb.datasets import load_cifar10_noisy
 from cleannb.multilabel_classification import filter as ml_filter
 from cleannb.multilabel_classification import rank as ml_rank
 
-CIFAR = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "cifar10_4_4.npz"
-)
 N, K = 300, 4
 OFF_ROWS = np.arange(0, N, 10)  # 30 rows
 OLD_MESSAGE = r"rows of (pred_probs|psx) must sum to 1, but some are off by"
@@ -400,10 +397,8 @@ def test_count_rows_off_makes_no_copy_of_the_array():
 
 @pytest.fixture(scope="module")
 def cifar():
-    if not os.path.exists(CIFAR):
-        pytest.skip("../shared/data/cifar10_4_4.npz is not present")
-    with np.load(CIFAR) as data:
-        return {key: data[key] for key in ("pred_probs", "noisy_labels")}
+    data = load_cifar10_noisy()  # the packaged copy (cleannb.datasets)
+    return {"pred_probs": data.pred_probs, "noisy_labels": data.labels}
 
 
 def test_cifar_float16_rows_off_by_0_013_match_cleanlab(cifar):
