@@ -71,3 +71,12 @@ def twins(fn=None, **options):
 def inline(fn):
     """Compile a small helper that Numba inlines into its callers."""
     return njit(inline="always", **_OPTIONS)(fn)
+
+
+def called(fn):
+    """Compile a helper once per signature, for its callers to call.
+
+    For code off the hot path of its callers: an inlined helper is compiled
+    again inside every caller and every twin, a called one only once.
+    """
+    return njit(**_OPTIONS)(fn)

@@ -14,12 +14,16 @@ import numpy as np
 from numba import njit
 
 from ._compile import _OPTIONS
+from .order import stable_argsort
 
 #: numpy's pairwise summation sums runs of at most this many values directly.
 PAIRWISE_BLOCK = 128
 #: Up to this many units of shortfall per row are picked by repeated scans
 #: (O(units * entries)); beyond it, by a stable sort.
 SCAN_UNITS = 32
+#: Offset 0 as an int64: a literal 0 argument would compile a separate
+#: specialisation of a called helper.
+START = np.int64(0)
 
 
 @njit(**_OPTIONS)
@@ -162,7 +166,7 @@ def choose_units(residual, column, count, width, units, marker, chosen):
             picked += 1
             last = residual[best]
     else:
-        order = np.argsort(-residual[:count], kind="mergesort")
+        order = stable_argsort(residual, count, True)
         for t in range(take):
             marker[column[order[t]]] = True
             chosen[picked] = column[order[t]]
@@ -185,7 +189,7 @@ def choose_units(residual, column, count, width, units, marker, chosen):
                 chosen_zero += 1
     if picked < units:
         # then negative residuals, largest first
-        order = np.argsort(-residual[:count], kind="mergesort")
+        order = stable_argsort(residual, count, True)
         for t in range(count):
             if picked == units:
                 break
@@ -241,8 +245,33 @@ def make_up_shortfall(floats, ints, shortfall, tied):
 def _grown(values, size):
     """``values`` copied into an array of ``size`` (at least its length)."""
     out = np.empty(size, dtype=values.dtype)
-    out[: values.shape[0]] = values
+    for t in range(values.shape[0]):  # a slice assignment compiles numpy's broadcasting
+        out[t] = values[t]
     return out
+
+
+@njit(**_OPTIONS)
+def _column_major(start, columns, val, size):
+    """The entries of a CSR matrix in column-major order: flat positions and values.
+
+    A counting sort by column; rows are visited in order, so each column's
+    entries stay in row order.
+    """
+    nonzero = start[size]
+    fill = np.zeros(size + 1, dtype=np.int64)
+    for t in range(nonzero):
+        fill[columns[t] + 1] += 1
+    for c in range(size):
+        fill[c + 1] += fill[c]
+    flat_pos = np.empty(nonzero, dtype=np.int64)
+    flat_val = np.empty(nonzero)
+    for r in range(size):
+        for t in range(start[r], start[r + 1]):
+            q = fill[columns[t]]
+            flat_pos[q] = columns[t] * size + r
+            flat_val[q] = val[t]
+            fill[columns[t]] += 1
+    return flat_pos, flat_val
 
 
 @njit(**_OPTIONS)
@@ -272,16 +301,14 @@ def calibrate(start, columns, counts, label_counts, tiny, column_major):
             val[t] = np.float64(counts[t]) / denominator * np.float64(label_counts[r])
     stack, combine, partial, acc = _pairwise_scratch()
     if column_major:
-        flat = np.empty(nonzero, dtype=np.int64)
-        for r in range(size):
-            for t in range(start[r], start[r + 1]):
-                flat[t] = columns[t] * size + r
-        order = np.argsort(flat)
+        flat_pos, flat_val = _column_major(start, columns, val, size)
         total = _pairwise_sum(
-            flat[order], val[order], 0, nonzero, 0, size * size, stack, combine, partial, acc
+            flat_pos, flat_val, START, nonzero, START, size * size, stack, combine, partial, acc
         )
     else:
-        total = _pairwise_sum(pos, val, 0, nonzero, 0, size * size, stack, combine, partial, acc)
+        total = _pairwise_sum(
+            pos, val, START, nonzero, START, size * size, stack, combine, partial, acc
+        )
     denominator = max(total, tiny) if tiny > 0 else total
     n_labels = np.float64(label_counts.sum())
     for t in range(nonzero):
@@ -332,14 +359,15 @@ def calibrate(start, columns, counts, label_counts, tiny, column_major):
             out_columns = _grown(out_columns, grown)
             out_ints = _grown(out_ints, grown)
         row_first = q
-        for t in range(first, end):
-            out_columns[q] = columns[t]
-            q += 1
-        for t in range(added):
-            out_columns[q] = chosen[t]
-            q += 1
-        if added:
-            out_columns[row_first:q].sort()
+        if added:  # the row's columns in ascending order, from the dense marks
+            for c in range(size):
+                if present[c]:
+                    out_columns[q] = c
+                    q += 1
+        else:
+            for t in range(first, end):
+                out_columns[q] = columns[t]
+                q += 1
         for t in range(row_first, q):
             c = out_columns[t]
             out_ints[t] = row_ints[c]

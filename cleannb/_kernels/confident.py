@@ -16,6 +16,7 @@ from numba import njit, prange
 
 from ._compile import _OPTIONS, inline, twins
 from ._prefetch import prefetch
+from .order import stable_argsort
 
 
 @inline
@@ -275,7 +276,10 @@ def count_pairs(labels, guess, num_classes, min_diagonal):
             if min_diagonal > 0 and tally[k] == 0:
                 columns[q] = k
                 q += 1
-            columns[first:q].sort()
+            found = columns[first:q].copy()
+            order = stable_argsort(found, q - first, False)
+            for t in range(q - first):
+                columns[first + t] = found[order[t]]
         for t in range(first, q):
             c = columns[t]
             counts[t] = max(tally[row + c], min_diagonal) if c == k else tally[row + c]

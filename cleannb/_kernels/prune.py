@@ -24,7 +24,7 @@ the columns of the cells of its own class.
 import numpy as np
 from numba import prange
 
-from ._compile import inline, twins
+from ._compile import called, inline, twins
 from ._prefetch import prefetch
 from .confident import as_float
 from .dtype import round_like
@@ -32,6 +32,9 @@ from .dtype import round_like
 #: Runs shorter than this are partitioned three ways with branches; longer
 #: ones two ways without branches (twice as fast on long random runs).
 SHORT_RUN = 32
+#: Offset 0 as an int64: a literal 0 argument would compile a separate
+#: specialisation of a called helper.
+START = np.int64(0)
 
 
 @inline
@@ -98,7 +101,7 @@ def _kth_largest(values, n, m):
             return pivot
 
 
-@inline
+@called
 def _keep_best(keys, rows, lo, count, cap, scratch):
     """Keep, in place and in order, the ``cap`` best of ``count`` entries at ``lo``.
 
@@ -424,7 +427,7 @@ def _merge(
         scratch = np.empty(widest)
         for c in range(g, ncells, ngroups):
             cap = cell_cap[c]
-            total = 0
+            total = np.int64(0)  # not a literal: see START
             lo = buffer_start[c]
             for t in range(nchunks):
                 for q in range(buffer_count[t, c]):
@@ -433,7 +436,7 @@ def _merge(
                     total += 1
             dropped = 0
             if total > cap:
-                cut, dropped = _keep_best(keys, rows, 0, total, cap, scratch)
+                cut, dropped = _keep_best(keys, rows, START, total, cap, scratch)
             else:
                 cut = np.inf
                 for q in range(total):
@@ -494,7 +497,7 @@ def _smallest(scores, count, out):
     for i in range(n):
         keys[i] = -np.float64(scores[i])
         rows[i] = i
-    _keep_best(keys, rows, 0, n, count, np.empty(n))
+    _keep_best(keys, rows, START, n, count, np.empty(n))
     out[:count] = rows[:count]
 
 
