@@ -209,6 +209,7 @@ def _scatter_classes(ax, X, labels, names, colors):
 
 
 def _circle(ax, X, indices, true_errors=None):
+    """Circle the points ``indices``, cross ``true_errors``; empty layers stay out of legends."""
     ax.scatter(
         X[indices, 0],
         X[indices, 1],
@@ -216,7 +217,7 @@ def _circle(ax, X, indices, true_errors=None):
         facecolors="none",
         edgecolors="black",
         linewidths=1.2,
-        label="found issues",
+        label="found issues" if len(indices) else "_nolegend_",
         gid="issues",
     )
     if true_errors is not None:
@@ -227,7 +228,7 @@ def _circle(ax, X, indices, true_errors=None):
             marker="x",
             color="red",
             linewidths=1.0,
-            label="true errors",
+            label="true errors" if len(true_errors) else "_nolegend_",
             gid="true_errors",
         )
 
@@ -305,7 +306,7 @@ def plot_noise_matrix(
     colormap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
     image = ax.imshow(array, cmap=colormap, norm=norm, interpolation="nearest", aspect="equal")
     cell_format = _cell_format(array, fmt)
-    size = max(4.0, min(10.0, 48.0 / k))
+    size = max(5.0, min(10.0, 80.0 / k))  # 8 pt at K = 10, on cells of 0.55 inch
     for (i, j), value in np.ndenumerate(array):
         r, g, b, _ = colormap(norm(value))
         dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
@@ -541,7 +542,7 @@ def _classes(class_names, num_seen, what):
 
 
 def plot_issues_scatter(
-    X, labels, issues, *, true_errors=None, ax=None, class_names=None, title=None
+    X, labels, issues, *, true_errors=None, ax=None, class_names=None, title=None, legend=True
 ):
     """Scatter of 2-D data by given label, with the found issues circled.
 
@@ -561,6 +562,8 @@ def plot_issues_scatter(
     class_names : sequence of str, optional
         One per class; K is ``len(class_names)``, else ``max(labels) + 1``.
     title : str, optional
+    legend : bool, default True
+        Draw a legend of the classes and layers (layers without points are left out).
 
     Returns
     -------
@@ -582,7 +585,8 @@ def plot_issues_scatter(
     ax = _axes(ax, (5.5, 4.5))
     _scatter_classes(ax, X, labels, names, colors)
     _circle(ax, X, found, truth)
-    ax.legend(fontsize="small", loc="best")
+    if legend:
+        ax.legend(fontsize="small", loc="best")
     if title is not None:
         ax.set_title(title)
     return ax.figure
@@ -683,7 +687,16 @@ def _class_codes(predicted, estimator):
 
 
 def plot_decision_boundary(
-    estimator, X, *, labels=None, issues=None, ax=None, resolution=200, title=None, class_names=None
+    estimator,
+    X,
+    *,
+    labels=None,
+    issues=None,
+    ax=None,
+    resolution=200,
+    title=None,
+    class_names=None,
+    legend=True,
 ):
     """Regions a fitted 2-D classifier predicts, with the data and the issues.
 
@@ -704,6 +717,8 @@ def plot_decision_boundary(
         Grid points per axis (``resolution ** 2`` predictions).
     title : str, optional
     class_names : sequence of str, optional
+    legend : bool, default True
+        Draw a legend of the classes and the circled issues.
 
     Returns
     -------
@@ -748,7 +763,7 @@ def plot_decision_boundary(
         ax.scatter(X[:, 0], X[:, 1], s=14, color="0.3", alpha=0.8)
     if found is not None:
         _circle(ax, X, found)
-    if labels is not None or found is not None:
+    if legend and (labels is not None or found is not None):
         ax.legend(fontsize="small", loc="best")
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])

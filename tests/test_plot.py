@@ -533,3 +533,16 @@ def test_returned_figures_display_once_in_a_jupyter_kernel():
     png = ["image/png", "text/plain"]
     assert outputs == [[], [png], [png], [["text/plain"]]]
     assert notebook.cells[3].outputs[0]["data"]["text/plain"] == "0"  # nothing left open
+
+
+def test_legend_leaves_out_empty_layers_and_can_be_turned_off():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    fig = plot.plot_issues_scatter(X, [0, 1, 1], [], true_errors=[False, False, True])
+    legend_texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "found issues" not in legend_texts and "true errors" in legend_texts
+    assert plot.plot_issues_scatter(X, [0, 1, 1], [2], legend=False).axes[0].get_legend() is None
+    from sklearn.neighbors import KNeighborsClassifier
+
+    model = KNeighborsClassifier(n_neighbors=1).fit(X, [0, 1, 1])
+    fig = plot.plot_decision_boundary(model, X, labels=[0, 1, 1], resolution=10, legend=False)
+    assert fig.axes[0].get_legend() is None

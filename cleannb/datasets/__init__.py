@@ -65,7 +65,11 @@ def load_cifar10_noisy(*, as_float32=False):
     as_float32 : bool, default False
         Return ``pred_probs`` as float32 (an exact copy of the values) instead
         of float16 as published. The published masks were computed from the
-        float16 values, and only those reproduce them to the row.
+        float16 values, which reproduce every one of them to the row. On the
+        float32 copy, cleannb (like cleanlab) computes in float32, which
+        rounds some margins and thresholds differently: the pruning masks of
+        cleanlab 0.1.0 still match, the confident joint's off-diagonal rows
+        move by a few.
 
     Returns
     -------
