@@ -206,10 +206,13 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY, column_major=True
             f"confident_joint must be (K, K) with one label count per row, got "
             f"{len(confident_joint.start) - 1} rows and {label_counts.shape} label counts."
         )
+    # the kernel reads each count as a float64: cast integer counts (exact below
+    # 2**53) once here, so that one compiled kernel serves int and float joints
+    counts = np.asarray(confident_joint.counts, dtype=np.float64)
     start, columns, ints, shortfall, scaled, tied = calibrate_kernel(
         confident_joint.start,
         confident_joint.columns,
-        confident_joint.counts,
+        counts,
         label_counts,
         float(tiny),
         bool(column_major),

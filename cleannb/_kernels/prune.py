@@ -498,7 +498,8 @@ def _smallest(scores, count, out):
         keys[i] = -np.float64(scores[i])
         rows[i] = i
     _keep_best(keys, rows, START, n, count, np.empty(n))
-    out[:count] = rows[:count]
+    for q in range(count):  # a slice assignment would compile numpy's shape checks
+        out[q] = rows[q]
 
 
 smallest = twins(_smallest)
