@@ -199,7 +199,7 @@ learnability = twins(_learnability).serial
 
 def _probs(n, m, max_prob, min_prob, key):
     out = np.empty(n)
-    state, ok = rand_probs(out, n, m, max_prob, min_prob, stream(key, 0, 0))
+    state, ok = rand_probs(out, n, m, max_prob, min_prob, stream(key, np.int64(0), np.int64(0)))
     return out, ok
 
 
@@ -208,7 +208,14 @@ probs = twins(_probs).serial
 
 def _balls(n_balls, n_bins, max_per_bin, min_per_bin, key):
     out = np.empty(n_bins, dtype=np.int64)
-    distribute_balls(out, n_balls, max_per_bin, min_per_bin, np.empty(n_bins), stream(key, 0, 0))
+    distribute_balls(
+        out,
+        n_balls,
+        max_per_bin,
+        min_per_bin,
+        np.empty(n_bins),
+        stream(key, np.int64(0), np.int64(0)),
+    )
     return out
 
 
@@ -231,7 +238,7 @@ def _trace_matrix(
     bad = np.zeros(k, dtype=np.uint8)
     scratch = np.empty(k)
     for attempt in range(max_iter):
-        state, ok = rand_probs(diag, k, trace, max_tp, min_tp, stream(key, attempt, 0))
+        state, ok = rand_probs(diag, k, trace, max_tp, min_tp, stream(key, attempt, np.int64(0)))
         if not ok:
             fails[0] += 1
             continue
@@ -242,7 +249,7 @@ def _trace_matrix(
                 noisy += 1
         extra = max(n_zero - (k - noisy) * (k - 1), 0)
         zeros = np.empty(noisy, dtype=np.int64)
-        distribute_balls(zeros, extra, k - 2, 0.0, scratch, stream(key, attempt, 1))
+        distribute_balls(zeros, extra, k - 2, 0.0, scratch, stream(key, attempt, np.int64(1)))
         for c in prange(k):
             row = nm_t[c]
             row[:] = 0.0
@@ -326,7 +333,7 @@ def _flip_labels(labels, noise_matrix, key, n_chunks):
         if wanted == 0 or wanted > size:
             continue
         rows = order[start[cls] : start[cls] + size]
-        st = stream(key, cls, 0)
+        st = stream(key, cls, np.int64(0))
         for t in range(wanted):
             st, j = below(st, size - t)
             pick = rows[t + j]
