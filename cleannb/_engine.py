@@ -2,7 +2,7 @@
 
 Data flow for one call of ``compute_confident_joint`` (N rows, K classes):
 
-1. ``class_sums``: one gather of ``pred_probs[i, labels[i]]`` (N reads, not
+1. ``ClassSums``: one gather of ``pred_probs[i, labels[i]]`` (N reads, not
    N*K) -> per-class mean self-confidence = the thresholds.
 2. ``row_pass``: one streaming read of ``pred_probs`` -> per-row argmax and
    guess (int32, 8 bytes a row) and the value statistics that validation reads;
@@ -11,7 +11,8 @@ Data flow for one call of ``compute_confident_joint`` (N rows, K classes):
 3. ``count_pairs``: one pass over the two int arrays (two for more than 128
    classes) -> the counts, sparse (CSR by label: at most N + K entries).
 
-Extra memory: O(N) for the per-row outputs plus O(K * blocks) partial sums.
+Extra memory: O(N) for the per-row outputs plus O(K * blocks) partial sums
+(O(K * N / ATOM_ROWS) for the class sums).
 """
 
 from __future__ import annotations
@@ -52,26 +53,68 @@ def block_rows(n_rows):
     return max(MIN_BLOCK_ROWS, -(-n_rows // MAX_BLOCKS))
 
 
+#: The class sums add each run of this many rows in order, then the runs in
+#: order: the float64 sums depend on the rows alone, not on threads or batches.
+ATOM_ROWS = 2048
+
+
+class ClassSums:
+    """Running per-class sums (float64) and counts of ``pred_probs[i, labels[i]]``.
+
+    Feed the rows in order, in batches of any size (:meth:`add`); the sums
+    are the same bits for any split, because each atom of
+    :data:`ATOM_ROWS` consecutive rows is summed in row order and the atoms
+    are then added in order (the unfinished last atom is carried over).
+    This is the one definition of cleannb's confident thresholds, in memory,
+    in batches and in :class:`cleannb.experimental.label_issues_batched.LabelInspector`.
+    """
+
+    def __init__(self, num_classes):
+        self.num_classes = int(num_classes)
+        self.total = np.zeros(self.num_classes)
+        self.carry = np.zeros(self.num_classes)
+        self.count = np.zeros(self.num_classes, dtype=np.int64)
+        self.rows = 0
+
+    def add(self, pred_probs, labels):
+        """Add the rows of a checked batch (labels int64 in range)."""
+        views = pred_probs_views(pred_probs)
+        kern.class_sums(
+            views.values,
+            views.table,
+            labels,
+            self.num_classes,
+            ATOM_ROWS,
+            ATOM_ROWS - self.rows % ATOM_ROWS,
+            self.carry,
+            self.total,
+            self.count,
+            nbytes=views.nbytes,
+        )
+        self.rows += len(labels)
+        return self
+
+    def sums(self):
+        """The per-class sums and counts of every row added so far."""
+        return self.total + self.carry, self.count.copy()
+
+
+def means_in_dtype(sums, counts, dtype):
+    """Per-class means rounded to ``dtype`` (NaN for classes without rows)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (sums / counts).astype(dtype)
+
+
 def self_confidence_means(pred_probs, labels, num_classes):
     """Mean of ``pred_probs[i, labels[i]]`` per class, and the class counts.
 
-    Sums are accumulated in float64; the means are then rounded to the dtype
-    that numpy's ``mean`` returns for ``pred_probs`` (float16 and float32
-    stay themselves), which is the dtype cleanlab's thresholds have and
-    compare in. Classes without examples get NaN.
+    Sums are accumulated in float64 (:class:`ClassSums`); the means are then
+    rounded to the dtype that numpy's ``mean`` returns for ``pred_probs``
+    (float16 and float32 stay themselves), which is the dtype cleanlab's
+    thresholds have and compare in. Classes without examples get NaN.
     """
-    views = pred_probs_views(pred_probs)
-    sums, counts = kern.class_sums(
-        views.values,
-        views.table,
-        labels,
-        num_classes,
-        block_rows(len(labels)),
-        nbytes=views.nbytes,
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = (sums / counts).astype(pred_probs.dtype)
-    return means, counts
+    sums, counts = ClassSums(num_classes).add(pred_probs, labels).sums()
+    return means_in_dtype(sums, counts, pred_probs.dtype), counts
 
 
 @dataclass(frozen=True)

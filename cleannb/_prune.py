@@ -19,6 +19,7 @@ The two vocabularies differ only in how a selection of m rows becomes a mask:
 from __future__ import annotations
 
 import warnings
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -27,6 +28,7 @@ from . import _algebra, _ties
 from ._kernels import prune as kern
 from ._kernels.confident import CHUNK
 from ._parallel import PARALLEL_MIN_BYTES
+from ._source import RowSource
 from ._validation import pred_probs_views
 
 SEMANTICS = ("count", "cutoff")
@@ -245,14 +247,25 @@ def _chunk_cells(start, cols, nchunks):
     return start[:-1, None] + np.cumsum(counts.reshape(num_classes, nchunks + 1), axis=1)
 
 
+class Best(NamedTuple):
+    """Each cell's best entries: cell c keeps ``kept[c]`` entries, at
+    ``offset[c]:offset[c] + kept[c]`` of ``keys`` and ``rows`` (``offset =
+    cumsum(caps) - caps``, ascending entries); ``cuts[c]`` is the lowest kept
+    key (the cap-th best), and ``tied[c]`` entries had a key equal to it but
+    were not kept."""
+
+    keys: np.ndarray
+    rows: np.ndarray
+    cuts: np.ndarray
+    kept: np.ndarray
+    tied: np.ndarray
+
+
 def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, cols, caps, floors):
-    """Run the collect and merge kernels: each cell's best rows, cut and kept count.
+    """Run the collect and merge kernels: each cell's best entries above its floor (a ``Best``).
 
     ``chunk_max`` is a view of the chunk maxima of each row (as made by
-    ``pred_probs_views``) or an empty 2-D array. Returns ``(rows, cuts,
-    kept, tied)``: cell c's kept entries are ``rows[offset[c]:offset[c] +
-    kept[c]]`` with ``offset = cumsum(caps) - caps``; ``tied[c]`` entries
-    have a key equal to the cut but were not kept.
+    ``pred_probs_views``) or an empty 2-D array.
     """
     n_entries = len(labels)
     parallel = views.nbytes >= PARALLEL_MIN_BYTES
@@ -298,7 +311,8 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, co
         buffer_tied,
         nbytes=views.nbytes if nchunks > 1 else 0,
     )
-    out_rows = np.empty(int(caps.sum()), dtype=np.int64)
+    out_keys = np.empty(int(caps.sum()))
+    out_rows = np.zeros(int(caps.sum()), dtype=np.int64)
     cuts = np.empty(len(caps))
     tied = np.empty(len(caps), dtype=np.int64)
     kern.merge(
@@ -310,12 +324,80 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, co
         buffer_watch,
         buffer_tied,
         buffer_start // 2,
+        out_keys,
         out_rows,
         cuts,
         tied,
         nbytes=width * 16 if parallel else 0,
     )
-    return out_rows, cuts, np.minimum(caps, buffer_count.sum(axis=0)), tied
+    return Best(out_keys, out_rows, cuts, np.minimum(caps, buffer_count.sum(axis=0)), tied)
+
+
+def _fold(first, then, caps):
+    """The ``Best`` of two consecutive runs of entries (``first``'s entries come first).
+
+    Runs the merge kernel with each run as one chunk, so the result is the
+    one the whole run would give: the top ``cap`` per cell, ties to the
+    earlier entry, with the ties left out at the cut counted.
+    """
+    offset = np.cumsum(caps) - caps
+    width = int(caps.sum())
+    out = Best(
+        np.empty(width),
+        np.zeros(width, dtype=np.int64),
+        np.empty(len(caps)),
+        np.minimum(caps, first.kept + then.kept),
+        np.empty(len(caps), dtype=np.int64),
+    )
+    kern.merge(
+        caps,
+        offset,
+        np.stack([first.keys, then.keys]),
+        np.stack([first.rows, then.rows]),
+        np.stack([first.kept, then.kept]),
+        np.stack([first.cuts, then.cuts]),
+        np.stack([first.tied, then.tied]),
+        offset,
+        out.keys,
+        out.rows,
+        out.cuts,
+        out.tied,
+        nbytes=0,
+    )
+    return out
+
+
+def _best_over_ranges(source, labels, own, row_max, start, cols, caps, floors):
+    """``_best_per_cell`` over a ``RowSource``, range by range, folded in row order.
+
+    Once a cell holds ``cap`` entries, later ranges only offer keys at or
+    above its cut (lower ones can neither be kept nor tie at the final cut).
+    """
+    state = None
+    no_chunks = np.zeros((0, 0), dtype=np.float64)
+    for lo, hi, block in source.blocks():
+        views = pred_probs_views(block)
+        floors_here = floors
+        if state is not None:
+            full = state.kept >= caps
+            floors_here = np.where(
+                full, np.maximum(floors, np.nextafter(state.cuts, -np.inf)), floors
+            )
+        best = _best_per_cell(
+            views,
+            labels[lo:hi],
+            np.zeros(0, dtype=np.int64),
+            own[lo:hi] if len(own) else own,
+            row_max[lo:hi] if len(row_max) else row_max,
+            no_chunks.astype(views.values.dtype),
+            start,
+            cols,
+            caps,
+            floors_here,
+        )
+        best.rows[:] += lo
+        state = best if state is None else _fold(state, best, caps)
+    return state
 
 
 def select(
@@ -356,7 +438,8 @@ def select(
     each cut. Extra memory: 2 x (chunks) x (sum of the prune counts) keys and
     rows.
     """
-    n_rows = len(pred_probs)
+    batched = isinstance(pred_probs, RowSource)
+    n_rows = pred_probs.n_rows if batched else len(pred_probs)
     n_entries = len(labels)
     if entry_rows is None:
         entry_rows = np.zeros(0, dtype=np.int64)
@@ -365,30 +448,38 @@ def select(
     )
     flags = np.zeros((2, n_entries), dtype=np.bool_)
     if len(caps):
-        views = pred_probs_views(pred_probs)
         nothing = np.zeros(0)
         own = nothing if own is None else own
         row_max = nothing if row_max is None or not len(own) else row_max
-        no_chunks = np.zeros((0, 0), dtype=views.values.dtype)
-        if chunk_max is None or not len(row_max):
-            chunk_max = no_chunks
-        else:
-            chunk_max = pred_probs_views(chunk_max).values
-        bounds = (own, row_max, chunk_max)
         floors = np.where(cols >= 0, 0.0, -np.inf)
-        floors = _sampled_floors(views, labels, entry_rows, bounds, start, cols, caps, floors)
-        rows, cuts, kept, tied = _best_per_cell(
-            views, labels, entry_rows, *bounds, start, cols, caps, floors
-        )
+        if batched:
+
+            def best(row_max, start, cols, caps, floors):
+                return _best_over_ranges(
+                    pred_probs, labels, own, row_max, start, cols, caps, floors
+                )
+
+        else:
+            views = pred_probs_views(pred_probs)
+            no_chunks = np.zeros((0, 0), dtype=views.values.dtype)
+            if chunk_max is None or not len(row_max):
+                chunk_max = no_chunks
+            else:
+                chunk_max = pred_probs_views(chunk_max).values
+
+            def best(row_max, start, cols, caps, floors):
+                chunks = chunk_max if len(row_max) else no_chunks
+                return _best_per_cell(
+                    views, labels, entry_rows, own, row_max, chunks, start, cols, caps, floors
+                )
+
+            bounds = (own, row_max, chunk_max)
+            floors = _sampled_floors(views, labels, entry_rows, bounds, start, cols, caps, floors)
+        rows, cuts, kept, tied = best(row_max, start, cols, caps, floors)[1:]
         short = np.flatnonzero(kept < caps)  # too few keys above the floor
         if len(short):
-            sub_rows, sub_cuts, sub_kept, sub_tied = _best_per_cell(
-                views,
-                labels,
-                entry_rows,
-                own,
+            _, sub_rows, sub_cuts, sub_kept, sub_tied = best(
                 nothing,
-                no_chunks,
                 _subset_start(start, short),
                 cols[short],
                 caps[short],
@@ -409,6 +500,23 @@ def select(
                 _flag_kept(flags, kinds[short], caps[short], sub_kept, sub_rows)
             if len(refit):
                 _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, refit)
+        elif batched:
+            for lo, hi, block in pred_probs.blocks():
+                views = pred_probs_views(block)
+                part = np.zeros((2, hi - lo), dtype=np.bool_)
+                kern.flag_from_cut(
+                    views.values,
+                    views.table,
+                    labels[lo:hi],
+                    entry_rows,
+                    start,
+                    cols,
+                    cuts,
+                    inclusive,
+                    part,
+                    nbytes=views.nbytes,
+                )
+                flags[:, lo:hi] |= part
         else:
             kern.flag_from_cut(
                 views.values,
@@ -442,21 +550,27 @@ def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells):
     by ``-(p[:, j] - p[:, k])`` (by class: by ``p[:, k]``), computed by numpy
     in the dtype of ``pred_probs``, and keeps the first ``cap``: exactly the
     array and the call whose tie order cleanlab's answer depends on. Reads
-    two columns of the rows of each class concerned.
+    two columns of the rows of each class concerned (from a ``RowSource``,
+    all of them in one pass).
     """
     owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[cells]
     by_label = np.argsort(labels, kind="stable")
     class_start = np.zeros(len(start), dtype=np.int64)
     np.cumsum(np.bincount(labels, minlength=len(start) - 1), out=class_start[1:])
-    for cell, k in zip(cells, owner, strict=True):
-        members = by_label[class_start[k] : class_start[k + 1]]
-        own = pred_probs[members, k]
-        j = cols[cell]
-        if j < 0:
+    members = [by_label[class_start[k] : class_start[k + 1]] for k in owner]
+    requests = [(rows, k) for rows, k in zip(members, owner, strict=True)]
+    requests += [(rows, cols[c]) for rows, c in zip(members, cells, strict=True) if cols[c] >= 0]
+    if isinstance(pred_probs, RowSource):
+        columns = iter(pred_probs.gather(requests))
+    else:
+        columns = (pred_probs[rows, column] for rows, column in requests)
+    owns = [next(columns) for _ in cells]
+    for cell, rows, own in zip(cells, members, owns, strict=True):
+        if cols[cell] < 0:
             order = np.argsort(own)
         else:
-            order = np.argsort(-(pred_probs[members, j] - own))
-        flags[int(j >= 0), members[order[: caps[cell]]]] = True
+            order = np.argsort(-(next(columns) - own))
+        flags[int(cols[cell] >= 0), rows[order[: caps[cell]]]] = True
     _ties.record("cell", len(cells))
 
 
@@ -491,7 +605,7 @@ def _sampled_floors(views, labels, entry_rows, bounds, start, cols, caps, floors
     sample = np.arange(0, len(labels), SAMPLE_STRIDE)
     share = caps[big] / SAMPLE_STRIDE
     wanted = np.ceil(share + 4 * np.sqrt(share) + 2).astype(np.int64)
-    _, cuts, kept, _ = _best_per_cell(
+    _, _, cuts, kept, _ = _best_per_cell(
         views,
         labels[sample],
         entry_rows[sample] if len(entry_rows) else sample,

@@ -94,17 +94,7 @@ def float64_thresholds(labels, pred_probs):
     2e-6. Kept in float64 for every dtype so that float32 data and its
     float64 copy give the same scores.
     """
-    from ._kernels.confident import class_sums
-
-    views = pred_probs_views(pred_probs)
-    sums, counts = class_sums(
-        views.values,
-        views.table,
-        labels,
-        pred_probs.shape[1],
-        _engine.block_rows(len(labels)),
-        nbytes=views.nbytes,
-    )
+    sums, counts = _engine.ClassSums(pred_probs.shape[1]).add(pred_probs, labels).sums()
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts > 0, sums / np.maximum(counts, 1), ABSENT_CLASS_THRESHOLD)
     return np.maximum(means, MIN_THRESHOLD)

@@ -6,9 +6,10 @@ pattern, decoded through ``table``) and ``keys``, the signed-integer view of
 the same bits. For non-negative floats the integer order is the float order,
 and integer max/compare loops vectorise where float ones do not.
 
-Rows are processed in fixed blocks (``block`` rows each, chosen from N alone),
-and per-block partial results are merged in block order, so every result is
-identical for any number of threads.
+Rows are processed in fixed blocks (``block`` rows each, chosen from N alone;
+the class sums use fixed atoms of rows instead), and partial results are
+merged in block order, so every result is identical for any number of
+threads.
 """
 
 import numpy as np
@@ -44,31 +45,41 @@ def row_sum(values_row, table):
 GATHER_AHEAD = 16
 
 
-def _class_sums(values, table, labels, num_classes, block):
-    """Per-class sum (float64) and count of ``values[i, labels[i]]``.
+def _class_sums(values, table, labels, num_classes, atom_rows, lead, carry, total, count):
+    """Add per-class float64 sums and counts of ``values[i, labels[i]]`` to ``total``, ``count``.
 
-    One value a row: on wide rows each is a cache miss, so the value of the
-    row :data:`GATHER_AHEAD` rows ahead is prefetched.
+    The rows form atoms: the first ``lead`` rows finish the atom whose
+    partial sums are ``carry``, then come atoms of ``atom_rows`` rows. Each
+    atom sums its rows in order; each finished atom is added to ``total`` in
+    atom order, and the sums of an unfinished last atom are left in
+    ``carry`` (zeroed when every atom finished). The result therefore
+    depends on the rows alone, never on how they are split into calls or
+    threads. One value a row: on wide rows each is a cache miss, so the
+    value of the row :data:`GATHER_AHEAD` rows ahead is prefetched.
     """
     n = values.shape[0]
-    nblocks = (n + block - 1) // block
-    sums = np.zeros((nblocks, num_classes))
-    counts = np.zeros((nblocks, num_classes), dtype=np.int64)
-    for b in prange(nblocks):
-        end = min(n, (b + 1) * block)
-        for i in range(b * block, end):
+    head = min(n, lead)
+    natoms = 1 + (n - head + atom_rows - 1) // atom_rows
+    sums = np.zeros((natoms, num_classes))
+    for k in range(num_classes):
+        sums[0, k] = carry[k]
+    for a in prange(natoms):
+        begin = 0 if a == 0 else head + (a - 1) * atom_rows
+        end = head if a == 0 else min(n, begin + atom_rows)
+        for i in range(begin, end):
             if i + GATHER_AHEAD < end:
                 prefetch(values, i + GATHER_AHEAD, labels[i + GATHER_AHEAD])
             y = labels[i]
-            sums[b, y] += as_float(values[i, y], table)
-            counts[b, y] += 1
-    total = np.zeros(num_classes)
-    count = np.zeros(num_classes, dtype=np.int64)
-    for b in range(nblocks):
+            sums[a, y] += as_float(values[i, y], table)
+    for i in range(n):
+        count[labels[i]] += 1
+    last_rows = head if natoms == 1 else n - head - (natoms - 2) * atom_rows
+    finished = natoms if last_rows == (lead if natoms == 1 else atom_rows) else natoms - 1
+    for a in range(finished):
         for k in range(num_classes):
-            total[k] += sums[b, k]
-            count[k] += counts[b, k]
-    return total, count
+            total[k] += sums[a, k]
+    for k in range(num_classes):
+        carry[k] = sums[natoms - 1, k] if finished < natoms else 0.0
 
 
 class_sums = twins(_class_sums)

@@ -401,11 +401,12 @@ def _merge(
     buffer_watch,
     buffer_tied,
     out_start,
+    out_keys,
     out_rows,
     out_cut,
     out_tied,
 ):
-    """Each cell's best ``cap`` entries over all chunks, in ascending entry order.
+    """Each cell's best ``cap`` keys and entries over all chunks, in ascending entry order.
 
     Chunks hold consecutive entries, so concatenating their kept entries in
     chunk order keeps entry order, and the result is the cell's exact top
@@ -447,6 +448,7 @@ def _merge(
             out_cut[c] = cut
             out_tied[c] = dropped
             for q in range(min(cap, total)):
+                out_keys[out_start[c] + q] = keys[q]
                 out_rows[out_start[c] + q] = rows[q]
 
 

@@ -1,0 +1,135 @@
+"""Row sources: ``pred_probs`` that is read in row ranges instead of held in memory.
+
+A :class:`RowSource` hands out consecutive row ranges of an (N, K) array of
+probabilities: a numpy array or memmap, a zarr array, an h5py dataset (or any
+object with ``shape``, ``dtype`` and row slicing), or a function
+``read(start, stop)`` that returns those rows. The passes of
+:mod:`cleannb._batched` read it range by range, in row order, so at most one
+range of rows is in memory at a time. Each range is checked when it is read,
+and errors name the rows they come from.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+
+from ._validation import check_pred_probs
+
+#: Rows per range when the caller does not choose (cleanlab's default).
+DEFAULT_BATCH_SIZE = 10_000
+
+
+def is_array_like(obj):
+    """Whether ``obj`` looks like an on-disk array (zarr, h5py) rather than in-memory data."""
+    return (
+        not isinstance(obj, np.ndarray)
+        and hasattr(obj, "shape")
+        and hasattr(obj, "dtype")
+        and hasattr(obj, "__getitem__")
+        and not hasattr(obj, "to_numpy")
+    )
+
+
+class RowSource:
+    """An (N, K) array of probabilities read in consecutive row ranges.
+
+    Parameters
+    ----------
+    data : numpy.ndarray, array-like or callable
+        The rows: an array (numpy, memmap, zarr, h5py, ...) sliced as
+        ``data[start:stop]``, or a function ``data(start, stop)`` returning
+        rows ``start:stop`` as an array.
+    n_rows : int, optional
+        Required when ``data`` is a function.
+    num_classes : int, optional
+        Expected K (checked against every range).
+    batch_size : int, optional
+        Rows per range (default :data:`DEFAULT_BATCH_SIZE`). Results do not
+        depend on it; memory and speed do.
+    name : str
+        The argument name used in messages.
+    """
+
+    def __init__(self, data, n_rows=None, num_classes=None, batch_size=None, name="pred_probs"):
+        self.name = name
+        if callable(data) and not hasattr(data, "shape"):
+            if n_rows is None:
+                raise TypeError(
+                    f"{name} is a function, so the number of rows must be given "
+                    "(pass labels, or n_rows)."
+                )
+            self._read = data
+            self.n_rows = int(n_rows)
+            first = self._checked(0, min(1, self.n_rows), self._read(0, min(1, self.n_rows)))
+            self.num_classes = first.shape[1] if num_classes is None else int(num_classes)
+            self.dtype = first.dtype
+        else:
+            shape = getattr(data, "shape", None)
+            if shape is None or len(shape) != 2:
+                raise ValueError(
+                    f"{name} must be 2-D with shape (N, K), one row per example, got shape {shape}."
+                )
+            self._read = lambda start, stop: data[start:stop]
+            self.n_rows = int(shape[0])
+            self.num_classes = int(shape[1])
+            self.dtype = self._checked(0, min(1, self.n_rows), data[: min(1, self.n_rows)]).dtype
+        if n_rows is not None and int(n_rows) != self.n_rows:
+            raise ValueError(
+                f"{name} has {self.n_rows} rows but labels has {int(n_rows)}; they must match."
+            )
+        if num_classes is not None and int(num_classes) != self.num_classes:
+            raise ValueError(
+                f"{name} has {self.num_classes} columns, expected {int(num_classes)} classes."
+            )
+        self.batch_size = self._batch_rows(batch_size)
+
+    def _batch_rows(self, batch_size):
+        if batch_size is None:
+            batch_size = DEFAULT_BATCH_SIZE
+        if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        return int(batch_size)
+
+    def ranges(self):
+        """The consecutive ``(start, stop)`` row ranges, in order."""
+        for start in range(0, self.n_rows, self.batch_size):
+            yield start, min(self.n_rows, start + self.batch_size)
+
+    def read(self, start, stop):
+        """Rows ``start:stop`` as a checked numpy array."""
+        return self._checked(start, stop, self._read(start, stop))
+
+    def _checked(self, start, stop, block):
+        name = f"{self.name}[{start}:{stop}]"
+        block = check_pred_probs(np.asarray(block), name=name)
+        expected = (stop - start, getattr(self, "num_classes", block.shape[1]))
+        if block.shape != expected:
+            raise ValueError(
+                f"{name} has shape {block.shape}, expected {expected}: every range must "
+                "hold its rows and all K columns."
+            )
+        if hasattr(self, "dtype") and block.dtype != self.dtype:
+            raise TypeError(f"{name} has dtype {block.dtype}, but earlier rows had {self.dtype}.")
+        return block
+
+    def blocks(self):
+        """``(start, stop, rows)`` for every range, in order."""
+        for start, stop in self.ranges():
+            yield start, stop, self.read(start, stop)
+
+    def gather(self, requests):
+        """Values of given rows in given columns, in one pass.
+
+        ``requests`` is a list of ``(rows, column)`` with ``rows`` ascending;
+        returns one array per request, ``pred_probs[rows, column]``.
+        """
+        out = [np.empty(len(rows), dtype=self.dtype) for rows, _ in requests]
+        if not requests:
+            return out
+        for start, stop, block in self.blocks():
+            for (rows, column), values in zip(requests, out, strict=True):
+                lo, hi = np.searchsorted(rows, [start, stop])
+                values[lo:hi] = block[rows[lo:hi] - start, column]
+        return out
