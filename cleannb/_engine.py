@@ -23,6 +23,7 @@ import numpy as np
 
 from ._algebra import SparseCounts
 from ._kernels import confident as kern
+from ._source import RowSource, blocks_of
 from ._validation import ceil_keys, pred_probs_views, raise_for_value_stats
 
 #: Rows per block never fall below this; blocks never exceed ``MAX_BLOCKS``.
@@ -113,8 +114,16 @@ def self_confidence_means(pred_probs, labels, num_classes):
     (float16 and float32 stay themselves), which is the dtype cleanlab's
     thresholds have and compare in. Classes without examples get NaN.
     """
-    sums, counts = ClassSums(num_classes).add(pred_probs, labels).sums()
+    sums, counts = class_sums(pred_probs, labels, num_classes)
     return means_in_dtype(sums, counts, pred_probs.dtype), counts
+
+
+def class_sums(pred_probs, labels, num_classes):
+    """Per-class sums and counts of ``pred_probs[i, labels[i]]`` (an array or a ``RowSource``)."""
+    acc = ClassSums(num_classes)
+    for lo, hi, block in blocks_of(pred_probs):
+        acc.add(block, labels[lo:hi])
+    return acc.sums()
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,10 @@ def row_pass(
     of more than ``kern.CHUNK`` classes with :data:`KEEP_CHUNKS_MIN_ROWS_PER_CLASS`
     rows a class, the maximum of each chunk of them.
     """
+    if isinstance(pred_probs, RowSource):
+        return _row_pass_over_ranges(
+            pred_probs, labels, threshold_limits, paper_rule, check_sums, name
+        )
     n_rows, num_classes = pred_probs.shape
     if threshold_limits is None:
         threshold_limits = np.full(num_classes, np.nan)
@@ -199,6 +212,34 @@ def row_pass(
         # other value: re-run once on a copy where it is +0.0.
         pred_probs = pred_probs + pred_probs.dtype.type(0.0)
     raise AssertionError("unreachable")
+
+
+def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_sums, name):
+    """:func:`row_pass` range by range (each range checked, and named, on its own);
+    each row's own probability and maximum are always kept."""
+    n_rows = source.n_rows
+    value_dtype = np.float64 if source.dtype == np.float64 else np.float32
+    out = RowPass(
+        np.empty(n_rows, dtype=np.int32),
+        np.empty(n_rows, dtype=np.int32),
+        np.empty(n_rows, dtype=value_dtype),
+        np.empty(n_rows, dtype=value_dtype),
+    )
+    for lo, hi, block in source.blocks():
+        part = row_pass(
+            block,
+            labels[lo:hi],
+            threshold_limits,
+            paper_rule,
+            check_sums,
+            name=f"{name}[{lo}:{hi}]",
+            keep_values=True,
+        )
+        out.argmax[lo:hi] = part.argmax
+        out.guess[lo:hi] = part.guess
+        out.own[lo:hi] = part.own
+        out.row_max[lo:hi] = part.row_max
+    return out
 
 
 def confident_counts(labels, guess, num_classes, min_diagonal=0):

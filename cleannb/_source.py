@@ -85,6 +85,17 @@ class RowSource:
             )
         self.batch_size = self._batch_rows(batch_size)
 
+    @property
+    def shape(self):
+        return (self.n_rows, self.num_classes)
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    def __len__(self):
+        return self.n_rows
+
     def _batch_rows(self, batch_size):
         if batch_size is None:
             batch_size = DEFAULT_BATCH_SIZE
@@ -133,3 +144,24 @@ class RowSource:
                 lo, hi = np.searchsorted(rows, [start, stop])
                 values[lo:hi] = block[rows[lo:hi] - start, column]
         return out
+
+
+def as_pred_probs(pred_probs, name="pred_probs"):
+    """``pred_probs`` checked as an ndarray, or as a ``RowSource`` if it lives on disk.
+
+    zarr arrays, h5py datasets and other array-likes that are not numpy
+    arrays (and have no ``to_numpy``) are read in row ranges; numpy arrays and
+    memmaps are used in place.
+    """
+    if isinstance(pred_probs, RowSource):
+        return pred_probs
+    if is_array_like(pred_probs):
+        return RowSource(pred_probs, name=name)
+    return check_pred_probs(pred_probs, name=name)
+
+
+def blocks_of(pred_probs):
+    """``(start, stop, rows)`` of a ``RowSource``'s ranges, or the whole of an array."""
+    if isinstance(pred_probs, RowSource):
+        return pred_probs.blocks()
+    return [(0, len(pred_probs), pred_probs)]

@@ -15,11 +15,11 @@ import numpy as np
 
 from . import _algebra, _engine
 from ._parallel import num_threads
+from ._source import as_pred_probs
 from ._validation import (
     check_choice,
     check_flag,
     check_labels,
-    check_pred_probs,
     check_square,
 )
 
@@ -46,7 +46,7 @@ __all__ = [
 
 
 def _inputs(labels, pred_probs):
-    pred_probs = check_pred_probs(pred_probs)
+    pred_probs = as_pred_probs(pred_probs)
     labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=pred_probs.shape[0])
     return labels, pred_probs
 
@@ -259,7 +259,7 @@ def off_diagonal_rows(labels, rows):
 def count_off_diagonal_issues(labels, pred_probs, rows):
     """Off-diagonal rows whose label does not win the argmax (2.x's 1e-6 head start)."""
     off = off_diagonal_rows(labels, rows)
-    wins = _engine.label_is_predicted(pred_probs, labels, rows.argmax, off)
+    wins = _engine.label_is_predicted(pred_probs, labels, rows.argmax, off, rows.own, rows.row_max)
     return int(off.size - np.count_nonzero(wins))
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _algebra, _engine, _prune, _ties, count
 from ._parallel import num_threads
+from ._source import as_pred_probs
 from ._validation import check_choice, check_flag, check_labels, check_pred_probs
 
 FILTERS = (
@@ -171,7 +172,7 @@ def find_label_issues(
             n_jobs,
             verbose,
         )
-    pred_probs = check_pred_probs(pred_probs)
+    pred_probs = as_pred_probs(pred_probs)
     labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=len(pred_probs))
     pruning = filter_by in PRUNE_FILTERS
     if not pruning and (frac_noise != 1.0 or num_to_remove_per_class is not None):
@@ -423,7 +424,7 @@ def find_predicted_neq_given(labels, pred_probs, *, multi_label=False, n_jobs=No
             column = pred_probs[:, k]
             flagged |= (column > one - column) != member[:, k]
         return flagged
-    pred_probs = check_pred_probs(pred_probs)
+    pred_probs = as_pred_probs(pred_probs)
     labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=len(pred_probs))
     with num_threads(n_jobs):
         return _engine.row_pass(pred_probs, labels).argmax != labels

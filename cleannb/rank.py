@@ -24,11 +24,11 @@ import numpy as np
 from . import _engine, _ties
 from ._kernels import scores as kern
 from ._parallel import num_threads
+from ._source import RowSource, as_pred_probs, blocks_of
 from ._validation import (
     check_choice,
     check_flag,
     check_labels,
-    check_pred_probs,
     pred_probs_views,
     raise_for_value_stats,
 )
@@ -60,7 +60,7 @@ __all__ = [
 
 
 def _inputs(labels, pred_probs):
-    pred_probs = check_pred_probs(pred_probs)
+    pred_probs = as_pred_probs(pred_probs)
     labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=pred_probs.shape[0])
     return labels, pred_probs
 
@@ -94,7 +94,7 @@ def float64_thresholds(labels, pred_probs):
     2e-6. Kept in float64 for every dtype so that float32 data and its
     float64 copy give the same scores.
     """
-    sums, counts = _engine.ClassSums(pred_probs.shape[1]).add(pred_probs, labels).sums()
+    sums, counts = _engine.class_sums(pred_probs, labels, pred_probs.shape[1])
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts > 0, sums / np.maximum(counts, 1), ABSENT_CLASS_THRESHOLD)
     return np.maximum(means, MIN_THRESHOLD)
@@ -104,6 +104,15 @@ def _score_all(
     labels, pred_probs, code, adjust, thresholds=None, check_sums=True, name="pred_probs"
 ):
     """Scores of every row from one validating pass (inputs already checked for shape)."""
+    if isinstance(pred_probs, RowSource):
+        if adjust and thresholds is None:
+            thresholds = float64_thresholds(labels, pred_probs)
+        out = np.empty(pred_probs.n_rows)
+        for lo, hi, block in pred_probs.blocks():
+            out[lo:hi] = _score_all(
+                labels[lo:hi], block, code, adjust, thresholds, check_sums, f"{name}[{lo}:{hi}]"
+            )
+        return out
     n_rows = pred_probs.shape[0]
     shift, top = _shift(labels, pred_probs, adjust, thresholds)
     block = _engine.block_rows(n_rows)
@@ -145,7 +154,7 @@ def ranked_rows(
 
     For callers that have already validated ``labels`` and ``pred_probs``
     (e.g. :func:`cleannb.filter.find_label_issues`): reads only the given
-    rows, in O(len(rows) * K) time. ``thresholds`` (the confident thresholds
+    rows (ascending), in O(len(rows) * K) time. ``thresholds`` (the confident thresholds
     of all rows) may be passed when ``adjust_pred_probs`` is True.
     """
     code = _method_code(rank_by, adjust_pred_probs)
@@ -154,6 +163,19 @@ def ranked_rows(
     if _ties.numpy_order() and (adjust or code == kern.CONFIDENCE_WEIGHTED_ENTROPY):
         keys = _numpy_keys(rows, labels, pred_probs, rank_by, adjust)
         return rows[np.argsort(keys)]
+    if adjust and thresholds is None:
+        thresholds = float64_thresholds(labels, pred_probs)
+    keys = np.empty(rows.shape[0])
+    for lo, hi, block in blocks_of(pred_probs):
+        at = slice(*np.searchsorted(rows, [lo, hi])) if lo or hi < len(labels) else slice(None)
+        keys[at] = _scores_at(rows[at] - lo, labels[lo:hi], block, code, adjust, thresholds)
+    if not adjust and code != kern.CONFIDENCE_WEIGHTED_ENTROPY:
+        keys = keys.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
+    return rows[_ties.argsort(keys)]
+
+
+def _scores_at(rows, labels, pred_probs, code, adjust, thresholds):
+    """The kernel's scores of the given rows of an array (float64)."""
     shift, top = _shift(labels, pred_probs, adjust, thresholds)
     views = pred_probs_views(pred_probs)
     out = np.empty(rows.shape[0])
@@ -170,9 +192,7 @@ def ranked_rows(
         out,
         nbytes=rows.shape[0] * pred_probs.shape[1] * pred_probs.itemsize,
     )
-    if not adjust and code != kern.CONFIDENCE_WEIGHTED_ENTROPY:
-        out = out.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
-    return rows[_ties.argsort(out)]
+    return out
 
 
 #: Rows per block when scores are recomputed with numpy.
@@ -180,51 +200,61 @@ NUMPY_BLOCK = 4096
 
 
 def _numpy_keys(rows, labels, pred_probs, method, adjust):
-    """The scores of ``rows`` as cleanlab computes them: numpy, in its dtypes.
+    """The scores of ``rows`` (ascending) as cleanlab computes them: numpy, in its dtypes.
 
     For the orderings that depend on float rounding cleannb does not repeat
     in its kernels (the entropy score, ``adjust_pred_probs``). Reads the
     given rows in blocks of :data:`NUMPY_BLOCK` (plus, with ``adjust``, the
     label's probability of every row, for the thresholds).
     """
-    from scipy.special import xlogy
-
-    num_classes = pred_probs.shape[1]
-    if adjust:
-        own = pred_probs[np.arange(len(labels)), labels]
-        present = np.bincount(labels, minlength=num_classes) > 0
-        thresholds = np.clip(
-            [
-                np.mean(own[labels == k]) if present[k] else ABSENT_CLASS_THRESHOLD
-                for k in range(num_classes)
-            ],
-            MIN_THRESHOLD,
-            None,
-        )
+    thresholds = _numpy_thresholds(labels, pred_probs) if adjust else None
     parts = []
-    for lo in range(0, len(rows), NUMPY_BLOCK):
-        block_rows = rows[lo : lo + NUMPY_BLOCK]
-        probs = pred_probs[block_rows]
-        given = labels[block_rows]
-        if adjust:
-            probs = probs - thresholds
-            probs += thresholds.max()
-            probs /= probs.sum(axis=1, keepdims=True)
-        at = np.arange(len(block_rows))
-        own_block = probs[at, given]
-        if method == "self_confidence":
-            parts.append(own_block)
-        elif method == "normalized_margin":
-            others = probs.copy()
-            others[at, given] = -np.inf
-            parts.append((own_block - others.max(axis=1) + 1) / 2)
-        else:
-            entropy = -np.sum(xlogy(probs, probs), axis=1) / np.log(num_classes)
-            ratio = entropy / np.clip(own_block, CLIP, None)
-            parts.append(np.log(ratio + 1) / np.clip(ratio, CLIP, None))
+    for lo, hi, block in blocks_of(pred_probs):
+        at = rows[slice(*np.searchsorted(rows, [lo, hi]))]
+        for q in range(0, len(at), NUMPY_BLOCK):
+            chunk = at[q : q + NUMPY_BLOCK]
+            parts.append(_numpy_block_keys(block[chunk - lo], labels[chunk], method, thresholds))
     if not parts:
         return np.zeros(0)
     return np.concatenate(parts)
+
+
+def _numpy_thresholds(labels, pred_probs):
+    """cleanlab's thresholds as numpy computes them: ``np.mean`` of each class's own values."""
+    own = np.concatenate(
+        [block[np.arange(hi - lo), labels[lo:hi]] for lo, hi, block in blocks_of(pred_probs)]
+    )
+    present = np.bincount(labels, minlength=pred_probs.shape[1]) > 0
+    return np.clip(
+        [
+            np.mean(own[labels == k]) if present[k] else ABSENT_CLASS_THRESHOLD
+            for k in range(pred_probs.shape[1])
+        ],
+        MIN_THRESHOLD,
+        None,
+    )
+
+
+def _numpy_block_keys(probs, given, method, thresholds):
+    """cleanlab's score of each row of ``probs`` (rows of pred_probs, labels ``given``)."""
+    from scipy.special import xlogy
+
+    num_classes = probs.shape[1]
+    if thresholds is not None:
+        probs = probs - thresholds
+        probs += thresholds.max()
+        probs /= probs.sum(axis=1, keepdims=True)
+    at = np.arange(len(given))
+    own_block = probs[at, given]
+    if method == "self_confidence":
+        return own_block
+    if method == "normalized_margin":
+        others = probs.copy()
+        others[at, given] = -np.inf
+        return (own_block - others.max(axis=1) + 1) / 2
+    entropy = -np.sum(xlogy(probs, probs), axis=1) / np.log(num_classes)
+    ratio = entropy / np.clip(own_block, CLIP, None)
+    return np.log(ratio + 1) / np.clip(ratio, CLIP, None)
 
 
 def get_label_quality_scores(
