@@ -36,6 +36,7 @@ _SUBMODULES = (
     "count",
     "dataset",
     "datasets",
+    "experimental",
     "filter",
     "latent_algebra",
     "latent_estimation",

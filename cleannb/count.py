@@ -52,7 +52,17 @@ def _inputs(labels, pred_probs):
 
 
 def _thresholds(labels, pred_probs):
-    means, counts = _engine.self_confidence_means(pred_probs, labels, pred_probs.shape[1])
+    sums, counts = _engine.class_sums(pred_probs, labels, pred_probs.shape[1])
+    return thresholds_from_sums(sums, counts, pred_probs.dtype)
+
+
+def thresholds_from_sums(sums, counts, dtype):
+    """Confident thresholds from the per-class sums and counts of the label's probability.
+
+    The means in ``dtype`` (as numpy's ``mean`` returns them), clipped below
+    at 2e-6; with an absent class, float64 with 2.0 for it.
+    """
+    means = _engine.means_in_dtype(sums, counts, dtype)
     if np.all(counts > 0):
         # numpy keeps float16/float32 here, and so do cleanlab's thresholds
         return np.clip(means, MIN_THRESHOLD, None)
@@ -490,19 +500,29 @@ def num_label_issues(
             )
         )
     labels, pred_probs = _inputs(labels, pred_probs)
-    if estimation_method == "off_diagonal":
+    if estimation_method != "off_diagonal_custom":
         with num_threads(n_jobs):
             _, rows = confident_pass(labels, pred_probs)
-        return count_off_diagonal_issues(labels, pred_probs, rows)
+        if estimation_method == "off_diagonal":
+            return count_off_diagonal_issues(labels, pred_probs, rows)
+        return calibrated_issue_count(labels, rows.guess, pred_probs.shape[1])
     if estimation_method == "off_diagonal_custom":
         if confident_joint is None:
             raise ValueError(
                 "estimation_method='off_diagonal_custom' needs confident_joint; pass one or "
                 "use estimation_method='off_diagonal_calibrated'."
             )
-        joint = estimate_joint(labels, pred_probs, confident_joint=confident_joint)
-    else:
-        joint = estimate_joint(labels, pred_probs, n_jobs=n_jobs)
+    joint = estimate_joint(labels, pred_probs, confident_joint=confident_joint)
+    return int(np.rint((1.0 - joint.trace()) * len(labels)))
+
+
+def calibrated_issue_count(labels, guess, num_classes):
+    """``rint(N * (1 - trace))`` of the calibrated joint counted from each row's confident guess."""
+    counts = _engine.confident_counts(labels, guess, num_classes, min_diagonal=1)
+    calibrated = _algebra.calibrate_sparse(
+        counts, np.bincount(labels, minlength=num_classes)
+    ).dense()
+    joint = calibrated / max(float(np.sum(calibrated)), _algebra.TINY)
     return int(np.rint((1.0 - joint.trace()) * len(labels)))
 
 

@@ -351,11 +351,11 @@ def _other_filter(labels, pred_probs, filter_by, n_jobs):
         labels, pred_probs, method=filter_by[4:], adjust_pred_probs=False
     )
     num_issues = count.num_label_issues(labels, pred_probs, n_jobs=n_jobs)
-    mask[_lowest_scores(scores.astype(pred_probs.dtype), num_issues)] = True
+    mask[lowest_scores(scores.astype(pred_probs.dtype), num_issues)] = True
     return mask, None
 
 
-def _lowest_scores(scores, count):
+def lowest_scores(scores, count):
     """The rows of the ``count`` lowest ``scores``, as ``np.argsort(scores)[:count]``.
 
     A partial selection finds them, ties to the lower row; only if equal
