@@ -22,8 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ._source import RowSource
+
 LABEL_SUFFIXES = (".npy", ".csv", ".txt")
-PRED_PROBS_SUFFIXES = (".npy", ".npz", ".csv")
+PRED_PROBS_SUFFIXES = (".npy", ".zarr", ".npz", ".csv")
+#: ``.npy`` and ``.zarr`` inputs are read in ranges of about this many bytes.
+RANGE_BYTES = 64 << 20
 OUTPUT_SUFFIXES = (".csv", ".json")
 #: Column names tried, in order, when a labels CSV has several columns.
 LABEL_COLUMNS = ("label", "labels", "given_label", "noisy_label", "y", "s")
@@ -47,7 +51,10 @@ def _existing_file(path, flag, suffixes):
         )
     if not path.exists():
         raise InputError(f"{flag} {path}: no such file.")
-    if not path.is_file():
+    if suffix == ".zarr":
+        if not path.is_dir():
+            raise InputError(f"{flag} {path}: a .zarr array is a folder; this is not one.")
+    elif not path.is_file():
         raise InputError(f"{flag} {path}: not a regular file.")
     return path, suffix
 
@@ -60,6 +67,39 @@ def _load_npy(path, flag):
     # A plain ndarray view of the copy-on-write map (no copy), so that every
     # library function sees an ordinary array.
     return np.asarray(array)
+
+
+def _open_zarr(path):
+    try:
+        import zarr
+    except ImportError:
+        raise InputError(
+            f"--pred-probs {path}: reading .zarr needs the zarr package (pip install zarr)."
+        ) from None
+    try:
+        return zarr.open_array(str(path), mode="r")
+    except Exception as error:  # zarr raises several kinds for a store that is not an array
+        raise InputError(f"--pred-probs {path}: not a readable zarr array ({error}).") from None
+
+
+def _pass_bars(quiet):
+    """A tqdm bar per pass over the rows (rows per second, ETA), or None if ``quiet``."""
+    if quiet:
+        return None
+    from tqdm import tqdm
+
+    def bar(number, total):
+        return tqdm(
+            total=total,
+            file=sys.stderr,
+            unit="rows",
+            unit_scale=True,
+            desc=f"pass {number} over pred_probs",
+            leave=False,
+            delay=0.5,
+        )
+
+    return bar
 
 
 def _header(path):
@@ -128,16 +168,30 @@ def read_labels(path):
     return labels
 
 
-def read_pred_probs(path):
+def read_pred_probs(path, *, batch_size=None, quiet=True):
     """Read an (N, K) array of predicted probabilities.
 
-    ``.npy`` is memory-mapped read-only (never copied); ``.npz`` uses the array
+    ``.npy`` (memory-mapped copy-on-write, never copied) and ``.zarr`` are
+    returned as a :class:`cleannb._source.RowSource` that the library reads
+    in ranges of ``batch_size`` rows (default: about :data:`RANGE_BYTES`),
+    with a progress bar per pass unless ``quiet``; ``.npz`` uses the array
     named as in :data:`PRED_PROBS_KEYS`, or its only array; ``.csv`` has one
     row per example and one column per class, with an optional header row.
     """
     path, suffix = _existing_file(path, "--pred-probs", PRED_PROBS_SUFFIXES)
-    if suffix == ".npy":
-        return _load_npy(path, "--pred-probs")
+    if suffix in (".npy", ".zarr"):
+        array = _load_npy(path, "--pred-probs") if suffix == ".npy" else _open_zarr(path)
+        if array.ndim != 2:
+            raise InputError(
+                f"--pred-probs {path}: expected shape (N, K), one row per example, got "
+                f"{array.shape}."
+            )
+        if batch_size is None:
+            batch_size = max(1, RANGE_BYTES // max(1, array.shape[1] * array.dtype.itemsize))
+        try:
+            return RowSource(array, batch_size=batch_size, progress=_pass_bars(quiet))
+        except (TypeError, ValueError) as error:
+            raise InputError(f"--pred-probs {path}: {error}") from None
     if suffix == ".npz":
         try:
             with np.load(path, allow_pickle=False) as archive:

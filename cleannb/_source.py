@@ -50,10 +50,26 @@ class RowSource:
         depend on it; memory and speed do.
     name : str
         The argument name used in messages.
+    progress : callable, optional
+        ``progress(pass_number, n_rows)`` is called as each pass over the rows
+        starts and returns a bar with ``update(rows)`` and ``close()`` (for
+        example ``tqdm``); passes are numbered from 1.
     """
 
-    def __init__(self, data, n_rows=None, num_classes=None, batch_size=None, name="pred_probs"):
+    ndim = 2
+
+    def __init__(
+        self,
+        data,
+        n_rows=None,
+        num_classes=None,
+        batch_size=None,
+        name="pred_probs",
+        progress=None,
+    ):
         self.name = name
+        self.progress = progress
+        self.passes = 0
         if callable(data) and not hasattr(data, "shape"):
             if n_rows is None:
                 raise TypeError(
@@ -126,9 +142,17 @@ class RowSource:
         return block
 
     def blocks(self):
-        """``(start, stop, rows)`` for every range, in order."""
-        for start, stop in self.ranges():
-            yield start, stop, self.read(start, stop)
+        """``(start, stop, rows)`` for every range, in order: one pass over the rows."""
+        self.passes += 1
+        bar = self.progress(self.passes, self.n_rows) if self.progress else None
+        try:
+            for start, stop in self.ranges():
+                yield start, stop, self.read(start, stop)
+                if bar is not None:
+                    bar.update(stop - start)
+        finally:
+            if bar is not None:
+                bar.close()
 
     def gather(self, requests):
         """Values of given rows in given columns, in one pass.

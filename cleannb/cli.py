@@ -9,7 +9,8 @@
     python -m cleannb --help
 
 ``find-issues`` reads the given labels (``.npy``, ``.csv`` or ``.txt``) and
-out-of-sample predicted probabilities (``.npy``, memory-mapped copy-on-write;
+out-of-sample predicted probabilities (``.npy``, memory-mapped copy-on-write,
+and ``.zarr``, both read in ranges of rows with a progress bar per pass;
 ``.npz``; ``.csv``), runs :func:`cleannb.filter.find_label_issues`, scores the
 issues with :func:`cleannb.rank.get_label_quality_scores`, writes them (CSV or
 JSON by the output's extension, an aligned table on stdout without
@@ -50,6 +51,7 @@ from ._cli_io import (
     read_pred_probs,
     write_issues,
 )
+from ._source import blocks_of
 
 FILTER_BY = (
     "prune_by_noise_rate",
@@ -85,8 +87,9 @@ def find_issues(
     ----------
     labels : numpy.ndarray, shape (N,)
         Given labels 0..K-1.
-    pred_probs : numpy.ndarray, shape (N, K)
-        Out-of-sample predicted probabilities (a read-only memory map is fine).
+    pred_probs : numpy.ndarray or RowSource, shape (N, K)
+        Out-of-sample predicted probabilities: an array (a read-only memory
+        map is fine), or a :class:`cleannb._source.RowSource` read in ranges.
     filter_by : str, default "prune_by_noise_rate"
         As in :func:`cleannb.filter.find_label_issues`.
     rank_by : str, default "self_confidence"
@@ -133,15 +136,18 @@ def find_issues(
     advance("score issues")
     issues = np.asarray(issues, dtype=np.int64)
     given = np.asarray(labels)[issues].astype(np.int64)
-    if issues.size:
-        # Scores are per row, so scoring only the issue rows gives the same
-        # values as scoring all rows, without another pass over pred_probs.
-        rows = np.asarray(pred_probs[issues])
-        scores = rank.get_label_quality_scores(given, rows, method=rank_by)
-        predicted = rows.argmax(axis=1).astype(np.int64)
-    else:
-        scores = np.zeros(0)
-        predicted = np.zeros(0, dtype=np.int64)
+    # Scores are per row, so scoring only the issue rows gives the same values
+    # as scoring all rows; the rows are read range by range, in row order.
+    scores = np.zeros(issues.size)
+    predicted = np.zeros(issues.size, dtype=np.int64)
+    order = np.argsort(issues, kind="stable")
+    ascending = issues[order]
+    for lo, hi, block in blocks_of(pred_probs) if issues.size else ():
+        at = order[slice(*np.searchsorted(ascending, [lo, hi]))]
+        if at.size:
+            rows = np.asarray(block[issues[at] - lo])
+            scores[at] = rank.get_label_quality_scores(given[at], rows, method=rank_by)
+            predicted[at] = rows.argmax(axis=1)
     table = {
         "index": issues,
         "label_quality": np.asarray(scores, dtype=np.float64),
@@ -175,7 +181,7 @@ def _run_find_issues(args):
     with progress(3 + 2, args.quiet) as advance:
         advance("read inputs")
         labels = read_labels(args.labels)
-        pred_probs = read_pred_probs(args.pred_probs)
+        pred_probs = read_pred_probs(args.pred_probs, batch_size=args.batch_size, quiet=args.quiet)
         if pred_probs.ndim == 2 and labels.shape[0] != pred_probs.shape[0]:
             raise InputError(
                 f"--labels has {labels.shape[0]} entries but --pred-probs has "
@@ -253,6 +259,13 @@ def _n_jobs(text):
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
 
 
+def _positive(text):
+    value = _n_jobs(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
 def build_parser():
     """The argument parser of the ``cleannb`` command."""
     parser = argparse.ArgumentParser(
@@ -285,7 +298,8 @@ def build_parser():
         "--pred-probs",
         required=True,
         metavar="FILE",
-        help="out-of-sample predicted probabilities (N, K): .npy (memory-mapped), .npz or .csv",
+        help="out-of-sample predicted probabilities (N, K): .npy (memory-mapped) or .zarr "
+        "(both read in ranges of rows), .npz or .csv",
     )
     find.add_argument(
         "--filter-by",
@@ -307,6 +321,14 @@ def build_parser():
         default=None,
         metavar="N",
         help="threads: N, or -1 for all cores (default: all)",
+    )
+    find.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=None,
+        metavar="ROWS",
+        help="rows of a .npy or .zarr read at a time (default: about 64 MB); "
+        "the result does not depend on it",
     )
     find.add_argument(
         "--output",

@@ -19,6 +19,7 @@ import pytest
 import cleannb
 from cleannb import cli
 from cleannb._cli_io import read_pred_probs
+from cleannb._source import RowSource
 from cleannb.count import estimate_joint
 from cleannb.filter import find_label_issues
 from cleannb.rank import get_label_quality_scores
@@ -214,18 +215,99 @@ def test_dtypes_pass_through(tmp_path, capsys, dtype):
 
 
 def test_npy_is_memory_mapped_copy_on_write(tmp_path):
-    """Mapped, not copied; writable to numpy (so the ordinary kernels serve it), and
-    a write would never reach the file."""
+    """Mapped, not copied, and read in ranges; each range writable to numpy (so the
+    ordinary kernels serve it), and a write would never reach the file."""
     _, pred_probs = make_data(n=1000, k=3, dtype=np.float32)
     np.save(tmp_path / "p.npy", pred_probs)
     before = (tmp_path / "p.npy").read_bytes()
-    loaded = read_pred_probs(tmp_path / "p.npy")
-    assert type(loaded) is np.ndarray
-    assert loaded.flags.writeable and not loaded.flags.owndata
-    assert isinstance(loaded.base, np.memmap) and loaded.base.mode == "c"
-    np.testing.assert_array_equal(loaded, pred_probs)
-    loaded[0, 0] = 0.5
+    loaded = read_pred_probs(tmp_path / "p.npy", batch_size=300)
+    assert isinstance(loaded, RowSource)
+    assert list(loaded.ranges()) == [(0, 300), (300, 600), (600, 900), (900, 1000)]
+    block = loaded.read(300, 600)
+    assert type(block) is np.ndarray
+    assert block.flags.writeable and not block.flags.owndata
+    base = block
+    while not isinstance(base, np.memmap):
+        base = base.base
+    assert base.mode == "c"
+    np.testing.assert_array_equal(block, pred_probs[300:600])
+    block[0, 0] = 0.5
     assert (tmp_path / "p.npy").read_bytes() == before
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".zarr"])
+@pytest.mark.parametrize("filter_by", ["prune_by_noise_rate", "both", "low_self_confidence"])
+def test_npy_and_zarr_read_in_ranges_equal_the_loaded_arrays(tmp_path, capsys, suffix, filter_by):
+    labels, pred_probs = make_data(n=2000, k=5, dtype=np.float16)
+    np.save(tmp_path / "labels.npy", labels)
+    path = tmp_path / f"pred_probs{suffix}"
+    if suffix == ".npy":
+        np.save(path, pred_probs)
+    else:
+        import zarr
+
+        stored = zarr.open_array(
+            str(path), mode="w", shape=pred_probs.shape, chunks=(128, 5), dtype=pred_probs.dtype
+        )
+        stored[:] = pred_probs
+    out = tmp_path / "issues.csv"
+    for batch_size in ("1", "77", "5000"):
+        argv = [
+            "find-issues",
+            "--labels",
+            str(tmp_path / "labels.npy"),
+            "--pred-probs",
+            str(path),
+            "--filter-by",
+            filter_by,
+            "--batch-size",
+            batch_size,
+            "-o",
+            str(out),
+        ]
+        assert cli.main(argv) == 0
+        capsys.readouterr()
+        assert_same_table(read_output(out, ""), expected_table(labels, pred_probs, filter_by))
+
+
+def test_pass_bars_count_rows_per_pass():
+    from cleannb._cli_io import _pass_bars
+
+    assert _pass_bars(quiet=True) is None
+    seen = []
+
+    class Bar:
+        def __init__(self, number, total):
+            self.number, self.total, self.rows = number, total, 0
+
+        def update(self, rows):
+            self.rows += rows
+
+        def close(self):
+            seen.append((self.number, self.total, self.rows))
+
+    labels, pred_probs = make_data(n=500, k=3)
+    source = RowSource(pred_probs, batch_size=64, progress=Bar)
+    find_label_issues(labels, source)
+    assert len(seen) >= 3  # thresholds, confident joint, selection
+    assert seen == [(i + 1, 500, 500) for i in range(len(seen))]
+    bar = _pass_bars(quiet=False)(2, 500)
+    assert bar.total == 500 and "pass 2" in bar.desc
+    bar.close()
+
+
+def test_bad_zarr_and_batch_size(tmp_path, capsys):
+    labels, _ = make_data(n=50, k=3)
+    np.save(tmp_path / "labels.npy", labels)
+    (tmp_path / "bad.zarr").write_text("not a folder")
+    argv = ["find-issues", "--labels", str(tmp_path / "labels.npy"), "--pred-probs"]
+    assert cli.main([*argv, str(tmp_path / "bad.zarr")]) == cli.EXIT_BAD_INPUT
+    assert "is a folder" in capsys.readouterr().err
+    (tmp_path / "empty.zarr").mkdir()
+    assert cli.main([*argv, str(tmp_path / "empty.zarr")]) == cli.EXIT_BAD_INPUT
+    assert "not a readable zarr array" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main([*argv, str(tmp_path / "empty.zarr"), "--batch-size", "0"])
 
 
 def test_memory_mapped_input_same_for_1_and_2_threads(tmp_path, capsys):
