@@ -54,6 +54,18 @@ class RowSource:
         ``progress(pass_number, n_rows)`` is called as each pass over the rows
         starts and returns a bar with ``update(rows)`` and ``close()`` (for
         example ``tqdm``); passes are numbered from 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.experimental import RowSource
+    >>> from cleannb.filter import find_label_issues
+    >>> pred_probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.1, 0.9]])
+    >>> source = RowSource(lambda start, stop: pred_probs[start:stop], n_rows=4, batch_size=3)
+    >>> list(source.ranges())
+    [(0, 3), (3, 4)]
+    >>> find_label_issues([0, 0, 1, 1], source, filter_by="low_self_confidence")
+    array([False,  True,  True, False])
     """
 
     ndim = 2

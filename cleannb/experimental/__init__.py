@@ -1,5 +1,12 @@
-"""Interfaces that cleanlab 2.x keeps under ``cleanlab.experimental``.
+"""Interfaces that cleanlab 2.x keeps under ``cleanlab.experimental``, and data larger than memory.
 
 - :mod:`cleannb.experimental.label_issues_batched`: find label issues in
   ``pred_probs`` read in batches (memmaps, zarr, h5py), exactly.
+- :class:`RowSource`: ``pred_probs`` read in row ranges of a chosen size,
+  from an array or from a function; ``count``, ``filter``, ``rank`` and
+  ``dataset`` functions accept it wherever they take ``pred_probs``.
 """
+
+from .._source import RowSource
+
+__all__ = ["RowSource"]
