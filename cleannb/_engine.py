@@ -24,7 +24,12 @@ import numpy as np
 from ._algebra import SparseCounts
 from ._kernels import confident as kern
 from ._source import RowSource, blocks_of
-from ._validation import ceil_keys, pred_probs_views, raise_for_value_stats
+from ._validation import (
+    ceil_keys,
+    pred_probs_views,
+    raise_for_value_stats,
+    row_sums_over_ranges,
+)
 
 #: Rows per block never fall below this; blocks never exceed ``MAX_BLOCKS``.
 MIN_BLOCK_ROWS = 2048
@@ -225,21 +230,29 @@ def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_su
         np.empty(n_rows, dtype=value_dtype),
         np.empty(n_rows, dtype=value_dtype),
     )
-    for lo, hi, block in source.blocks():
-        part = row_pass(
-            block,
-            labels[lo:hi],
-            threshold_limits,
-            paper_rule,
-            check_sums,
-            name=f"{name}[{lo}:{hi}]",
-            keep_values=True,
-        )
-        out.argmax[lo:hi] = part.argmax
-        out.guess[lo:hi] = part.guess
-        out.own[lo:hi] = part.own
-        out.row_max[lo:hi] = part.row_max
+    with row_sums_over_ranges(n_rows, name):
+        for lo, hi, block in source.blocks():
+            _row_pass_range(
+                out, block, lo, hi, labels, threshold_limits, paper_rule, check_sums, name
+            )
     return out
+
+
+def _row_pass_range(out, block, lo, hi, labels, threshold_limits, paper_rule, check_sums, name):
+    """Run :func:`row_pass` on rows ``lo:hi`` and store the results in ``out``."""
+    part = row_pass(
+        block,
+        labels[lo:hi],
+        threshold_limits,
+        paper_rule,
+        check_sums,
+        name=f"{name}[{lo}:{hi}]",
+        keep_values=True,
+    )
+    out.argmax[lo:hi] = part.argmax
+    out.guess[lo:hi] = part.guess
+    out.own[lo:hi] = part.own
+    out.row_max[lo:hi] = part.row_max
 
 
 def confident_counts(labels, guess, num_classes, min_diagonal=0):

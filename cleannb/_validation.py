@@ -30,6 +30,7 @@ never share the slot, so concurrent calls each warn once.
 
 from __future__ import annotations
 
+import contextvars
 import sys
 import threading
 import warnings
@@ -367,7 +368,8 @@ def warn_row_sums(pred_probs, name="pred_probs"):
     Counts the rows off by more than :data:`ROW_SUM_WARNING` (an extra read,
     see :func:`count_rows_off`) and issues a ``UserWarning`` attributed to the
     caller of cleannb, unless this call has warned already (see the module
-    docstring).
+    docstring). Inside :func:`row_sums_over_ranges`, the count is added to
+    the whole array's instead.
 
     Parameters
     ----------
@@ -376,15 +378,50 @@ def warn_row_sums(pred_probs, name="pred_probs"):
     name : str
         The argument name used in the message.
     """
+    if _call_frame()[0] is None:
+        return  # this call has warned already: no extra read
+    count, largest = count_rows_off(pred_probs, ROW_SUM_WARNING)
+    tally = _range_tally.get()
+    if tally is not None:
+        tally[0] += count
+        tally[1] = max(tally[1], largest)
+        return
+    _warn_rows_off(count, pred_probs.shape[0], largest, name)
+
+
+_range_tally = contextvars.ContextVar("cleannb_row_sum_tally", default=None)
+
+
+class row_sums_over_ranges:  # noqa: N801 (used as a context manager, like a function)
+    """Collect the row-sum warnings of a pass over row ranges into one, for all ``n_rows``.
+
+    A class, not a generator: the warning is issued from this module's frame,
+    so it is attributed to the caller of cleannb (see :func:`_call_frame`).
+    """
+
+    def __init__(self, n_rows, name="pred_probs"):
+        self.n_rows, self.name, self.tally = n_rows, name, [0, 0.0]
+
+    def __enter__(self):
+        self.token = _range_tally.set(self.tally)
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        _range_tally.reset(self.token)
+        if kind is None:
+            _warn_rows_off(self.tally[0], self.n_rows, self.tally[1], self.name)
+        return False
+
+
+def _warn_rows_off(count, n_rows, largest, name):
+    if count == 0:
+        return
     entry, stacklevel = _call_frame()
     if entry is None:
         return
-    count, largest = count_rows_off(pred_probs, ROW_SUM_WARNING)
-    if count == 0:
-        return
     _warned_call.frame = entry
     warnings.warn(
-        f"{count} of {pred_probs.shape[0]} rows of {name} are off from summing to 1 by more "
+        f"{count} of {n_rows} rows of {name} are off from summing to 1 by more "
         f"than {ROW_SUM_WARNING} (largest |row sum - 1|: {largest:.3g}); results use the "
         f"values as given. Renormalise with {name} = {name} / {name}.sum(axis=1, "
         "keepdims=True), or, for multi-label data where rows need not sum to 1, pass "

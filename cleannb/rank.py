@@ -31,6 +31,7 @@ from ._validation import (
     check_labels,
     pred_probs_views,
     raise_for_value_stats,
+    row_sums_over_ranges,
 )
 
 METHODS = {
@@ -108,10 +109,11 @@ def _score_all(
         if adjust and thresholds is None:
             thresholds = float64_thresholds(labels, pred_probs)
         out = np.empty(pred_probs.n_rows)
-        for lo, hi, block in pred_probs.blocks():
-            out[lo:hi] = _score_all(
-                labels[lo:hi], block, code, adjust, thresholds, check_sums, f"{name}[{lo}:{hi}]"
-            )
+        with row_sums_over_ranges(pred_probs.n_rows, name):
+            for lo, hi, block in pred_probs.blocks():
+                out[lo:hi] = _score_all(
+                    labels[lo:hi], block, code, adjust, thresholds, check_sums, f"{name}[{lo}:{hi}]"
+                )
         return out
     n_rows = pred_probs.shape[0]
     shift, top = _shift(labels, pred_probs, adjust, thresholds)

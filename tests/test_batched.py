@@ -388,3 +388,15 @@ def test_label_inspector_protocol_errors():
         find_label_issues_batched(labels, pred_probs, labels_file="x.npy", verbose=False)
     with pytest.raises(ValueError, match="pred_probs is required"):
         find_label_issues_batched(labels, verbose=False)
+
+
+def test_rows_off_by_a_little_warn_once_for_the_whole_source():
+    labels, pred_probs = tied(11, 1000, 4, np.float64)
+    pred_probs[::10] *= 0.95  # 100 rows off by 5 %, spread over every range
+    with pytest.warns(UserWarning, match="100 of 1000 rows of pred_probs are off") as caught:
+        filter.find_label_issues(labels, RowSource(pred_probs, batch_size=64))
+    assert sum("off from summing" in str(w.message) for w in caught) == 1
+    assert caught[0].filename == __file__
+    with pytest.warns(UserWarning, match="100 of 1000 rows of pred_probs are off") as caught:
+        rank.get_label_quality_scores(labels, RowSource(pred_probs, batch_size=64))
+    assert sum("off from summing" in str(w.message) for w in caught) == 1

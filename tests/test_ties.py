@@ -142,10 +142,10 @@ def test_lowest_scores_are_numpys_first(seed):
         expected = np.zeros(n, dtype=bool)
         expected[np.argsort(scores)[:count]] = True
         got = np.zeros(n, dtype=bool)
-        got[filter._lowest_scores(scores, count)] = True
+        got[filter.lowest_scores(scores, count)] = True
         np.testing.assert_array_equal(got, expected)
         with cleannb.tie_order("index"):
-            by_index = np.sort(filter._lowest_scores(scores, count))
+            by_index = np.sort(filter.lowest_scores(scores, count))
         np.testing.assert_array_equal(by_index, np.sort(np.argsort(scores, kind="stable")[:count]))
 
 

@@ -61,6 +61,7 @@ def _class_sums(values, table, labels, num_classes, atom_rows, lead, carry, tota
     head = min(n, lead)
     natoms = 1 + (n - head + atom_rows - 1) // atom_rows
     sums = np.zeros((natoms, num_classes))
+    counts = np.zeros((natoms, num_classes), dtype=np.int64)
     for k in range(num_classes):
         sums[0, k] = carry[k]
     for a in prange(natoms):
@@ -71,8 +72,10 @@ def _class_sums(values, table, labels, num_classes, atom_rows, lead, carry, tota
                 prefetch(values, i + GATHER_AHEAD, labels[i + GATHER_AHEAD])
             y = labels[i]
             sums[a, y] += as_float(values[i, y], table)
-    for i in range(n):
-        count[labels[i]] += 1
+            counts[a, y] += 1
+    for a in range(natoms):
+        for k in range(num_classes):
+            count[k] += counts[a, k]
     last_rows = head if natoms == 1 else n - head - (natoms - 2) * atom_rows
     finished = natoms if last_rows == (lead if natoms == 1 else atom_rows) else natoms - 1
     for a in range(finished):
