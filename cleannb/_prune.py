@@ -261,11 +261,14 @@ class Best(NamedTuple):
     tied: np.ndarray
 
 
-def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, cols, caps, floors):
+def _best_per_cell(
+    views, labels, entry_rows, own, row_max, chunk_max, start, cols, caps, floors, keep_keys=False
+):
     """Run the collect and merge kernels: each cell's best entries above its floor (a ``Best``).
 
     ``chunk_max`` is a view of the chunk maxima of each row (as made by
-    ``pred_probs_views``) or an empty 2-D array.
+    ``pred_probs_views``) or an empty 2-D array. The kept keys are returned
+    only with ``keep_keys`` (else ``keys`` is empty).
     """
     n_entries = len(labels)
     parallel = views.nbytes >= PARALLEL_MIN_BYTES
@@ -311,7 +314,7 @@ def _best_per_cell(views, labels, entry_rows, own, row_max, chunk_max, start, co
         buffer_tied,
         nbytes=views.nbytes if nchunks > 1 else 0,
     )
-    out_keys = np.empty(int(caps.sum()))
+    out_keys = np.empty(int(caps.sum()) if keep_keys else 0)
     out_rows = np.zeros(int(caps.sum()), dtype=np.int64)
     cuts = np.empty(len(caps))
     tied = np.empty(len(caps), dtype=np.int64)
@@ -394,6 +397,7 @@ def _best_over_ranges(source, labels, own, row_max, start, cols, caps, floors):
             cols,
             caps,
             floors_here,
+            keep_keys=True,
         )
         best.rows[:] += lo
         state = best if state is None else _fold(state, best, caps)

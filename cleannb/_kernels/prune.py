@@ -448,8 +448,10 @@ def _merge(
             out_cut[c] = cut
             out_tied[c] = dropped
             for q in range(min(cap, total)):
-                out_keys[out_start[c] + q] = keys[q]
                 out_rows[out_start[c] + q] = rows[q]
+            if out_keys.shape[0] != 0:  # the keys are wanted (to merge with later entries)
+                for q in range(min(cap, total)):
+                    out_keys[out_start[c] + q] = keys[q]
 
 
 merge = twins(_merge)
