@@ -83,7 +83,7 @@ def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=No
     labels : array_like of int, shape (N,)
         Given (possibly noisy) labels 0..K-1; with ``multi_label``, a list of
         lists of labels.
-    pred_probs : numpy.ndarray, shape (N, K)
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
         Out-of-sample predicted probabilities; rows sum to 1 (multi-class).
     multi_label : bool, default False
         One-vs-rest thresholds of shape (K, 2) for multi-label data.
@@ -157,7 +157,7 @@ def compute_confident_joint(
     ----------
     labels : array_like of int, shape (N,)
         Given labels 0..K-1 (a list of lists with ``multi_label``).
-    pred_probs : numpy.ndarray, shape (N, K)
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
         Out-of-sample predicted probabilities (float16, float32 or float64).
     thresholds : array_like, shape (K,), optional
         Per-class thresholds; default :func:`get_confident_thresholds`.
@@ -317,7 +317,8 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=Fals
     Parameters
     ----------
     labels : array_like of int, shape (N,)
-    pred_probs : numpy.ndarray, shape (N, K), optional if ``confident_joint`` is given
+    pred_probs : numpy.ndarray, zarr, h5py or RowSource, shape (N, K), optional
+        Not needed when ``confident_joint`` is given.
     confident_joint : numpy.ndarray, optional
         Calibrated here against ``labels`` (used as is when ``labels`` is None).
     multi_label : bool, default False
@@ -452,7 +453,7 @@ def num_label_issues(
     Parameters
     ----------
     labels : array_like of int, shape (N,)
-    pred_probs : numpy.ndarray, shape (N, K)
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
     confident_joint : numpy.ndarray, optional
         Only used with ``estimation_method="off_diagonal_custom"`` (a warning
         says so otherwise).

@@ -87,7 +87,7 @@ def find_label_issues(
     ----------
     labels : array_like of int, shape (N,)
         Given labels 0..K-1 (a list of lists with ``multi_label``).
-    pred_probs : numpy.ndarray, shape (N, K)
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
         Out-of-sample predicted probabilities (float16, float32 or float64).
     return_indices_ranked_by : {None, "self_confidence", "normalized_margin", \
 "confidence_weighted_entropy"}
@@ -386,7 +386,7 @@ def find_predicted_neq_given(labels, pred_probs, *, multi_label=False, n_jobs=No
     ----------
     labels : array_like of int, shape (N,)
         Given labels (a list of lists with ``multi_label``).
-    pred_probs : numpy.ndarray, shape (N, K)
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
     multi_label : bool, default False
         One-vs-rest: an example is flagged when, for some class k, ``p_k >
         1 - p_k`` (computed in the dtype of ``pred_probs``) disagrees with

@@ -276,7 +276,7 @@ def get_label_quality_scores(
     ----------
     labels : array_like of int, shape (N,)
         Given labels 0..K-1.
-    pred_probs : numpy.ndarray, shape (N, K)
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
         Out-of-sample predicted probabilities (float16/32/64, any layout);
         rows sum to 1.
     method : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
