@@ -153,6 +153,7 @@ def row_pass(
     check_sums=True,
     name="pred_probs",
     keep_values=False,
+    visit=None,
 ):
     """Run the row kernel, check the values it saw, and return its outputs.
 
@@ -162,12 +163,26 @@ def row_pass(
     ``keep_values`` also keeps each row's own probability and maximum, in
     float32 (exact for float16 and float32 input) or float64, and, for rows
     of more than ``kern.CHUNK`` classes with :data:`KEEP_CHUNKS_MIN_ROWS_PER_CLASS`
-    rows a class, the maximum of each chunk of them.
+    rows a class, the maximum of each chunk of them. A ``RowSource`` is read
+    range by range (and always keeps the values). ``visit(start, stop,
+    rows)``, if given, is called with each checked range (in memory, the
+    whole array), so that another kernel reads it while it is at hand.
     """
     if isinstance(pred_probs, RowSource):
         return _row_pass_over_ranges(
-            pred_probs, labels, threshold_limits, paper_rule, check_sums, name
+            pred_probs, labels, threshold_limits, paper_rule, check_sums, name, visit
         )
+    rows = _row_pass_array(
+        pred_probs, labels, threshold_limits, paper_rule, check_sums, name, keep_values
+    )
+    if visit is not None:
+        visit(0, len(pred_probs), pred_probs)
+    return rows
+
+
+def _row_pass_array(
+    pred_probs, labels, threshold_limits, paper_rule, check_sums, name, keep_values
+):
     n_rows, num_classes = pred_probs.shape
     if threshold_limits is None:
         threshold_limits = np.full(num_classes, np.nan)
@@ -219,7 +234,7 @@ def row_pass(
     raise AssertionError("unreachable")
 
 
-def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_sums, name):
+def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_sums, name, visit):
     """:func:`row_pass` range by range (each range checked, and named, on its own);
     each row's own probability and maximum are always kept."""
     n_rows = source.n_rows
@@ -235,6 +250,8 @@ def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_su
             _row_pass_range(
                 out, block, lo, hi, labels, threshold_limits, paper_rule, check_sums, name
             )
+            if visit is not None:
+                visit(lo, hi, block)
     return out
 
 

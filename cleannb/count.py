@@ -232,13 +232,14 @@ def compute_confident_joint(
 
 
 def confident_pass(
-    labels, pred_probs, thresholds=None, collision_rule="row_argmax", keep_values=False
+    labels, pred_probs, thresholds=None, collision_rule="row_argmax", keep_values=False, visit=None
 ):
     """Uncalibrated confident joint (``SparseCounts``, diagonal at least 1) and the per-row results.
 
     For checked inputs, inside :func:`cleannb._parallel.num_threads`; the one
     pass over ``pred_probs`` that every confident-joint consumer shares.
-    ``keep_values`` also keeps each row's own probability and maximum.
+    ``keep_values`` also keeps each row's own probability and maximum;
+    ``visit`` is called with each range read (see :func:`cleannb._engine.row_pass`).
     """
     num_classes = pred_probs.shape[1]
     if thresholds is None:
@@ -257,6 +258,7 @@ def confident_pass(
         limits,
         paper_rule=collision_rule == "confident_argmax",
         keep_values=keep_values,
+        visit=visit,
     )
     return _engine.confident_counts(labels, rows.guess, num_classes, min_diagonal=1), rows
 

@@ -345,13 +345,18 @@ def _other_filter(labels, pred_probs, filter_by, n_jobs):
     if filter_by == "predicted_neq_given":
         rows = _engine.row_pass(pred_probs, labels)
         return rows.argmax != labels, rows
-    from .rank import get_label_quality_scores
+    from .rank import scores_in_dtype
 
-    scores = get_label_quality_scores(
-        labels, pred_probs, method=filter_by[4:], adjust_pred_probs=False
-    )
-    num_issues = count.num_label_issues(labels, pred_probs, n_jobs=n_jobs)
-    mask[lowest_scores(scores.astype(pred_probs.dtype), num_issues)] = True
+    # the scores are computed from each range the confident pass reads, and
+    # num_label_issues' count from its rows: one read of pred_probs for both
+    scores = np.empty(n_rows, dtype=pred_probs.dtype)
+
+    def score(start, stop, rows):
+        scores[start:stop] = scores_in_dtype(labels[start:stop], rows, filter_by[4:])
+
+    _, rows = count.confident_pass(labels, pred_probs, visit=score)
+    num_issues = count.count_off_diagonal_issues(labels, pred_probs, rows)
+    mask[lowest_scores(scores, num_issues)] = True
     return mask, None
 
 

@@ -149,6 +149,16 @@ def _score_all(
     return out
 
 
+def scores_in_dtype(labels, pred_probs, method):
+    """Self-confidence or normalized margin of every row, in the dtype of ``pred_probs``.
+
+    For checked inputs whose values a pass has already checked (the row sums
+    are not checked again); an array, not a ``RowSource``.
+    """
+    scores = _score_all(labels, pred_probs, METHODS[method], False, check_sums=False)
+    return scores.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
+
+
 def ranked_rows(
     rows, labels, pred_probs, *, rank_by="self_confidence", adjust_pred_probs=False, thresholds=None
 ):
