@@ -212,8 +212,11 @@ def find_label_issues(
                 confident_joint,
                 n_jobs,
             )
+        elif filter_by.startswith("low_"):
+            mask, scores = _low_scores(labels, pred_probs, filter_by[4:])
+            rows = None
         else:
-            mask, rows = _other_filter(labels, pred_probs, filter_by, n_jobs)
+            mask, rows = _other_filter(labels, pred_probs, filter_by)
         if rows is not None:
             unflag_predicted(pred_probs, labels, mask, rows.argmax, rows.own, rows.row_max)
     if verbose:
@@ -228,6 +231,9 @@ def find_label_issues(
             f"rank_by_kwargs has unknown keys {unknown}; the only option is adjust_pred_probs."
         )
     adjust = check_flag(rank_by_kwargs.get("adjust_pred_probs", False), "adjust_pred_probs")
+    if filter_by == f"low_{return_indices_ranked_by}" and not adjust:
+        flagged = np.flatnonzero(mask)  # their scores are at hand: no other read
+        return flagged[_ties.argsort(scores[flagged])]
     with num_threads(n_jobs):
         # the rows are checked already: score only the flagged ones
         return ranked_rows(
@@ -335,29 +341,34 @@ def _pruned(
     return by_class & by_noise_rate, rows
 
 
-def _other_filter(labels, pred_probs, filter_by, n_jobs):
-    n_rows = len(labels)
-    mask = np.zeros(n_rows, dtype=bool)
+def _other_filter(labels, pred_probs, filter_by):
     if filter_by == "confident_learning":
+        mask = np.zeros(len(labels), dtype=bool)
         _, rows = count.confident_pass(labels, pred_probs)
         mask[count.off_diagonal_rows(labels, rows)] = True
         return mask, rows
-    if filter_by == "predicted_neq_given":
-        rows = _engine.row_pass(pred_probs, labels)
-        return rows.argmax != labels, rows
+    rows = _engine.row_pass(pred_probs, labels)  # predicted_neq_given
+    return rows.argmax != labels, rows
+
+
+def _low_scores(labels, pred_probs, method):
+    """The mask of the ``num_label_issues`` lowest scores of ``method``, and every row's score.
+
+    The scores are computed from each range the confident pass reads, and
+    the issue count from its rows: one read of ``pred_probs`` for both.
+    """
     from .rank import scores_in_dtype
 
-    # the scores are computed from each range the confident pass reads, and
-    # num_label_issues' count from its rows: one read of pred_probs for both
-    scores = np.empty(n_rows, dtype=pred_probs.dtype)
+    scores = np.empty(len(labels), dtype=pred_probs.dtype)
 
     def score(start, stop, rows):
-        scores[start:stop] = scores_in_dtype(labels[start:stop], rows, filter_by[4:])
+        scores[start:stop] = scores_in_dtype(labels[start:stop], rows, method)
 
     _, rows = count.confident_pass(labels, pred_probs, visit=score)
     num_issues = count.count_off_diagonal_issues(labels, pred_probs, rows)
+    mask = np.zeros(len(labels), dtype=bool)
     mask[lowest_scores(scores, num_issues)] = True
-    return mask, None
+    return mask, scores
 
 
 def lowest_scores(scores, count):
