@@ -227,10 +227,9 @@ def test_find_label_issues_batched_equals_filter(dtype, method, batch_size):
         quality_score_kwargs={"method": method},
     )
     assert_same(got, expected)
-    mask = find_label_issues_batched(
+    mask = find_label_issues_batched(  # a RowSource is used with its own ranges
         labels,
-        pred_probs,
-        batch_size=batch_size,
+        RowSource(pred_probs, batch_size=batch_size),
         verbose=False,
         return_mask=True,
         quality_score_kwargs={"method": method},

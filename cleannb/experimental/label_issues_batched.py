@@ -121,7 +121,12 @@ def find_label_issues_batched(
     filter_by = filter_by or f"low_{method}"
     entropy_rule = "low_confidence_weighted_entropy"
     check_choice(filter_by, "filter_by", (*filter.FILTERS, entropy_rule))
-    source = RowSource(pred_probs, n_rows=len(labels), batch_size=batch_size)
+    if isinstance(pred_probs, RowSource):
+        source = pred_probs
+        if source.n_rows != len(labels):
+            raise ValueError(f"pred_probs has {source.n_rows} rows but labels has {len(labels)}.")
+    else:
+        source = RowSource(pred_probs, n_rows=len(labels), batch_size=batch_size)
     labels = check_labels(labels, num_classes=source.num_classes, n_rows=source.n_rows)
     if verbose:
         print(f"pred_probs: {source.n_rows} examples, {source.num_classes} classes, {source.dtype}")
