@@ -181,7 +181,14 @@ def row_pass(
 
 
 def _row_pass_array(
-    pred_probs, labels, threshold_limits, paper_rule, check_sums, name, keep_values
+    pred_probs,
+    labels,
+    threshold_limits,
+    paper_rule,
+    check_sums,
+    name,
+    keep_values,
+    keep_chunks=True,
 ):
     n_rows, num_classes = pred_probs.shape
     if threshold_limits is None:
@@ -200,7 +207,8 @@ def _row_pass_array(
         own = np.empty(kept, dtype=value_dtype)
         row_max = np.empty(kept, dtype=value_dtype)
         many_rows = n_rows >= KEEP_CHUNKS_MIN_ROWS_PER_CLASS * num_classes
-        nchunks = -(-num_classes // kern.CHUNK) if num_classes > kern.CHUNK and many_rows else 0
+        wide = num_classes > kern.CHUNK and many_rows and keep_chunks
+        nchunks = -(-num_classes // kern.CHUNK) if wide else 0
         chunk_max = np.empty((kept if nchunks else 0, nchunks), dtype=pred_probs.dtype)
         kern.row_pass(
             views.keys,
@@ -256,15 +264,17 @@ def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_su
 
 
 def _row_pass_range(out, block, lo, hi, labels, threshold_limits, paper_rule, check_sums, name):
-    """Run :func:`row_pass` on rows ``lo:hi`` and store the results in ``out``."""
-    part = row_pass(
+    """Run the row pass on rows ``lo:hi`` and store the results in ``out`` (no chunk
+    maxima: the selection over ranges does not use them)."""
+    part = _row_pass_array(
         block,
         labels[lo:hi],
         threshold_limits,
         paper_rule,
         check_sums,
-        name=f"{name}[{lo}:{hi}]",
+        f"{name}[{lo}:{hi}]",
         keep_values=True,
+        keep_chunks=False,
     )
     out.argmax[lo:hi] = part.argmax
     out.guess[lo:hi] = part.guess

@@ -179,7 +179,7 @@ def ranked_rows(
         thresholds = float64_thresholds(labels, pred_probs)
     keys = np.empty(rows.shape[0])
     for lo, hi, block in blocks_of(pred_probs):
-        at = slice(*np.searchsorted(rows, [lo, hi])) if lo or hi < len(labels) else slice(None)
+        at = slice(*np.searchsorted(rows, [lo, hi]))
         keys[at] = _scores_at(rows[at] - lo, labels[lo:hi], block, code, adjust, thresholds)
     if not adjust and code != kern.CONFIDENCE_WEIGHTED_ENTROPY:
         keys = keys.astype(pred_probs.dtype)  # exact: these scores are values of the dtype

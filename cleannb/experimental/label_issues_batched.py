@@ -114,7 +114,7 @@ def find_label_issues_batched(
     array([1, 2])
     """
     labels, pred_probs = _load(labels, pred_probs, labels_file, pred_probs_file, verbose)
-    method, _, estimation_method = _options(quality_score_kwargs, num_issue_kwargs)
+    method, estimation_method = _options(quality_score_kwargs, num_issue_kwargs)
     return_mask = check_flag(return_mask, "return_mask")
     if filter_by is None and method == "confidence_weighted_entropy":
         filter_by = "low_confidence_weighted_entropy"
@@ -195,7 +195,7 @@ def _load(labels, pred_probs, labels_file, pred_probs_file, verbose):
 
 
 def _options(quality_score_kwargs, num_issue_kwargs):
-    """(method, adjust_pred_probs, estimation_method) from cleanlab's keyword dicts."""
+    """(method, estimation_method) from cleanlab's keyword dicts; adjust_pred_probs raises."""
     quality = dict(quality_score_kwargs or {})
     issues = dict(num_issue_kwargs or {})
     unknown = sorted(set(quality) - {"method", "adjust_pred_probs"})
@@ -214,7 +214,7 @@ def _options(quality_score_kwargs, num_issue_kwargs):
     estimation_method = check_choice(
         issues.get("estimation_method", "off_diagonal"), "estimation_method", ESTIMATION_METHODS
     )
-    return method, False, estimation_method
+    return method, estimation_method
 
 
 class LabelInspector:
@@ -288,7 +288,7 @@ class LabelInspector:
         self.store_results = check_flag(store_results, "store_results")
         self.verbose = check_flag(verbose, "verbose")
         self.n_jobs = n_jobs
-        self.method, _, self.estimation_method = _options(quality_score_kwargs, num_issue_kwargs)
+        self.method, self.estimation_method = _options(quality_score_kwargs, num_issue_kwargs)
         self.examples_processed_thresh = 0
         self.examples_processed_quality = 0
         self._sums = _engine.ClassSums(self.num_class)
