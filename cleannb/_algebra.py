@@ -54,92 +54,61 @@ def round_preserving_sum(values):
     under ``tie_order("index")``.
     """
     floats = np.asarray(values, dtype=float)
-    if _ties.numpy_order():
-        return _round_row_as_numpy(floats)
-    ints = floats.round()
-    target = np.sum(floats).round()
-    shortfall = int(round(target - np.sum(ints)))
-    if shortfall:
-        step = 1 if shortfall > 0 else -1
-        residual = (floats - ints) * step
-        order = np.argsort(-residual, kind="stable")
-        count = min(abs(shortfall), floats.size)
-        ints[order[:count]] += step
-        # Larger shortfalls than the number of entries cannot occur for sums of
-        # rounded values, but loop to stay correct for any input.
-        remaining = int(round(target - np.sum(ints)))
-        while remaining:
-            ints[order[: min(abs(remaining), floats.size)]] += step
-            remaining = int(round(target - np.sum(ints)))
-    return ints.astype(np.int64)
+    return round_rows(floats.reshape(1, -1))[0]
 
 
-def _round_row_as_numpy(floats):
-    """:func:`round_preserving_sum` with equal residuals in numpy's argsort order."""
-    return _round_rows_as_numpy(floats[None, :])[0]
+def round_rows(rows):
+    """:func:`round_preserving_sum` of each row of the 2-D float64 array ``rows``.
 
-
-def _round_rows_as_numpy(rows):
-    """Each row of ``rows`` (2-D, float64) rounded as :func:`round_preserving_sum` rounds it.
-
-    Each round sorts the residuals ``rows - ints`` with ``np.argsort`` and
-    gives a unit to the first entries of that order (the last ones when
-    units are added), until each rounded row sum is reached: the choice
-    cleanlab makes row by row, so the result is cleanlab's on the same
+    Each round gives a unit to the entries first in the order of the
+    residuals ``rows - ints`` (numpy's ``argsort``, read from its end when
+    units are added; or a stable sort, lower column first, under
+    ``tie_order("index")``), until each rounded row sum is reached: the
+    choice cleanlab makes row by row, so the result is cleanlab's on the same
     machine. numpy sorts each row of a 2-D array with the routine it uses
-    for that row alone, so one call sorts them all. Row sums of a
-    C-contiguous array are ``np.sum`` of each row (same pairwise order).
+    for that row alone, so one call sorts them all, and the row sums of a
+    C-contiguous array are ``np.sum`` of each row (the same pairwise order).
     """
+    return _round_rows(rows)[0].astype(np.int64)
+
+
+def _round_rows(rows):
+    """:func:`round_rows` as floats, and the flat positions of the units given (a list)."""
     rows = np.ascontiguousarray(rows, dtype=float)
     ints = rows.round()
     targets = rows.sum(axis=1).round()
     width = rows.shape[1]
+    by_numpy = _ties.numpy_order()
+    gained = []
     while True:
         missing = np.round(targets - ints.sum(axis=1).round())
         short = np.flatnonzero(np.abs(missing) > 1e-6)
         if not len(short):
-            return ints.astype(np.int64)
-        order = np.argsort(rows[short] - ints[short], axis=1)
-        need = missing[short, None]
-        units = np.minimum(np.abs(need), width)
-        rank = np.arange(width)
-        # positions in each row's order that get a unit: the last ones when adding
-        which, position = np.nonzero(np.where(need > 0, rank >= width - units, rank < units))
-        ints[short[which], order[which, position]] += np.sign(need[which, 0])
+            return ints, gained
+        step = np.sign(missing[short])
+        units = np.minimum(np.abs(missing[short]), width).astype(np.int64)
+        residual = rows - ints if len(short) == len(rows) else rows[short] - ints[short]
+        if by_numpy:  # units go to the end of numpy's order (its start when taken away)
+            order = np.argsort(residual, axis=1)
+        else:  # the largest residuals (times the step) first, lower column first
+            order = np.argsort(-residual * step[:, None], axis=1, kind="stable")
+        which = np.repeat(np.arange(len(short)), units)
+        nth = np.arange(len(which)) - np.repeat(np.cumsum(units) - units, units)
+        if by_numpy:
+            nth = np.where(step[which] > 0, width - 1 - nth, nth)
+        columns = order[which, nth]
+        ints[short[which], columns] += step[which]
+        gained.append(short[which] * width + columns)
 
 
 def round_preserving_row_totals(matrix):
-    """Apply :func:`round_preserving_sum` to every row of ``matrix``.
-
-    Same result as the row-by-row loop, with the rounding of all rows done in
-    numpy and the shortfall made up by one compiled O(K^2) loop.
-    """
+    """Apply :func:`round_preserving_sum` to every row of ``matrix``."""
     matrix = np.asarray(matrix, dtype=float)
     if matrix.ndim != 2 or matrix.shape[1] == 0:
         return np.array([round_preserving_sum(row) for row in matrix], dtype=np.int64).reshape(
             matrix.shape
         )
-    from ._kernels.calibrate import make_up_shortfall
-
-    matrix = np.ascontiguousarray(matrix)
-    ints = matrix.round()
-    # Row sums of a C-contiguous matrix equal np.sum of each row (same pairwise order).
-    targets = matrix.sum(axis=1).round()
-    shortfall = np.rint(targets - ints.sum(axis=1)).astype(np.int64)
-    tied = np.zeros(len(matrix), dtype=bool)
-    make_up_shortfall(matrix, ints, shortfall, tied)
-    # Shortfalls beyond K units per row cannot come from rounding, but stay exact;
-    # rows whose cut fell on equal residuals take numpy's order.
-    redo = np.rint(targets - ints.sum(axis=1)) != 0
-    if _ties.numpy_order():
-        redo |= tied
-        _ties.record("calibration", np.count_nonzero(tied))
-        if redo.any():
-            ints[redo] = _round_rows_as_numpy(matrix[redo])
-        return ints.astype(np.int64)
-    for r in np.flatnonzero(redo):
-        ints[r] = round_preserving_sum(matrix[r])
-    return ints.astype(np.int64)
+    return round_rows(matrix)
 
 
 class SparseCounts(NamedTuple):
@@ -183,14 +152,46 @@ class SparseCounts(NamedTuple):
         return out
 
 
+#: The total of a rescaled joint is summed in dense pieces of at most this many values.
+SUM_PIECE_VALUES = 1 << 17
+#: numpy sums a run of at most this many values without splitting it.
+PAIRWISE_BLOCK = 128
+#: Rows are rounded in dense blocks of at most this many values (1 MB).
+ROUND_BLOCK_VALUES = 1 << 17
+
+
+def numpy_sum_of_entries(positions, values, size):
+    """``np.sum`` of a float64 vector of ``size`` that is ``values`` at ``positions``, 0 elsewhere.
+
+    Bit for bit, without making the whole vector: numpy sums a contiguous
+    vector pairwise, splitting a run of ``n > 128`` values (:data:`PAIRWISE_BLOCK`) after ``h = n //
+    2 - (n // 2) % 8`` values and adding the sums of the two parts. Each
+    part is summed by ``np.sum`` of its own dense copy (the same tree) once
+    it holds at most :data:`SUM_PIECE_VALUES` values; a part without
+    entries is 0, which adds nothing. ``positions`` are ascending.
+    """
+    if len(positions) == 0:
+        return 0.0
+    if size <= max(SUM_PIECE_VALUES, PAIRWISE_BLOCK):
+        dense = np.zeros(size)
+        dense[positions] = values
+        return float(np.sum(dense))
+    half = size // 2
+    half -= half % 8
+    split = np.searchsorted(positions, half)
+    left = numpy_sum_of_entries(positions[:split], values[:split], half)
+    right = numpy_sum_of_entries(positions[split:] - half, values[split:], size - half)
+    return left + right
+
+
 def calibrate_sparse(confident_joint, label_counts, tiny=TINY, column_major=True):
     """:func:`calibrate` of a :class:`SparseCounts` confident joint, as :class:`SparseCounts`.
 
-    One compiled pass over the entries (``cleannb._kernels.calibrate``)
-    makes exactly numpy's floating-point operations, in numpy's summation
-    order, in O(entries + K). Rows whose rounding cut falls on equal
-    residuals are rounded again from their dense row by
-    :func:`round_preserving_sum`, in the current tie order.
+    Makes numpy's floating-point operations on the entries, in numpy's
+    summation order, then rounds each row as :func:`round_rows` does
+    (:func:`_rounded_entries`): O(K^2) time for the row sums, O(entries +
+    :data:`ROUND_BLOCK_VALUES`) memory. The result holds the entries of the
+    input (rounded, possibly to 0) and the columns that gained a unit.
 
     numpy sums a matrix in its memory order, so the total (and with it every
     rescaled value, to the last bit) depends on the layout of the matrix that
@@ -198,83 +199,118 @@ def calibrate_sparse(confident_joint, label_counts, tiny=TINY, column_major=True
     confident joint that cleanlab computes itself (a transposed confusion
     matrix); :func:`calibrate` passes the layout of the matrix it is given.
     """
-    from ._kernels.calibrate import calibrate as calibrate_kernel
-
-    label_counts = np.ascontiguousarray(label_counts)
-    if len(confident_joint.start) != len(label_counts) + 1:
+    label_counts = np.asarray(label_counts)
+    size = len(label_counts)
+    if len(confident_joint.start) != size + 1:
         raise ValueError(
             f"confident_joint must be (K, K) with one label count per row, got "
             f"{len(confident_joint.start) - 1} rows and {label_counts.shape} label counts."
         )
-    # the kernel reads each count as a float64: cast integer counts (exact below
-    # 2**53) once here, so that one compiled kernel serves int and float joints
-    counts = np.asarray(confident_joint.counts, dtype=np.float64)
-    start, columns, ints, shortfall, scaled, tied = calibrate_kernel(
-        confident_joint.start,
-        confident_joint.columns,
-        counts,
-        label_counts,
-        float(tiny),
-        bool(column_major),
-    )
-    if np.any(np.abs(shortfall) > len(label_counts)):  # cannot come from rounding alone
-        joint = confident_joint.dense().astype(float)
+    rows = confident_joint.rows()
+    columns = confident_joint.columns
+    counts = np.asarray(confident_joint.counts, dtype=np.float64)  # exact below 2**53
+    label_floats = label_counts.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):  # as numpy on a row of zeros
+        # each row summed left to right (bincount adds its weights in order)
+        row_totals = np.bincount(rows, weights=counts, minlength=size)
+        scaled = counts / _guard(row_totals, tiny)[rows] * label_floats[rows]
         if column_major:
-            joint = np.asfortranarray(joint)
-        scaled = (joint.T / _guard(joint.sum(axis=1), tiny) * label_counts).T
-        scaled = scaled / _guard(np.sum(scaled), tiny) * np.sum(label_counts)
-        return SparseCounts.from_dense(round_preserving_row_totals(scaled))
-    calibrated = SparseCounts(start, columns, ints)
-    if _ties.numpy_order() and tied.any():
-        calibrated = _reround_rows(calibrated, confident_joint, scaled, np.flatnonzero(tied))
-    return calibrated
+            flat = columns * size + rows
+            order = np.argsort(flat, kind="stable")
+            total = numpy_sum_of_entries(flat[order], scaled[order], size * size)
+        else:
+            total = numpy_sum_of_entries(rows * size + columns, scaled, size * size)
+        scaled = scaled / _guard(np.float64(total), tiny) * np.float64(label_counts.sum())
+    return _rounded_entries(confident_joint, rows, scaled)
 
 
-#: Rows rounded again together are densified in blocks of at most this many values.
-REROUND_BLOCK_VALUES = 1 << 17
+def _rounded_entries(joint, rows, scaled):
+    """The rows of the matrix with ``scaled`` at the entries of ``joint``, rounded by rows.
 
-
-def _reround_rows(calibrated, confident_joint, scaled, rows):
-    """``calibrated`` with ``rows`` rounded again by :func:`round_preserving_sum`.
-
-    ``scaled`` holds the rescaled floats of the entries of ``confident_joint``
-    (the dense row is zero elsewhere, as in numpy's K x K matrix). The rows
-    are made dense and rounded in blocks of :data:`REROUND_BLOCK_VALUES`
-    values (1 MB each).
+    Each row is rounded as :func:`round_rows` rounds it. Where a row's u
+    units of shortfall go to u of its entries whose residuals are larger
+    than all others (no tie at the cut, no unit for an empty column), they
+    are given on the entries; the other rows are made dense and rounded by
+    :func:`round_rows` (numpy's sort), a block of rows at a time.
     """
-    size = len(calibrated.start) - 1
-    step = max(1, REROUND_BLOCK_VALUES // max(size, 1))
-    entry_rows = confident_joint.rows()
-    new_rows, new_columns, new_counts = [], [], []
-    for lo in range(0, len(rows), step):
-        block = rows[lo : lo + step]
-        slot = np.full(size, -1)
+    size = len(joint.start) - 1
+    ints = np.rint(scaled)
+    targets = _row_sums(joint, rows, scaled).round()
+    shortfall = np.rint(targets - np.bincount(rows, weights=ints, minlength=size))
+    sign = np.sign(shortfall)
+    units = np.abs(shortfall)
+    residual = (scaled - ints) * sign[rows]  # what a unit gains, per entry
+    order = np.lexsort((-residual, rows))  # by row, largest first, then lower column
+    ranked = residual[order]
+    rank = np.arange(len(order)) - joint.start[rows]  # rows[order] == rows: CSR order
+    positive = np.bincount(rows, weights=residual > 0, minlength=size)
+    on_entries = (units > 0) & (units <= positive)
+    if _ties.numpy_order():  # numpy's sort decides between equal residuals at the cut
+        cut = joint.start[:-1] + units.astype(np.int64)
+        clear = units == positive
+        inside = on_entries & ~clear
+        clear[inside] = ranked[cut[inside] - 1] != ranked[cut[inside]]
+        on_entries &= clear
+    gains = on_entries[rows] & (rank < units[rows])
+    ints[order[gains]] += sign[rows[gains]]
+    dense_rows = np.flatnonzero((units > 0) & ~on_entries)
+    counts = ints.astype(np.int64)
+    if not len(dense_rows):
+        return SparseCounts(joint.start, joint.columns, counts)
+    return _round_dense_rows(joint, rows, scaled, counts, dense_rows)
+
+
+def _row_sums(joint, rows, scaled):
+    """``np.sum`` of each row of the matrix with ``scaled`` at the entries of ``joint``.
+
+    The rows are made dense in blocks of :data:`ROUND_BLOCK_VALUES` values
+    (numpy sums each row of a C-contiguous block as it sums the row alone).
+    """
+    size = len(joint.start) - 1
+    step = max(1, ROUND_BLOCK_VALUES // max(size, 1))
+    sums = np.zeros(size)
+    for lo in range(0, size, step):
+        hi = min(size, lo + step)
+        first, last = joint.start[lo], joint.start[hi]
+        dense = np.zeros((hi - lo, size))
+        dense[rows[first:last] - lo, joint.columns[first:last]] = scaled[first:last]
+        sums[lo:hi] = dense.sum(axis=1)
+    return sums
+
+
+def _round_dense_rows(joint, rows, scaled, counts, dense_rows):
+    """``counts`` of the entries of ``joint``, with ``dense_rows`` rounded by :func:`round_rows`.
+
+    Those rows are made dense, in blocks of :data:`ROUND_BLOCK_VALUES`
+    values; the columns where they gain a unit join the entries.
+    """
+    size = len(joint.start) - 1
+    step = max(1, ROUND_BLOCK_VALUES // max(size, 1))
+    slot = np.full(size, -1)
+    extra_rows, extra_columns, extra_counts = [], [], []
+    for lo in range(0, len(dense_rows), step):
+        block = dense_rows[lo : lo + step]
         slot[block] = np.arange(len(block))
-        mine = slot[entry_rows] >= 0
-        where = (slot[entry_rows[mine]], confident_joint.columns[mine])
+        mine = np.flatnonzero(slot[rows] >= 0)
+        where = (slot[rows[mine]], joint.columns[mine])
         dense = np.zeros((len(block), size))
         dense[where] = scaled[mine]
-        rounded = _round_rows_as_numpy(dense)
-        present = rounded != 0
-        present[where] = True  # the entries of the input stay, as in the kernel's result
-        block_slot, block_columns = np.nonzero(present)
-        new_rows.append(block[block_slot])
-        new_columns.append(block_columns)
-        new_counts.append(rounded[block_slot, block_columns])
-    old_rows = calibrated.rows()
-    keep = ~np.isin(old_rows, rows)
-    all_rows = np.concatenate([old_rows[keep], *new_rows])
-    all_columns = np.concatenate([calibrated.columns[keep], *new_columns])
-    all_counts = np.concatenate([calibrated.counts[keep], *new_counts])
+        rounded, gained = _round_rows(dense)
+        counts[mine] = rounded[where]
+        rounded[where] = 0  # what remains nonzero is new: units given to empty cells
+        cells = np.unique(np.concatenate(gained)) if gained else np.zeros(0, dtype=np.int64)
+        new_slot, new_columns = np.divmod(cells[rounded.ravel()[cells] != 0], size)
+        extra_rows.append(block[new_slot])
+        extra_columns.append(new_columns)
+        extra_counts.append(rounded[new_slot, new_columns].astype(np.int64))
+        slot[block] = -1
+    all_rows = np.concatenate([rows, *extra_rows])
+    all_columns = np.concatenate([joint.columns, *extra_columns])
+    all_counts = np.concatenate([counts, *extra_counts])
     order = np.lexsort((all_columns, all_rows))
     start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(all_rows, minlength=size), out=start[1:])
-    _ties.record("calibration", len(rows))
-    return SparseCounts(
-        start,
-        all_columns[order].astype(np.int64),
-        all_counts[order].astype(calibrated.counts.dtype),
-    )
+    return SparseCounts(start, all_columns[order].astype(np.int64), all_counts[order])
 
 
 def calibrate(confident_joint, label_counts, tiny=TINY):
@@ -283,8 +319,8 @@ def calibrate(confident_joint, label_counts, tiny=TINY):
     In numpy terms: ``scaled = (cj.T / cj.sum(1) * counts).T``, then
     ``scaled / scaled.sum() * counts.sum()``, then
     :func:`round_preserving_row_totals`; computed by :func:`calibrate_sparse`
-    on the nonzero entries, without K x K temporaries, summing the total in
-    the memory order of ``confident_joint`` (as numpy does).
+    from the nonzero entries, summing the total in the memory order of
+    ``confident_joint`` (as numpy does).
     """
     confident_joint = np.asarray(confident_joint)
     if confident_joint.ndim != 2 or confident_joint.shape != (len(label_counts),) * 2:

@@ -8,8 +8,8 @@ Data flow for one call of ``compute_confident_joint`` (N rows, K classes):
    guess (int32, 8 bytes a row) and the value statistics that validation reads;
    for the selection, optionally each row's own probability, maximum and
    maxima per chunk of ``kern.CHUNK`` columns.
-3. ``count_pairs``: one pass over the two int arrays (two for more than 128
-   classes) -> the counts, sparse (CSR by label: at most N + K entries).
+3. ``count_pairs``: two passes over the two int arrays -> the counts,
+   sparse (CSR by label: at most N + K entries).
 
 Extra memory: O(N) for the per-row outputs plus O(K * blocks) partial sums
 (O(K * N / ATOM_ROWS) for the class sums).
@@ -285,7 +285,8 @@ def _row_pass_range(out, block, lo, hi, labels, threshold_limits, paper_rule, ch
 def confident_counts(labels, guess, num_classes, min_diagonal=0):
     """Counts of (given label, confident guess) over confident rows, as ``SparseCounts``.
 
-    With ``min_diagonal``, every diagonal count is raised to at least that.
+    ``guess`` is -1 for a row without a confident class. With
+    ``min_diagonal``, every diagonal count is present and at least that.
     """
     return SparseCounts(*kern.count_pairs(labels, guess, num_classes, min_diagonal))
 

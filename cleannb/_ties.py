@@ -92,9 +92,9 @@ def record(kind, cuts=1):
 def count_fixups():
     """Collect, in the returned ``Counter``, the tied cuts resolved with numpy, by kind.
 
-    Kinds: ``"calibration"`` (rows of a rounded matrix), ``"cell"`` (cells
-    of a per-cell top-m selection), ``"smallest"`` (the cut of a ``low_*``
-    filter).
+    Kinds: ``"cell"`` (cells of a per-cell top-m selection), ``"smallest"``
+    (the cut of a ``low_*`` filter). The calibration is not counted: it
+    always rounds with numpy (:func:`cleannb._algebra.round_rows`).
     """
     counter = Counter()
     token = _fixups.set(counter)

@@ -270,7 +270,7 @@ def kernel_dispatchers():
     >>> len(twins) > 0 and all(serial is not parallel for serial, parallel in twins)
     True
     >>> sorted({name.split(".")[0] for name in dispatchers})[:2]
-    ['calibrate', 'confident']
+    ['confident', 'dtype']
     """
     from numba.core.registry import CPUDispatcher
 

@@ -152,16 +152,16 @@ def reference_pairs(labels, guess, k, min_diagonal):
     return expected
 
 
-@pytest.mark.parametrize("k", [7, kern.DENSE_TALLY_CLASSES, kern.DENSE_TALLY_CLASSES + 5])
-def test_count_pairs_equals_reference(k):
-    """Dense tally (few classes) and grouped tally (many) give the same sorted CSR."""
+@pytest.mark.parametrize("k", [7, kern.SORT_GUESSES, kern.SORT_GUESSES + 5, 300])
+def test_confident_counts_equal_reference(k):
+    """Few distinct guesses (insertion sort) and many (a scan) give the same sorted CSR."""
     rng = np.random.default_rng(k)
     labels = rng.integers(0, k, 30 * k)
     guess = rng.integers(-1, k, 30 * k).astype(np.int32)
     guess[labels == 1] = -1  # a label without confident rows
     labels[labels == 3] = 2  # a class without rows
     for min_diagonal in (0, 2):
-        got = _algebra.SparseCounts(*kern.count_pairs(labels, guess, k, min_diagonal))
+        got = _engine.confident_counts(labels, guess, k, min_diagonal)
         expected = reference_pairs(labels, guess, k, min_diagonal)
         np.testing.assert_array_equal(got.dense(), expected)
         assert np.all(np.diff(got.columns)[np.diff(got.rows()) == 0] > 0)  # ascending columns

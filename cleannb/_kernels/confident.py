@@ -17,7 +17,6 @@ from numba import njit, prange
 
 from ._compile import _OPTIONS, inline, twins
 from ._prefetch import prefetch
-from .order import stable_argsort
 
 
 @inline
@@ -228,9 +227,9 @@ def gather(values, table, rows, columns, out):
         out[q] = as_float(values[rows[q], columns[q]], table)
 
 
-#: Up to this many classes, :func:`count_pairs` tallies pairs in one dense
-#: K x K array (one pass); beyond, per label after grouping the rows by label.
-DENSE_TALLY_CLASSES = 128
+#: A label's distinct guesses are put in column order by insertion sort up to
+#: this many; beyond, by a scan of all K columns.
+SORT_GUESSES = 32
 
 
 @njit(**_OPTIONS)
@@ -240,63 +239,56 @@ def count_pairs(labels, guess, num_classes, min_diagonal):
     Returns ``(start, columns, counts)`` (CSR): label k's counts are
     ``counts[start[k]:start[k + 1]]`` at ascending ``columns``. With
     ``min_diagonal > 0`` every diagonal entry is present and at least
-    ``min_diagonal``. Few classes are tallied in a dense K x K array; many
-    in O(N + K + entries), without a K x K array: the guesses are grouped by
-    label (a counting sort), then each label's are tallied in one K-vector.
+    ``min_diagonal``. The guesses are grouped by label (a counting sort),
+    then each label's are tallied in one K-vector: O(N + K + entries), plus
+    K per label with more than :data:`SORT_GUESSES` distinct guesses.
     """
     n = labels.shape[0]
-    dense = num_classes <= DENSE_TALLY_CLASSES
     start = np.zeros(num_classes + 1, dtype=np.int64)
-    if dense:
-        grouped = np.empty(0, dtype=np.int64)
-        tally = np.zeros(num_classes * num_classes, dtype=np.int64)
-        for i in range(n):
-            if guess[i] >= 0:
-                tally[labels[i] * num_classes + guess[i]] += 1
-        capacity = num_classes * num_classes
-    else:
-        for i in range(n):
-            if guess[i] >= 0:
-                start[labels[i] + 1] += 1
-        for k in range(num_classes):
-            start[k + 1] += start[k]
-        capacity = start[num_classes] + num_classes
-        grouped = np.empty(start[num_classes], dtype=np.int64)
-        fill = start[:num_classes].copy()
-        for i in range(n):
-            if guess[i] >= 0:
-                grouped[fill[labels[i]]] = guess[i]
-                fill[labels[i]] += 1
-        tally = np.zeros(num_classes, dtype=np.int64)
-    columns = np.empty(capacity, dtype=np.int64)
-    counts = np.empty(capacity, dtype=np.int64)
+    for i in range(n):
+        if guess[i] >= 0:
+            start[labels[i] + 1] += 1
+    for k in range(num_classes):
+        start[k + 1] += start[k]
+    grouped = np.empty(start[num_classes], dtype=np.int64)
+    fill = start[:num_classes].copy()
+    for i in range(n):
+        if guess[i] >= 0:
+            grouped[fill[labels[i]]] = guess[i]
+            fill[labels[i]] += 1
+    tally = np.zeros(num_classes, dtype=np.int64)
+    columns = np.empty(start[num_classes] + num_classes, dtype=np.int64)
+    counts = np.empty(start[num_classes] + num_classes, dtype=np.int64)
     out_start = np.zeros(num_classes + 1, dtype=np.int64)
     q = 0
     for k in range(num_classes):
         first = q
-        row = k * num_classes if dense else 0  # offset of label k's tally
-        if dense:
+        for t in range(start[k], start[k + 1]):
+            g = grouped[t]
+            if tally[g] == 0:
+                columns[q] = g
+                q += 1
+            tally[g] += 1
+        if min_diagonal > 0 and tally[k] == 0:
+            columns[q] = k
+            q += 1
+        if q - first > SORT_GUESSES:
+            q = first
             for j in range(num_classes):
-                if tally[row + j] != 0 or (min_diagonal > 0 and j == k):
+                if tally[j] != 0 or (min_diagonal > 0 and j == k):
                     columns[q] = j
                     q += 1
         else:
-            for t in range(start[k], start[k + 1]):
-                g = grouped[t]
-                if tally[g] == 0:
-                    columns[q] = g
-                    q += 1
-                tally[g] += 1
-            if min_diagonal > 0 and tally[k] == 0:
-                columns[q] = k
-                q += 1
-            found = columns[first:q].copy()
-            order = stable_argsort(found, q - first, False)
-            for t in range(q - first):
-                columns[first + t] = found[order[t]]
+            for t in range(first + 1, q):  # insertion sort of a few columns
+                c = columns[t]
+                u = t
+                while u > first and columns[u - 1] > c:
+                    columns[u] = columns[u - 1]
+                    u -= 1
+                columns[u] = c
         for t in range(first, q):
             c = columns[t]
-            counts[t] = max(tally[row + c], min_diagonal) if c == k else tally[row + c]
-            tally[row + c] = 0
+            counts[t] = max(tally[c], min_diagonal) if c == k else tally[c]
+            tally[c] = 0
         out_start[k + 1] = q
     return out_start, columns[:q].copy(), counts[:q].copy()

@@ -1,11 +1,10 @@
-"""The compiled calibration against its numpy definition, bit for bit."""
+"""The calibration of sparse confident joints against its dense numpy definition, bit for bit."""
 
 import numpy as np
 import pytest
 
 import cleannb
 from cleannb import _algebra, _ties
-from cleannb._kernels.calibrate import calibrate, make_up_shortfall, sparse_pairwise_sum
 
 
 def numpy_round_row(row, ties):
@@ -43,37 +42,38 @@ def numpy_calibrate(confident_joint, label_counts, ties=None):
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 16, 127, 128, 129, 136, 255, 256, 1000, 4097, 99_999])
 @pytest.mark.parametrize("density", [1.0, 0.3, 0.01])
-def test_sparse_pairwise_sum_is_numpys(n, density):
+@pytest.mark.parametrize("piece", [16, 200, _algebra.SUM_PIECE_VALUES])
+def test_numpy_sum_of_entries_is_numpys(n, density, piece, monkeypatch):
+    """Summed in pieces of the pairwise tree (small pieces force a deep split)."""
+    monkeypatch.setattr(_algebra, "SUM_PIECE_VALUES", piece)
     rng = np.random.default_rng(n)
     values = rng.random(n) * 10.0 ** rng.integers(-8, 8, n) * (rng.random(n) < density)
     pos = np.flatnonzero(values)
-    assert sparse_pairwise_sum(pos, values[pos], 0, len(pos), 0, n) == np.sum(values)
-    # a run inside a longer array, as the kernel sums each row
-    offset = 1000
-    assert sparse_pairwise_sum(pos + offset, values[pos], 0, len(pos), offset, n) == np.sum(values)
+    assert _algebra.numpy_sum_of_entries(pos, values[pos], n) == np.sum(values)
+
+
+def test_numpy_sum_of_entries_above_one_piece():
+    """A vector of three pieces and a bit, at the real piece size."""
+    n = 3 * _algebra.SUM_PIECE_VALUES + 17
+    rng = np.random.default_rng(0)
+    values = rng.random(n) * 10.0 ** rng.integers(-8, 8, n) * (rng.random(n) < 0.05)
+    pos = np.flatnonzero(values)
+    assert _algebra.numpy_sum_of_entries(pos, values[pos], n) == np.sum(values)
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_make_up_shortfall_is_a_stable_descending_pick(seed):
-    """Dense rule: ``units`` largest residuals, ties to the lower column."""
+def test_round_rows_is_the_row_by_row_rounding(seed):
+    """Every row as rounded alone, in both tie orders, including shortfalls of many units."""
     rng = np.random.default_rng(seed)
     rows, width = 6, int(rng.integers(2, 80))
     floats = np.round(rng.random((rows, width)) * 4, int(rng.integers(0, 3)))
-    ints = np.rint(floats)
-    shortfall = rng.integers(-width, width + 1, rows)
-    expected = ints.copy()
-    expected_tied = np.zeros(rows, dtype=bool)
-    for r, d in enumerate(shortfall):
-        step = np.sign(d)
-        residual = (floats[r] - ints[r]) * step
-        order = np.argsort(-residual, kind="stable")
-        expected[r, order[: abs(d)]] += step
-        m = abs(d)
-        expected_tied[r] = 0 < m < width and residual[order[m - 1]] == residual[order[m]]
-    tied = np.zeros(rows, dtype=bool)
-    make_up_shortfall(floats, ints, shortfall, tied)
-    np.testing.assert_array_equal(ints, expected)
-    np.testing.assert_array_equal(tied, expected_tied)
+    floats[0] = 0.5  # every residual equal: the pick is all tie order
+    for order in _ties.TIE_ORDERS:
+        with cleannb.tie_order(order):
+            got = _algebra.round_rows(floats)
+        expected = [numpy_round_row(row, order) for row in floats]
+        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(got.sum(axis=1), np.round(floats.sum(axis=1)))
 
 
 @pytest.mark.parametrize("seed", range(80))
@@ -133,18 +133,25 @@ def test_empty_rows_and_float_input():
     )
 
 
-def test_returns_kernel_shortfall():
-    start, columns, ints, shortfall, scaled, tied = calibrate(
-        np.array([0, 2, 3]),
-        np.array([0, 1, 1]),
-        np.array([1, 1, 3]),
-        np.array([3, 3]),
-        1e-100,
-        True,
-    )
-    assert ints.dtype == np.int64 and shortfall.shape == (2,)
-    assert scaled.shape == (3,) and tied.dtype == np.bool_ and tied.shape == (2,)
-    assert start.tolist() == [0, 2, 3] and columns.tolist() == [0, 1, 1]
+@pytest.mark.parametrize("block", [7, _algebra.ROUND_BLOCK_VALUES])
+def test_rows_rounded_in_blocks(block, monkeypatch):
+    """Rows are rounded in blocks of rows; blocks of one row and of all give the same."""
+    monkeypatch.setattr(_algebra, "ROUND_BLOCK_VALUES", block)
+    cj, counts = _layout_case(3)
+    joint = _algebra.SparseCounts.from_dense(cj)
+    expected = numpy_calibrate(np.asfortranarray(cj), counts)
+    np.testing.assert_array_equal(_algebra.calibrate_sparse(joint, counts).dense(), expected)
+
+
+def test_input_is_not_modified():
+    cj, counts = _layout_case(5)
+    joint = _algebra.SparseCounts.from_dense(cj)
+    copies = [field.copy() for field in joint]
+    counts_copy = counts.copy()
+    _algebra.calibrate_sparse(joint, counts)
+    for field, copy in zip(joint, copies, strict=True):
+        np.testing.assert_array_equal(field, copy)
+    np.testing.assert_array_equal(counts, counts_copy)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -165,3 +172,19 @@ def test_sparse_result_is_sorted_csr_of_the_dense_one(seed):
         np.arange(0, k * k + 1, k), np.tile(np.arange(k), k), cj.ravel()
     )
     np.testing.assert_array_equal(_algebra.calibrate_sparse(with_zeros, counts).dense(), expected)
+
+
+def test_a_tie_at_the_cut_of_a_row_takes_numpys_order():
+    """Row 0 rescales to about (2.4, 2.4, 5.2): one unit short, and its two largest residuals
+    are equal. numpy's sort gives the unit to one of them, lower-index-first to the other."""
+    cj = np.array([[12, 12, 26], [0, 5, 0], [0, 0, 5]])
+    counts = np.array([10, 5, 5])
+    results = {}
+    for order in _ties.TIE_ORDERS:
+        with cleannb.tie_order(order):
+            results[order] = _algebra.calibrate(np.asfortranarray(cj), counts)
+        np.testing.assert_array_equal(
+            results[order], numpy_calibrate(np.asfortranarray(cj), counts, order)
+        )
+    assert results["index"][0].tolist() == [3, 2, 5]
+    assert not np.array_equal(results["numpy"], results["index"])
