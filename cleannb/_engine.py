@@ -305,8 +305,9 @@ def label_is_predicted(pred_probs, labels, argmax, rows, own=None, row_max=None)
     if own is None or row_max is None:
         views = pred_probs_views(pred_probs)
         best, mine = np.empty(len(rows)), np.empty(len(rows))
-        kern.gather(views.values, views.table, rows, top, best)
-        kern.gather(views.values, views.table, rows, given, mine)
+        # int64 columns: one compiled gather per dtype serves both
+        kern.gather(views.values, views.table, rows, top.astype(np.int64), best)
+        kern.gather(views.values, views.table, rows, given.astype(np.int64), mine)
     else:
         best, mine = row_max[rows], own[rows]
     best, mine = best.astype(dtype), mine.astype(dtype)  # exact: the values came from dtype
