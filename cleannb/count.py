@@ -15,6 +15,13 @@ import numpy as np
 
 from . import _algebra, _engine
 from ._parallel import num_threads
+from ._pipeline import (
+    calibrated_issue_count,
+    confident_pass,
+    confident_thresholds,
+    count_off_diagonal_issues,
+    off_diagonal_rows,
+)
 from ._source import as_pred_probs
 from ._validation import (
     check_choice,
@@ -23,10 +30,6 @@ from ._validation import (
     check_square,
 )
 
-#: Threshold used by 2.x for a class with no examples: no probability reaches it.
-ABSENT_CLASS_THRESHOLD = 2.0
-#: Thresholds are clipped from below to this (2.x).
-MIN_THRESHOLD = 2e-6
 COLLISION_RULES = ("row_argmax", "confident_argmax")
 NUM_ISSUE_METHODS = ("off_diagonal", "off_diagonal_calibrated", "off_diagonal_custom")
 
@@ -49,25 +52,6 @@ def _inputs(labels, pred_probs):
     pred_probs = as_pred_probs(pred_probs)
     labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=pred_probs.shape[0])
     return labels, pred_probs
-
-
-def _thresholds(labels, pred_probs):
-    sums, counts = _engine.class_sums(pred_probs, labels, pred_probs.shape[1])
-    return thresholds_from_sums(sums, counts, pred_probs.dtype)
-
-
-def thresholds_from_sums(sums, counts, dtype):
-    """Confident thresholds from the per-class sums and counts of the label's probability.
-
-    The means in ``dtype`` (as numpy's ``mean`` returns them), clipped below
-    at 2e-6; with an absent class, float64 with 2.0 for it.
-    """
-    means = _engine.means_in_dtype(sums, counts, dtype)
-    if np.all(counts > 0):
-        # numpy keeps float16/float32 here, and so do cleanlab's thresholds
-        return np.clip(means, MIN_THRESHOLD, None)
-    means = np.where(counts > 0, means.astype(np.float64), ABSENT_CLASS_THRESHOLD)
-    return np.clip(means, MIN_THRESHOLD, None)
 
 
 def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=None):
@@ -125,7 +109,7 @@ def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=No
         )
     labels, pred_probs = _inputs(labels, pred_probs)
     with num_threads(n_jobs):
-        thresholds = _thresholds(labels, pred_probs)
+        thresholds = confident_thresholds(labels, pred_probs)
         _engine.row_pass(pred_probs, labels)
     return thresholds
 
@@ -229,50 +213,6 @@ def compute_confident_joint(
     if want_indices:
         return confident_joint, off_diagonal_rows(labels, rows)
     return confident_joint
-
-
-def confident_pass(
-    labels, pred_probs, thresholds=None, collision_rule="row_argmax", keep_values=False, visit=None
-):
-    """Uncalibrated confident joint (``SparseCounts``, diagonal at least 1) and the per-row results.
-
-    For checked inputs, inside :func:`cleannb._parallel.num_threads`; the one
-    pass over ``pred_probs`` that every confident-joint consumer shares.
-    ``keep_values`` also keeps each row's own probability and maximum;
-    ``visit`` is called with each range read (see :func:`cleannb._engine.row_pass`).
-    """
-    num_classes = pred_probs.shape[1]
-    if thresholds is None:
-        thresholds = _thresholds(labels, pred_probs)
-    else:
-        thresholds = np.asarray(thresholds)
-        if thresholds.shape != (num_classes,):
-            raise ValueError(
-                f"thresholds must have one entry per class, shape ({num_classes},), "
-                f"got {thresholds.shape}."
-            )
-    limits = thresholds - _engine.THRESHOLD_TOLERANCE
-    rows = _engine.row_pass(
-        pred_probs,
-        labels,
-        limits,
-        paper_rule=collision_rule == "confident_argmax",
-        keep_values=keep_values,
-        visit=visit,
-    )
-    return _engine.confident_counts(labels, rows.guess, num_classes, min_diagonal=1), rows
-
-
-def off_diagonal_rows(labels, rows):
-    """Ascending int64 indices of the rows counted off the confident joint's diagonal."""
-    return np.flatnonzero((rows.guess >= 0) & (rows.guess != labels)).astype(np.int64)
-
-
-def count_off_diagonal_issues(labels, pred_probs, rows):
-    """Off-diagonal rows whose label does not win the argmax (2.x's 1e-6 head start)."""
-    off = off_diagonal_rows(labels, rows)
-    wins = _engine.label_is_predicted(pred_probs, labels, rows.argmax, off, rows.own, rows.row_max)
-    return int(off.size - np.count_nonzero(wins))
 
 
 def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
@@ -516,16 +456,6 @@ def num_label_issues(
                 "use estimation_method='off_diagonal_calibrated'."
             )
     joint = estimate_joint(labels, pred_probs, confident_joint=confident_joint)
-    return int(np.rint((1.0 - joint.trace()) * len(labels)))
-
-
-def calibrated_issue_count(labels, guess, num_classes):
-    """``rint(N * (1 - trace))`` of the calibrated joint counted from each row's confident guess."""
-    counts = _engine.confident_counts(labels, guess, num_classes, min_diagonal=1)
-    calibrated = _algebra.calibrate_sparse(
-        counts, np.bincount(labels, minlength=num_classes)
-    ).dense()
-    joint = calibrated / max(float(np.sum(calibrated)), _algebra.TINY)
     return int(np.rint((1.0 - joint.trace()) * len(labels)))
 
 

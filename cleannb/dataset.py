@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _algebra, _ties, count
+from . import _algebra, _pipeline, _ties, count
 from ._parallel import num_threads
 from ._validation import check_flag
 
@@ -269,11 +269,11 @@ def health_summary(
     if joint is None and confident_joint is None and labels is not None and pred_probs is not None:
         labels_checked, probs_checked = count._inputs(labels, pred_probs)
         with num_threads(n_jobs):
-            raw_joint, rows = count.confident_pass(labels_checked, probs_checked)
+            raw_joint, rows = _pipeline.confident_pass(labels_checked, probs_checked)
         counts = np.bincount(labels_checked, minlength=probs_checked.shape[1])
         calibrated = _algebra.calibrate_sparse(raw_joint, counts).dense()
         joint = calibrated / float(np.sum(calibrated))
-        num_issues = count.count_off_diagonal_issues(labels_checked, probs_checked, rows)
+        num_issues = _pipeline.count_off_diagonal_issues(labels_checked, probs_checked, rows)
     joint = _joint(labels, pred_probs, joint, confident_joint, n_jobs)
     num_examples = _num_examples(labels, confident_joint, num_examples)
     classes = rank_classes_by_label_quality(

@@ -22,21 +22,12 @@ from numbers import Integral
 
 import numpy as np
 
-from . import _algebra, _engine, _prune, _ties, count
+from . import _algebra, _engine, _pipeline, _prune, _ties
 from ._parallel import num_threads
+from ._pipeline import FILTERS, PRUNE_FILTERS
 from ._source import as_pred_probs
 from ._validation import check_choice, check_flag, check_labels, check_pred_probs
 
-FILTERS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
-PRUNE_FILTERS = ("prune_by_noise_rate", "prune_by_class", "both")
 RANKINGS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 
 __all__ = [
@@ -201,24 +192,16 @@ def find_label_issues(
             f"min_examples_per_class must be an integer, got {min_examples_per_class!r}."
         )
     with num_threads(n_jobs):
-        if pruning:
-            mask, rows = _pruned(
-                labels,
-                pred_probs,
-                filter_by,
-                frac_noise,
-                num_to_remove_per_class,
-                int(min_examples_per_class),
-                confident_joint,
-                n_jobs,
-            )
-        elif filter_by.startswith("low_"):
-            mask, scores = _low_scores(labels, pred_probs, filter_by[4:])
-            rows = None
-        else:
-            mask, rows = _other_filter(labels, pred_probs, filter_by)
-        if rows is not None:
-            unflag_predicted(pred_probs, labels, mask, rows.argmax, rows.own, rows.row_max)
+        found = _pipeline.find(
+            labels,
+            pred_probs,
+            filter_by,
+            frac_noise,
+            num_to_remove_per_class,
+            int(min_examples_per_class),
+            confident_joint,
+        )
+    mask = found.mask
     if verbose:
         print(f"Number of label issues found: {int(mask.sum())}")
     if return_indices_ranked_by is None:
@@ -233,7 +216,7 @@ def find_label_issues(
     adjust = check_flag(rank_by_kwargs.get("adjust_pred_probs", False), "adjust_pred_probs")
     if filter_by == f"low_{return_indices_ranked_by}" and not adjust:
         flagged = np.flatnonzero(mask)  # their scores are at hand: no other read
-        return flagged[_ties.argsort(scores[flagged])]
+        return flagged[_ties.argsort(found.scores[flagged])]
     with num_threads(n_jobs):
         # the rows are checked already: score only the flagged ones
         return ranked_rows(
@@ -281,118 +264,6 @@ def _deprecated_multilabel(
         n_jobs=n_jobs,
         verbose=verbose,
     )
-
-
-def _checked_joint(confident_joint, num_classes):
-    joint = np.asarray(confident_joint)
-    if joint.shape != (num_classes, num_classes) or not np.issubdtype(joint.dtype, np.number):
-        raise ValueError(
-            f"confident_joint must be a ({num_classes}, {num_classes}) matrix of counts, one row "
-            f"and column per column of pred_probs; got shape {joint.shape}."
-        )
-    if not np.all(np.isfinite(joint)) or joint.min() < 0:
-        raise ValueError("confident_joint must hold finite, non-negative counts.")
-    return joint
-
-
-def _pruned(
-    labels,
-    pred_probs,
-    filter_by,
-    frac_noise,
-    num_to_remove_per_class,
-    min_examples_per_class,
-    confident_joint,
-    n_jobs,
-):
-    num_classes = pred_probs.shape[1]
-    label_counts = np.bincount(labels, minlength=num_classes)
-    keep_values = _engine.worth_keeping_values(pred_probs)
-    if confident_joint is None:
-        raw_joint, rows = count.confident_pass(labels, pred_probs, keep_values=keep_values)
-        joint = _algebra.calibrate_sparse(raw_joint, label_counts)
-    else:
-        joint = _algebra.SparseCounts.from_dense(_checked_joint(confident_joint, num_classes))
-        rows = _engine.row_pass(pred_probs, labels, keep_values=keep_values)  # validates values
-    remove = None
-    if num_to_remove_per_class is not None:
-        remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
-    by_given = _prune.prune_counts(joint, label_counts, min_examples_per_class, frac_noise, remove)
-    too_small = label_counts <= min_examples_per_class
-    _prune.warn_small_classes(np.flatnonzero(too_small), min_examples_per_class)
-    # cleanlab also drops the flag of a class with a single example
-    prunable = ~too_small & (label_counts > 1)
-    by_class, by_noise_rate = _prune.select(
-        pred_probs,
-        labels,
-        label_counts,
-        by_given,
-        prunable,
-        by_class=filter_by != "prune_by_noise_rate",
-        by_noise_rate=filter_by != "prune_by_class",
-        own=rows.own,
-        row_max=rows.row_max,
-        chunk_max=rows.chunk_max,
-    )
-    if by_class is None:
-        return by_noise_rate, rows
-    if by_noise_rate is None:
-        return by_class, rows
-    return by_class & by_noise_rate, rows
-
-
-def _other_filter(labels, pred_probs, filter_by):
-    if filter_by == "confident_learning":
-        mask = np.zeros(len(labels), dtype=bool)
-        _, rows = count.confident_pass(labels, pred_probs)
-        mask[count.off_diagonal_rows(labels, rows)] = True
-        return mask, rows
-    rows = _engine.row_pass(pred_probs, labels)  # predicted_neq_given
-    return rows.argmax != labels, rows
-
-
-def _low_scores(labels, pred_probs, method):
-    """The mask of the ``num_label_issues`` lowest scores of ``method``, and every row's score.
-
-    The scores are computed from each range the confident pass reads, and
-    the issue count from its rows: one read of ``pred_probs`` for both.
-    """
-    from .rank import scores_in_dtype
-
-    scores = np.empty(len(labels), dtype=pred_probs.dtype)
-
-    def score(start, stop, rows):
-        scores[start:stop] = scores_in_dtype(labels[start:stop], rows, method)
-
-    _, rows = count.confident_pass(labels, pred_probs, visit=score)
-    num_issues = count.count_off_diagonal_issues(labels, pred_probs, rows)
-    mask = np.zeros(len(labels), dtype=bool)
-    mask[lowest_scores(scores, num_issues)] = True
-    return mask, scores
-
-
-def lowest_scores(scores, count):
-    """The rows of the ``count`` lowest ``scores``, as ``np.argsort(scores)[:count]``.
-
-    A partial selection finds them, ties to the lower row; only if equal
-    scores straddle the cut (and ties follow numpy) does numpy sort them all.
-    """
-    chosen = _prune.smallest(scores, count)
-    if not _ties.numpy_order() or len(chosen) in (0, len(scores)):
-        return chosen
-    cut = scores[chosen].max()
-    if np.count_nonzero(scores == cut) == np.count_nonzero(scores[chosen] == cut):
-        return chosen
-    _ties.record("smallest")
-    return np.argsort(scores)[:count]
-
-
-def unflag_predicted(pred_probs, labels, mask, argmax, own=None, row_max=None):
-    """Unflag, in place, rows whose label wins the argmax given cleanlab's 1e-6 head start."""
-    rows = np.flatnonzero(mask)
-    wins = _engine.label_is_predicted(pred_probs, labels, argmax, rows, own, row_max)
-    mask[rows[wins]] = False
-    return mask
 
 
 def find_predicted_neq_given(labels, pred_probs, *, multi_label=False, n_jobs=None):
@@ -503,7 +374,7 @@ def find_label_issues_using_argmax_confusion_matrix(
     joint = np.bincount(labels * num_classes + argmax, minlength=num_classes * num_classes)
     joint = joint.reshape(num_classes, num_classes)
     if calibrate:
-        joint = count.calibrate_confident_joint(joint, labels)
+        joint = _algebra.calibrate(joint, np.bincount(labels, minlength=num_classes))
     return find_label_issues(
         labels, pred_probs, confident_joint=joint, filter_by=filter_by, n_jobs=n_jobs
     )

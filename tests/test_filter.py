@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_filter import first_argmax, keep_at_least_n_per_class, prune_masks
 
-from cleannb import _algebra, _engine, _prune, _ties, filter
+from cleannb import _algebra, _engine, _pipeline, _prune, _ties, filter
 from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
 
 cleanlab_filter = pytest.importorskip("cleanlab.filter")
@@ -286,7 +286,7 @@ def test_final_filter_is_cleanlab_tolerance():
     pred_probs = np.array([[0.5 - 4e-7, 0.5 + 4e-7], [0.5 - 4e-6, 0.5 + 4e-6]] * 10)
     labels = np.zeros(20, dtype=np.int64)
     mask = np.ones(20, dtype=bool)
-    filter.unflag_predicted(pred_probs, labels, mask, pred_probs.argmax(axis=1))
+    _pipeline.unflag_predicted(pred_probs, labels, mask, pred_probs.argmax(axis=1))
     np.testing.assert_array_equal(mask, np.tile([False, True], 10))
 
 

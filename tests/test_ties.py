@@ -14,7 +14,7 @@ import pytest
 from naive_filter import prune_masks
 
 import cleannb
-from cleannb import _algebra, _engine, _prune, _ties, filter, rank
+from cleannb import _algebra, _engine, _pipeline, _prune, _ties, filter, rank
 from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
 
 cleanlab_count = pytest.importorskip("cleanlab.count")
@@ -142,10 +142,10 @@ def test_lowest_scores_are_numpys_first(seed):
         expected = np.zeros(n, dtype=bool)
         expected[np.argsort(scores)[:count]] = True
         got = np.zeros(n, dtype=bool)
-        got[filter.lowest_scores(scores, count)] = True
+        got[_pipeline.lowest_scores(scores, count)] = True
         np.testing.assert_array_equal(got, expected)
         with cleannb.tie_order("index"):
-            by_index = np.sort(filter.lowest_scores(scores, count))
+            by_index = np.sort(_pipeline.lowest_scores(scores, count))
         np.testing.assert_array_equal(by_index, np.sort(np.argsort(scores, kind="stable")[:count]))
 
 

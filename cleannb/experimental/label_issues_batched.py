@@ -25,7 +25,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .. import _engine, _ties, count, filter, rank
+from .. import _engine, _pipeline, _ties, filter, rank
 from .._parallel import num_threads
 from .._source import DEFAULT_BATCH_SIZE, RowSource
 from .._validation import check_choice, check_flag, check_labels, check_pred_probs
@@ -339,7 +339,7 @@ class LabelInspector:
             print(f"confident thresholds from {self.examples_processed_thresh} examples")
         if self._thresholds is None:
             sums, counts = self._sums.sums()
-            self._thresholds = count.thresholds_from_sums(sums, counts, self._dtype)
+            self._thresholds = _pipeline.thresholds_from_sums(sums, counts, self._dtype)
         return self._thresholds.copy()
 
     def score_label_quality(self, labels, pred_probs, *, update_num_issues=True):
@@ -348,9 +348,11 @@ class LabelInspector:
         labels, pred_probs = self._batch(labels, pred_probs)
         with num_threads(self.n_jobs):
             if check_flag(update_num_issues, "update_num_issues"):
-                _, rows = count.confident_pass(labels, pred_probs, thresholds, keep_values=True)
+                _, rows = _pipeline.confident_pass(labels, pred_probs, thresholds, keep_values=True)
                 if self.estimation_method == "off_diagonal":
-                    self._issue_count += count.count_off_diagonal_issues(labels, pred_probs, rows)
+                    self._issue_count += _pipeline.count_off_diagonal_issues(
+                        labels, pred_probs, rows
+                    )
                 else:
                     self._labels.append(labels)
                     self._guesses.append(rows.guess)
@@ -372,7 +374,9 @@ class LabelInspector:
         if self.estimation_method == "off_diagonal":
             return self._issue_count
         labels = np.concatenate(self._labels)
-        return count.calibrated_issue_count(labels, np.concatenate(self._guesses), self.num_class)
+        return _pipeline.calibrated_issue_count(
+            labels, np.concatenate(self._guesses), self.num_class
+        )
 
     def get_quality_scores(self):
         """Every scored row's label quality score, in order."""
@@ -394,5 +398,5 @@ class LabelInspector:
             print(f"label issues among {self.examples_processed_quality} examples: {num_issues}")
         if self.method != "confidence_weighted_entropy":
             scores = scores.astype(self._dtype)  # exact: these scores are values of the dtype
-        rows = np.sort(filter.lowest_scores(scores, num_issues))
+        rows = np.sort(_pipeline.lowest_scores(scores, num_issues))
         return rows[_ties.argsort(scores[rows])]

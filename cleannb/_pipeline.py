@@ -1,0 +1,288 @@
+"""The passes of confident learning over ``pred_probs``, and the rules built from them.
+
+This module is the one sequence every public function runs (the public
+modules ``count``, ``filter``, ``rank`` and ``dataset`` are thin functions
+over it, and none of them imports another for its work). The passes, in
+order, each a read of ``pred_probs`` (in memory, or range by range from a
+``RowSource``) that turns row blocks into a small state merged in row order:
+
+1. :func:`confident_thresholds`: per-class sums and counts of the label's probability
+   (``_engine.ClassSums``) -> the confident thresholds;
+2. :func:`confident_pass`: per row, the argmax and the confident class (and
+   for the pruning rules the row's own probability and maximum)
+   (``_engine.row_pass``) -> pair counts -> the confident joint
+   (``_engine.confident_counts``), calibrated by ``_algebra``;
+3. the selection (``_prune.select``): per cell of the prune counts, the
+   best m rows (``_prune.Best``, merged by ``_prune._fold``), with a pass
+   over the columns of the cells whose cut falls on a tie;
+4. scores and flags: per row, from what passes 2-3 kept (the 1e-6 check of
+   :func:`unflag_predicted`), or computed as pass 2 reads each range (the
+   ``low_*`` rules).
+
+:func:`find` runs the rule a ``filter_by`` names and returns everything the
+passes produced (:class:`Found`), so that callers (``filter``, the CLI,
+``dataset``) reuse it instead of reading ``pred_probs`` again. Inputs reach
+this module checked (labels) or checked as they are read (each range of
+``pred_probs``, in its first pass).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _algebra, _engine, _prune, _ties
+
+#: Threshold used by 2.x for a class with no examples: no probability reaches it.
+ABSENT_CLASS_THRESHOLD = 2.0
+#: Thresholds are clipped from below to this (2.x).
+MIN_THRESHOLD = 2e-6
+FILTERS = (
+    "prune_by_noise_rate",
+    "prune_by_class",
+    "both",
+    "confident_learning",
+    "predicted_neq_given",
+    "low_normalized_margin",
+    "low_self_confidence",
+)
+PRUNE_FILTERS = ("prune_by_noise_rate", "prune_by_class", "both")
+
+
+def confident_thresholds(labels, pred_probs):
+    """Confident thresholds of checked inputs: one gather of each row's label probability."""
+    sums, counts = _engine.class_sums(pred_probs, labels, pred_probs.shape[1])
+    return thresholds_from_sums(sums, counts, pred_probs.dtype)
+
+
+def thresholds_from_sums(sums, counts, dtype):
+    """Confident thresholds from the per-class sums and counts of the label's probability.
+
+    The means in ``dtype`` (as numpy's ``mean`` returns them), clipped below
+    at 2e-6; with an absent class, float64 with 2.0 for it.
+    """
+    means = _engine.means_in_dtype(sums, counts, dtype)
+    if np.all(counts > 0):
+        # numpy keeps float16/float32 here, and so do cleanlab's thresholds
+        return np.clip(means, MIN_THRESHOLD, None)
+    means = np.where(counts > 0, means.astype(np.float64), ABSENT_CLASS_THRESHOLD)
+    return np.clip(means, MIN_THRESHOLD, None)
+
+
+def confident_pass(
+    labels, pred_probs, thresholds=None, collision_rule="row_argmax", keep_values=False, visit=None
+):
+    """Uncalibrated confident joint (``SparseCounts``, diagonal at least 1) and the per-row results.
+
+    For checked inputs, inside :func:`cleannb._parallel.num_threads`; the one
+    pass over ``pred_probs`` that every confident-joint consumer shares.
+    ``keep_values`` also keeps each row's own probability and maximum;
+    ``visit`` is called with each range read (see :func:`cleannb._engine.row_pass`).
+    """
+    num_classes = pred_probs.shape[1]
+    if thresholds is None:
+        thresholds = confident_thresholds(labels, pred_probs)
+    else:
+        thresholds = np.asarray(thresholds)
+        if thresholds.shape != (num_classes,):
+            raise ValueError(
+                f"thresholds must have one entry per class, shape ({num_classes},), "
+                f"got {thresholds.shape}."
+            )
+    limits = thresholds - _engine.THRESHOLD_TOLERANCE
+    rows = _engine.row_pass(
+        pred_probs,
+        labels,
+        limits,
+        paper_rule=collision_rule == "confident_argmax",
+        keep_values=keep_values,
+        visit=visit,
+    )
+    return _engine.confident_counts(labels, rows.guess, num_classes, min_diagonal=1), rows
+
+
+def off_diagonal_rows(labels, rows):
+    """Ascending int64 indices of the rows counted off the confident joint's diagonal."""
+    return np.flatnonzero((rows.guess >= 0) & (rows.guess != labels)).astype(np.int64)
+
+
+def count_off_diagonal_issues(labels, pred_probs, rows):
+    """Off-diagonal rows whose label does not win the argmax (2.x's 1e-6 head start)."""
+    off = off_diagonal_rows(labels, rows)
+    wins = _engine.label_is_predicted(pred_probs, labels, rows.argmax, off, rows.own, rows.row_max)
+    return int(off.size - np.count_nonzero(wins))
+
+
+def calibrated_issue_count(labels, guess, num_classes):
+    """``rint(N * (1 - trace))`` of the calibrated joint counted from each row's confident guess."""
+    counts = _engine.confident_counts(labels, guess, num_classes, min_diagonal=1)
+    calibrated = _algebra.calibrate_sparse(
+        counts, np.bincount(labels, minlength=num_classes)
+    ).dense()
+    joint = calibrated / max(float(np.sum(calibrated)), _algebra.TINY)
+    return int(np.rint((1.0 - joint.trace()) * len(labels)))
+
+
+class Found(NamedTuple):
+    """What the passes of one rule produced.
+
+    ``mask``: the flagged rows. ``rows``: the per-row results of the
+    confident pass (``_engine.RowPass``: argmax, confident class, and for the
+    pruning rules each row's own probability and maximum). ``joint``: the
+    calibrated confident joint the pruning used (``SparseCounts``; None for
+    the other rules). ``scores``: every row's score (the ``low_*`` rules).
+    """
+
+    mask: np.ndarray
+    rows: _engine.RowPass
+    joint: _algebra.SparseCounts | None
+    scores: np.ndarray | None
+
+
+def find(
+    labels,
+    pred_probs,
+    filter_by,
+    frac_noise=1.0,
+    remove=None,
+    min_examples_per_class=1,
+    confident_joint=None,
+):
+    """Run the rule ``filter_by`` on checked inputs (inside ``num_threads``): a :class:`Found`.
+
+    ``remove`` is ``num_to_remove_per_class`` (or None) and
+    ``confident_joint`` a dense matrix to use instead of computing one.
+    Every rule but the ``low_*`` ones then unflags the rows whose label wins
+    the argmax given cleanlab 2.x's 1e-6 head start.
+    """
+    joint = scores = None
+    if filter_by in PRUNE_FILTERS:
+        mask, rows, joint = _pruned(
+            labels,
+            pred_probs,
+            filter_by,
+            frac_noise,
+            remove,
+            min_examples_per_class,
+            confident_joint,
+        )
+    elif filter_by.startswith("low_"):
+        mask, rows, scores = _low_scores(labels, pred_probs, filter_by[4:])
+    else:
+        mask, rows = _other_filter(labels, pred_probs, filter_by)
+    if scores is None:
+        unflag_predicted(pred_probs, labels, mask, rows.argmax, rows.own, rows.row_max)
+    return Found(mask, rows, joint, scores)
+
+
+def checked_joint(confident_joint, num_classes):
+    joint = np.asarray(confident_joint)
+    if joint.shape != (num_classes, num_classes) or not np.issubdtype(joint.dtype, np.number):
+        raise ValueError(
+            f"confident_joint must be a ({num_classes}, {num_classes}) matrix of counts, one row "
+            f"and column per column of pred_probs; got shape {joint.shape}."
+        )
+    if not np.all(np.isfinite(joint)) or joint.min() < 0:
+        raise ValueError("confident_joint must hold finite, non-negative counts.")
+    return joint
+
+
+def _pruned(
+    labels,
+    pred_probs,
+    filter_by,
+    frac_noise,
+    num_to_remove_per_class,
+    min_examples_per_class,
+    confident_joint,
+):
+    """The mask of a pruning rule, the confident pass's rows and the joint it pruned by."""
+    num_classes = pred_probs.shape[1]
+    label_counts = np.bincount(labels, minlength=num_classes)
+    keep_values = _engine.worth_keeping_values(pred_probs)
+    if confident_joint is None:
+        raw_joint, rows = confident_pass(labels, pred_probs, keep_values=keep_values)
+        joint = _algebra.calibrate_sparse(raw_joint, label_counts)
+    else:
+        joint = _algebra.SparseCounts.from_dense(checked_joint(confident_joint, num_classes))
+        rows = _engine.row_pass(pred_probs, labels, keep_values=keep_values)  # validates values
+    remove = None
+    if num_to_remove_per_class is not None:
+        remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
+    by_given = _prune.prune_counts(joint, label_counts, min_examples_per_class, frac_noise, remove)
+    too_small = label_counts <= min_examples_per_class
+    _prune.warn_small_classes(np.flatnonzero(too_small), min_examples_per_class)
+    # cleanlab also drops the flag of a class with a single example
+    prunable = ~too_small & (label_counts > 1)
+    by_class, by_noise_rate = _prune.select(
+        pred_probs,
+        labels,
+        label_counts,
+        by_given,
+        prunable,
+        by_class=filter_by != "prune_by_noise_rate",
+        by_noise_rate=filter_by != "prune_by_class",
+        own=rows.own,
+        row_max=rows.row_max,
+        chunk_max=rows.chunk_max,
+    )
+    if by_class is None:
+        return by_noise_rate, rows, joint
+    if by_noise_rate is None:
+        return by_class, rows, joint
+    return by_class & by_noise_rate, rows, joint
+
+
+def _other_filter(labels, pred_probs, filter_by):
+    if filter_by == "confident_learning":
+        mask = np.zeros(len(labels), dtype=bool)
+        _, rows = confident_pass(labels, pred_probs)
+        mask[off_diagonal_rows(labels, rows)] = True
+        return mask, rows
+    rows = _engine.row_pass(pred_probs, labels)  # predicted_neq_given
+    return rows.argmax != labels, rows
+
+
+def _low_scores(labels, pred_probs, method):
+    """The mask of the ``num_label_issues`` lowest scores of ``method``, the rows, every score.
+
+    The scores are computed from each range the confident pass reads, and
+    the issue count from its rows: one read of ``pred_probs`` for both.
+    """
+    from .rank import scores_in_dtype
+
+    scores = np.empty(len(labels), dtype=pred_probs.dtype)
+
+    def score(start, stop, rows):
+        scores[start:stop] = scores_in_dtype(labels[start:stop], rows, method)
+
+    _, rows = confident_pass(labels, pred_probs, visit=score)
+    num_issues = count_off_diagonal_issues(labels, pred_probs, rows)
+    mask = np.zeros(len(labels), dtype=bool)
+    mask[lowest_scores(scores, num_issues)] = True
+    return mask, rows, scores
+
+
+def lowest_scores(scores, count):
+    """The rows of the ``count`` lowest ``scores``, as ``np.argsort(scores)[:count]``.
+
+    A partial selection finds them, ties to the lower row; only if equal
+    scores straddle the cut (and ties follow numpy) does numpy sort them all.
+    """
+    chosen = _prune.smallest(scores, count)
+    if not _ties.numpy_order() or len(chosen) in (0, len(scores)):
+        return chosen
+    cut = scores[chosen].max()
+    if np.count_nonzero(scores == cut) == np.count_nonzero(scores[chosen] == cut):
+        return chosen
+    _ties.record("smallest")
+    return np.argsort(scores)[:count]
+
+
+def unflag_predicted(pred_probs, labels, mask, argmax, own=None, row_max=None):
+    """Unflag, in place, rows whose label wins the argmax given cleanlab's 1e-6 head start."""
+    rows = np.flatnonzero(mask)
+    wins = _engine.label_is_predicted(pred_probs, labels, argmax, rows, own, row_max)
+    mask[rows[wins]] = False
+    return mask
