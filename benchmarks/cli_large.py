@@ -12,8 +12,8 @@ recorded:
 1. one plain sequential read of the file (64 MB ``readinto`` a reused buffer): the
    floor every other row is a multiple of;
 2. ``cleannb find-issues`` (default ``prune_by_noise_rate``, ranked by
-   self-confidence, written to a CSV), counting its passes over ``pred_probs``
-   from its progress bars;
+   self-confidence, written to a CSV) and the number of passes over
+   ``pred_probs`` it reports;
 3. cleannb's exact ``find_label_issues_batched`` and cleanlab 2.9's
    ``find_label_issues_batched`` on the same files (``pred_probs_file=``,
    ``labels_file=``), and the number of rows where cleanlab's set differs from
@@ -122,7 +122,7 @@ def run(argv, *, capture=False):
         return peak, seconds, ""
     log = tempfile.TemporaryFile()
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
+    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
     peak = 0
     while process.poll() is None:
         try:
@@ -170,67 +170,59 @@ def main():
         tiny = os.path.join(folder, "tiny")
         os.mkdir(tiny)
         tiny_pred, tiny_labels = write_data(tiny, WARM_ROWS, k)
-        # warm-up: compile (or load) the parallel kernels; also the baseline RssAnon
-        base, _, _ = run(cli(tiny_labels, tiny_pred, os.path.join(tiny, "out.csv"), quiet=True))
-        for script in (CLEANNB_BATCHED,) + (() if args.skip_cleanlab else (CLEANLAB_BATCHED,)):
-            warm_out = os.path.join(tiny, "warm.npy")
-            run([sys.executable, "-c", script, tiny_labels, tiny_pred, warm_out, str(WARM_ROWS)])
         rows = []
 
-        def step(name, argv, capture=False):
+        def step(name, argv, warm_argv=None, capture=False):
+            # the warm-up compiles (or loads) the parallel kernels; its RssAnon is the baseline
+            base = run(warm_argv)[0] if warm_argv else None
             cold = drop_page_cache()
             peak, seconds, text = run(argv, capture=capture)
-            rows.append((name, seconds, peak, cold))
+            rows.append((name, seconds, peak, base, cold))
             return seconds, text
+
+        def batched(script, labels, pred, out, batch):
+            return [sys.executable, "-c", script, labels, pred, out, str(batch)]
+
+        warm_out = os.path.join(tiny, "warm.npy")
 
         read_s, _ = step(
             "one sequential read",
             [sys.executable, "-c", READ_SCRIPT.format(size=READ_BYTES), pred_path],
         )
         out_csv = os.path.join(folder, "issues.csv")
-        _, text = step("cleannb find-issues", cli(labels_path, pred_path, out_csv), capture=True)
-        passes = max((int(m) for m in re.findall(r"pass (\d+) over pred_probs", text)), default=0)
+        _, text = step(
+            "cleannb find-issues",
+            cli(labels_path, pred_path, out_csv),
+            cli(tiny_labels, tiny_pred, os.path.join(tiny, "out.csv"), quiet=True),
+            capture=True,
+        )
+        passes = int(re.search(r"in (\d+) passes over its rows", text).group(1))
         exact_path = os.path.join(folder, "exact.npy")
         step(
             "cleannb find_label_issues_batched",
-            [
-                sys.executable,
-                "-c",
-                CLEANNB_BATCHED,
-                labels_path,
-                pred_path,
-                exact_path,
-                str(args.batch_size),
-            ],
+            batched(CLEANNB_BATCHED, labels_path, pred_path, exact_path, args.batch_size),
+            batched(CLEANNB_BATCHED, tiny_labels, tiny_pred, warm_out, WARM_ROWS),
         )
         if not args.skip_cleanlab:
             theirs_path = os.path.join(folder, "cleanlab.npy")
             step(
                 "cleanlab 2.9 find_label_issues_batched",
-                [
-                    sys.executable,
-                    "-c",
-                    CLEANLAB_BATCHED,
-                    labels_path,
-                    pred_path,
-                    theirs_path,
-                    str(args.batch_size),
-                ],
+                batched(CLEANLAB_BATCHED, labels_path, pred_path, theirs_path, args.batch_size),
+                batched(CLEANLAB_BATCHED, tiny_labels, tiny_pred, warm_out, WARM_ROWS),
             )
         print(
             f"\n{'step':<40} {'seconds':>8} {'x read':>7} {'RssAnon MB':>11} "
             f"{'growth % of file':>17} {'page cache':>10}"
         )
-        for name, seconds, peak, cold in rows:
-            growth = "" if name == "one sequential read" else f"{(peak - base) / size * 100:.2f}"
+        for name, seconds, peak, base, cold in rows:
+            growth = "" if base is None else f"{(peak - base) / size * 100:.2f}"
             print(
                 f"{name:<40} {seconds:8.1f} {seconds / read_s:7.2f} {peak / 1e6:11.0f} "
                 f"{growth:>17} {'cold' if cold else 'warm':>10}"
             )
         print(
-            f"find-issues read pred_probs in {passes} passes (the last ones may read only "
-            f"the rows of the issues); RssAnon growth is over a {WARM_ROWS:,}-row run "
-            f"({base / 1e6:.0f} MB)."
+            f"find-issues read pred_probs in {passes} passes. RssAnon growth: over the "
+            f"warm-up run of the same command on {WARM_ROWS:,} rows."
         )
         exact = np.load(exact_path)
         if not args.skip_cleanlab:

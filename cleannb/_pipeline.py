@@ -129,13 +129,16 @@ class Found(NamedTuple):
 
     ``mask``: the flagged rows. ``rows``: the per-row results of the
     confident pass (``_engine.RowPass``: argmax, confident class, and for the
-    pruning rules each row's own probability and maximum). ``joint``: the
-    calibrated confident joint the pruning used (``SparseCounts``; None for
-    the other rules). ``scores``: every row's score (the ``low_*`` rules).
+    pruning rules each row's own probability and maximum). ``raw_joint``:
+    the uncalibrated confident joint of that pass (``SparseCounts``; None
+    when the rule made no confident pass or was given a joint). ``joint``:
+    the joint the pruning used (None for the other rules). ``scores``: every
+    row's score (the ``low_*`` rules).
     """
 
     mask: np.ndarray
     rows: _engine.RowPass
+    raw_joint: _algebra.SparseCounts | None
     joint: _algebra.SparseCounts | None
     scores: np.ndarray | None
 
@@ -158,7 +161,7 @@ def find(
     """
     joint = scores = None
     if filter_by in PRUNE_FILTERS:
-        mask, rows, joint = _pruned(
+        mask, rows, raw_joint, joint = _pruned(
             labels,
             pred_probs,
             filter_by,
@@ -168,12 +171,12 @@ def find(
             confident_joint,
         )
     elif filter_by.startswith("low_"):
-        mask, rows, scores = _low_scores(labels, pred_probs, filter_by[4:])
+        mask, rows, raw_joint, scores = _low_scores(labels, pred_probs, filter_by[4:])
     else:
-        mask, rows = _other_filter(labels, pred_probs, filter_by)
+        mask, rows, raw_joint = _other_filter(labels, pred_probs, filter_by)
     if scores is None:
         unflag_predicted(pred_probs, labels, mask, rows.argmax, rows.own, rows.row_max)
-    return Found(mask, rows, joint, scores)
+    return Found(mask, rows, raw_joint, joint, scores)
 
 
 def checked_joint(confident_joint, num_classes):
@@ -197,7 +200,7 @@ def _pruned(
     min_examples_per_class,
     confident_joint,
 ):
-    """The mask of a pruning rule, the confident pass's rows and the joint it pruned by."""
+    """The mask of a pruning rule, the confident pass's rows, its joint, the joint pruned by."""
     num_classes = pred_probs.shape[1]
     label_counts = np.bincount(labels, minlength=num_classes)
     keep_values = _engine.worth_keeping_values(pred_probs)
@@ -205,6 +208,7 @@ def _pruned(
         raw_joint, rows = confident_pass(labels, pred_probs, keep_values=keep_values)
         joint = _algebra.calibrate_sparse(raw_joint, label_counts)
     else:
+        raw_joint = None
         joint = _algebra.SparseCounts.from_dense(checked_joint(confident_joint, num_classes))
         rows = _engine.row_pass(pred_probs, labels, keep_values=keep_values)  # validates values
     remove = None
@@ -228,20 +232,21 @@ def _pruned(
         chunk_max=rows.chunk_max,
     )
     if by_class is None:
-        return by_noise_rate, rows, joint
+        return by_noise_rate, rows, raw_joint, joint
     if by_noise_rate is None:
-        return by_class, rows, joint
-    return by_class & by_noise_rate, rows, joint
+        return by_class, rows, raw_joint, joint
+    return by_class & by_noise_rate, rows, raw_joint, joint
 
 
 def _other_filter(labels, pred_probs, filter_by):
+    """The mask of ``confident_learning`` or ``predicted_neq_given``, the rows, the joint."""
     if filter_by == "confident_learning":
         mask = np.zeros(len(labels), dtype=bool)
-        _, rows = confident_pass(labels, pred_probs)
+        raw_joint, rows = confident_pass(labels, pred_probs)
         mask[off_diagonal_rows(labels, rows)] = True
-        return mask, rows
+        return mask, rows, raw_joint
     rows = _engine.row_pass(pred_probs, labels)  # predicted_neq_given
-    return rows.argmax != labels, rows
+    return rows.argmax != labels, rows, None
 
 
 def _low_scores(labels, pred_probs, method):
@@ -257,11 +262,11 @@ def _low_scores(labels, pred_probs, method):
     def score(start, stop, rows):
         scores[start:stop] = scores_in_dtype(labels[start:stop], rows, method)
 
-    _, rows = confident_pass(labels, pred_probs, visit=score)
+    raw_joint, rows = confident_pass(labels, pred_probs, visit=score)
     num_issues = count_off_diagonal_issues(labels, pred_probs, rows)
     mask = np.zeros(len(labels), dtype=bool)
     mask[lowest_scores(scores, num_issues)] = True
-    return mask, rows, scores
+    return mask, rows, raw_joint, scores
 
 
 def lowest_scores(scores, count):

@@ -51,7 +51,7 @@ from ._cli_io import (
     read_pred_probs,
     write_issues,
 )
-from ._source import blocks_of
+from ._source import RowSource, blocks_of
 
 FILTER_BY = (
     "prune_by_noise_rate",
@@ -63,10 +63,6 @@ FILTER_BY = (
     "low_self_confidence",
 )
 RANK_BY = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
-#: Filters for which find_label_issues uses a calibrated confident joint that
-#: the CLI has already computed for the noise-rate estimate (passed on, so the
-#: data is not read again for it).
-_USES_CALIBRATED_JOINT = ("prune_by_noise_rate", "prune_by_class", "both")
 #: Exit status for bad input (the same as argparse's usage errors).
 EXIT_BAD_INPUT = 2
 TOP_CLASSES = 3
@@ -116,45 +112,60 @@ def find_issues(
     >>> table["index"].tolist(), table["predicted_label"].tolist()
     ([4], [1])
     """
-    from . import count, filter, rank
+    from . import _algebra, _pipeline, _ties, count, rank
+    from ._parallel import num_threads
+    from ._source import as_pred_probs
+    from ._validation import check_labels
 
     advance = advance or (lambda description: None)
-    advance("confident joint")
-    confident_joint = count.compute_confident_joint(labels, pred_probs, n_jobs=n_jobs)
-    joint = count.estimate_joint(labels, pred_probs, confident_joint=confident_joint)
-    noise_rate = float(1.0 - np.trace(joint))
+    pred_probs = as_pred_probs(pred_probs)
+    labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=pred_probs.shape[0])
     advance("find label issues")
-    extra = {"confident_joint": confident_joint} if filter_by in _USES_CALIBRATED_JOINT else {}
-    issues = filter.find_label_issues(
-        labels,
-        pred_probs,
-        filter_by=filter_by,
-        return_indices_ranked_by=rank_by,
-        n_jobs=n_jobs,
-        **extra,
-    )
+    with num_threads(n_jobs):
+        found = _pipeline.find(labels, pred_probs, filter_by)
+        if found.raw_joint is None:  # predicted_neq_given: no confident pass of its own
+            found = found._replace(raw_joint=_pipeline.confident_pass(labels, pred_probs)[0])
+    label_counts = np.bincount(labels, minlength=pred_probs.shape[1])
+    calibrated = np.asfortranarray(_algebra.calibrate_sparse(found.raw_joint, label_counts).dense())
+    joint = count.estimate_joint(labels, None, confident_joint=calibrated)
+    noise_rate = float(1.0 - np.trace(joint))
     advance("score issues")
-    issues = np.asarray(issues, dtype=np.int64)
-    given = np.asarray(labels)[issues].astype(np.int64)
-    # Scores are per row, so scoring only the issue rows gives the same values
-    # as scoring all rows; the rows are read range by range, in row order.
+    flagged = np.flatnonzero(found.mask)
+    own = found.rows.own
+    if rank_by == "self_confidence" and own is not None and len(own) == len(labels):
+        # the label's probability of every row is at hand: no other read
+        issues = flagged[_ties.argsort(own[flagged].astype(pred_probs.dtype))]
+        scores = own[issues].astype(np.float64)
+    else:
+        with num_threads(n_jobs):
+            issues = rank.ranked_rows(flagged, labels, pred_probs, rank_by=rank_by)
+        scores = _issue_scores(issues, labels, pred_probs, rank_by)
+    table = {
+        "index": issues.astype(np.int64),
+        "label_quality": np.asarray(scores, dtype=np.float64),
+        "given_label": labels[issues].astype(np.int64),
+        "predicted_label": found.rows.argmax[issues].astype(np.int64),
+    }
+    return table, noise_rate
+
+
+def _issue_scores(issues, labels, pred_probs, rank_by):
+    """Label quality scores of the ``issues`` rows, read range by range in row order.
+
+    Scores are per row, so scoring only these rows gives the values that
+    scoring all rows would.
+    """
+    from . import rank
+
     scores = np.zeros(issues.size)
-    predicted = np.zeros(issues.size, dtype=np.int64)
     order = np.argsort(issues, kind="stable")
     ascending = issues[order]
     for lo, hi, block in blocks_of(pred_probs) if issues.size else ():
         at = order[slice(*np.searchsorted(ascending, [lo, hi]))]
         if at.size:
             rows = np.asarray(block[issues[at] - lo])
-            scores[at] = rank.get_label_quality_scores(given[at], rows, method=rank_by)
-            predicted[at] = rows.argmax(axis=1)
-    table = {
-        "index": issues,
-        "label_quality": np.asarray(scores, dtype=np.float64),
-        "given_label": given,
-        "predicted_label": predicted,
-    }
-    return table, noise_rate
+            scores[at] = rank.get_label_quality_scores(labels[issues[at]], rows, method=rank_by)
+    return scores
 
 
 def summary_lines(table, noise_rate, n_examples, *, filter_by, rank_by, top=TOP_CLASSES):
@@ -204,6 +215,8 @@ def _run_find_issues(args):
     lines = summary_lines(
         table, noise_rate, labels.shape[0], filter_by=args.filter_by, rank_by=args.rank_by
     )
+    if isinstance(pred_probs, RowSource):
+        lines.append(f"Read {args.pred_probs} in {pred_probs.passes} passes over its rows.")
     if args.output is not None:
         lines.append(f"Issues written to {args.output}.")
     print("\n".join(lines))
