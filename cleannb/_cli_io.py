@@ -26,8 +26,14 @@ from ._source import RowSource
 
 LABEL_SUFFIXES = (".npy", ".csv", ".txt")
 PRED_PROBS_SUFFIXES = (".npy", ".zarr", ".npz", ".csv")
-#: ``.npy`` and ``.zarr`` inputs are read in ranges of about this many bytes.
+#: ``.zarr`` inputs are read in ranges of about this many bytes (each range is
+#: decoded into memory).
 RANGE_BYTES = 64 << 20
+#: ``.npy`` inputs are read in ranges of about this many bytes: a range of a
+#: memory map is a view of the file's pages (file-backed, not anonymous
+#: memory), so larger ranges cost no memory, and fewer ranges cut the per-range
+#: work of the selection (which is proportional to the number of cells).
+MAPPED_RANGE_BYTES = 512 << 20
 OUTPUT_SUFFIXES = (".csv", ".json")
 #: Column names tried, in order, when a labels CSV has several columns.
 LABEL_COLUMNS = ("label", "labels", "given_label", "noisy_label", "y", "s")
@@ -173,7 +179,8 @@ def read_pred_probs(path, *, batch_size=None, quiet=True):
 
     ``.npy`` (memory-mapped copy-on-write, never copied) and ``.zarr`` are
     returned as a :class:`cleannb._source.RowSource` that the library reads
-    in ranges of ``batch_size`` rows (default: about :data:`RANGE_BYTES`),
+    in ranges of ``batch_size`` rows (default: about :data:`MAPPED_RANGE_BYTES`
+    for ``.npy``, :data:`RANGE_BYTES` for ``.zarr``),
     with a progress bar per pass unless ``quiet``; ``.npz`` uses the array
     named as in :data:`PRED_PROBS_KEYS`, or its only array; ``.csv`` has one
     row per example and one column per class, with an optional header row.
@@ -187,7 +194,8 @@ def read_pred_probs(path, *, batch_size=None, quiet=True):
                 f"{array.shape}."
             )
         if batch_size is None:
-            batch_size = max(1, RANGE_BYTES // max(1, array.shape[1] * array.dtype.itemsize))
+            budget = MAPPED_RANGE_BYTES if suffix == ".npy" else RANGE_BYTES
+            batch_size = max(1, budget // max(1, array.shape[1] * array.dtype.itemsize))
         try:
             return RowSource(array, batch_size=batch_size, progress=_pass_bars(quiet))
         except (TypeError, ValueError) as error:

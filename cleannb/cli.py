@@ -340,7 +340,8 @@ def build_parser():
         type=_positive,
         default=None,
         metavar="ROWS",
-        help="rows of a .npy or .zarr read at a time (default: about 64 MB); "
+        help="rows of a .npy or .zarr read at a time (default: about 512 MB of a .npy, 64 MB "
+        "of a .zarr); "
         "the result does not depend on it",
     )
     find.add_argument(
