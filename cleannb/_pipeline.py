@@ -32,12 +32,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _algebra, _engine, _prune, _ties
+from . import _algebra, _engine, _prune, _scores, _ties
+from ._scores import ABSENT_CLASS_THRESHOLD, MIN_THRESHOLD
 
-#: Threshold used by 2.x for a class with no examples: no probability reaches it.
-ABSENT_CLASS_THRESHOLD = 2.0
-#: Thresholds are clipped from below to this (2.x).
-MIN_THRESHOLD = 2e-6
 FILTERS = (
     "prune_by_noise_rate",
     "prune_by_class",
@@ -255,12 +252,10 @@ def _low_scores(labels, pred_probs, method):
     The scores are computed from each range the confident pass reads, and
     the issue count from its rows: one read of ``pred_probs`` for both.
     """
-    from .rank import scores_in_dtype
-
     scores = np.empty(len(labels), dtype=pred_probs.dtype)
 
     def score(start, stop, rows):
-        scores[start:stop] = scores_in_dtype(labels[start:stop], rows, method)
+        scores[start:stop] = _scores.scores_in_dtype(labels[start:stop], rows, method)
 
     raw_joint, rows = confident_pass(labels, pred_probs, visit=score)
     num_issues = count_off_diagonal_issues(labels, pred_probs, rows)

@@ -112,7 +112,7 @@ def find_issues(
     >>> table["index"].tolist(), table["predicted_label"].tolist()
     ([4], [1])
     """
-    from . import _algebra, _pipeline, _ties, count, rank
+    from . import _algebra, _pipeline, _scores, _ties, count
     from ._parallel import num_threads
     from ._source import as_pred_probs
     from ._validation import check_labels
@@ -138,7 +138,7 @@ def find_issues(
         scores = own[issues].astype(np.float64)
     else:
         with num_threads(n_jobs):
-            issues = rank.ranked_rows(flagged, labels, pred_probs, rank_by=rank_by)
+            issues = _scores.ranked_rows(flagged, labels, pred_probs, rank_by=rank_by)
         scores = _issue_scores(issues, labels, pred_probs, rank_by)
     table = {
         "index": issues.astype(np.int64),

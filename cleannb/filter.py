@@ -22,7 +22,7 @@ from numbers import Integral
 
 import numpy as np
 
-from . import _algebra, _engine, _pipeline, _prune, _ties
+from . import _algebra, _engine, _pipeline, _prune, _scores, _ties
 from ._parallel import num_threads
 from ._pipeline import FILTERS, PRUNE_FILTERS
 from ._source import as_pred_probs
@@ -206,8 +206,6 @@ def find_label_issues(
         print(f"Number of label issues found: {int(mask.sum())}")
     if return_indices_ranked_by is None:
         return mask
-    from .rank import ranked_rows
-
     unknown = sorted(set(rank_by_kwargs) - {"adjust_pred_probs"})
     if unknown:
         raise TypeError(
@@ -219,7 +217,7 @@ def find_label_issues(
         return flagged[_ties.argsort(found.scores[flagged])]
     with num_threads(n_jobs):
         # the rows are checked already: score only the flagged ones
-        return ranked_rows(
+        return _scores.ranked_rows(
             np.flatnonzero(mask),
             labels,
             pred_probs,

@@ -24,29 +24,23 @@ import numpy as np
 from . import _engine, _ties
 from ._kernels import scores as kern
 from ._parallel import num_threads
-from ._source import RowSource, as_pred_probs, blocks_of
+from ._scores import (
+    METHODS,  # noqa: F401  (the score methods, by name)
+    method_code,
+    numpy_keys,
+    ranked_rows,
+    score_all,
+)
+from ._source import as_pred_probs
 from ._validation import (
     check_choice,
     check_flag,
     check_labels,
-    pred_probs_views,
-    raise_for_value_stats,
-    row_sums_over_ranges,
 )
 
-METHODS = {
-    "self_confidence": kern.SELF_CONFIDENCE,
-    "normalized_margin": kern.NORMALIZED_MARGIN,
-    "confidence_weighted_entropy": kern.CONFIDENCE_WEIGHTED_ENTROPY,
-}
 WEIGHTINGS = ("uniform", "accuracy", "log_loss_search", "custom")
 #: cleanlab's lower bound on probabilities before the log-loss of an ensemble member.
 LOG_LOSS_CLIP = 1e-6
-#: cleanlab's lower bound on self-confidence and on the entropy ratio.
-CLIP = kern.CLIP
-#: cleanlab 2.9's threshold of a class without examples, and the lower clip.
-ABSENT_CLASS_THRESHOLD = 2.0
-MIN_THRESHOLD = 2e-6
 _T_VALUES = (1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 2e2)
 
 __all__ = [
@@ -64,209 +58,6 @@ def _inputs(labels, pred_probs):
     pred_probs = as_pred_probs(pred_probs)
     labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=pred_probs.shape[0])
     return labels, pred_probs
-
-
-def _method_code(method, adjust_pred_probs):
-    code = METHODS[check_choice(method, "method", tuple(METHODS))]
-    if check_flag(adjust_pred_probs, "adjust_pred_probs") and (
-        code == kern.CONFIDENCE_WEIGHTED_ENTROPY
-    ):
-        raise ValueError(
-            "adjust_pred_probs=True is not supported with method='confidence_weighted_entropy'; "
-            "use method='self_confidence' or 'normalized_margin', or adjust_pred_probs=False."
-        )
-    return code
-
-
-def _shift(labels, pred_probs, adjust, thresholds=None):
-    """Per-class shift (the confident thresholds, or zeros) and its maximum."""
-    if not adjust:
-        return np.zeros(pred_probs.shape[1]), 0.0
-    if thresholds is None:
-        thresholds = float64_thresholds(labels, pred_probs)
-    thresholds = np.ascontiguousarray(thresholds, dtype=np.float64)
-    return thresholds, float(thresholds.max())
-
-
-def float64_thresholds(labels, pred_probs):
-    """Confident thresholds as float64 means (cleanlab 2.9's, before rounding to the dtype).
-
-    Mean self-confidence per class, 2.0 for an absent class, clipped below at
-    2e-6. Kept in float64 for every dtype so that float32 data and its
-    float64 copy give the same scores.
-    """
-    sums, counts = _engine.class_sums(pred_probs, labels, pred_probs.shape[1])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(counts > 0, sums / np.maximum(counts, 1), ABSENT_CLASS_THRESHOLD)
-    return np.maximum(means, MIN_THRESHOLD)
-
-
-def _score_all(
-    labels, pred_probs, code, adjust, thresholds=None, check_sums=True, name="pred_probs"
-):
-    """Scores of every row from one validating pass (inputs already checked for shape)."""
-    if isinstance(pred_probs, RowSource):
-        if adjust and thresholds is None:
-            thresholds = float64_thresholds(labels, pred_probs)
-        out = np.empty(pred_probs.n_rows)
-        with row_sums_over_ranges(pred_probs.n_rows, name):
-            for lo, hi, block in pred_probs.blocks():
-                out[lo:hi] = _score_all(
-                    labels[lo:hi], block, code, adjust, thresholds, check_sums, f"{name}[{lo}:{hi}]"
-                )
-        return out
-    n_rows = pred_probs.shape[0]
-    shift, top = _shift(labels, pred_probs, adjust, thresholds)
-    block = _engine.block_rows(n_rows)
-    nblocks = -(-n_rows // block)
-    views = pred_probs_views(pred_probs)
-    out = np.empty(n_rows)
-    key_min = np.empty(nblocks, dtype=np.int64)
-    key_max = np.empty(nblocks, dtype=np.int64)
-    sum_dev = np.empty(nblocks)
-    kern.scores_all(
-        views.keys,
-        views.values,
-        views.table,
-        labels,
-        code,
-        adjust,
-        shift,
-        top,
-        check_sums,
-        block,
-        out,
-        key_min,
-        key_max,
-        sum_dev,
-        nbytes=views.nbytes,
-    )
-    # Negative zeros need no re-run here: scores read values, and the integer
-    # max picks a key whose value equals the true maximum.
-    raise_for_value_stats(
-        pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name
-    )
-    return out
-
-
-def scores_in_dtype(labels, pred_probs, method):
-    """Self-confidence or normalized margin of every row, in the dtype of ``pred_probs``.
-
-    For checked inputs whose values a pass has already checked (the row sums
-    are not checked again); an array, not a ``RowSource``.
-    """
-    scores = _score_all(labels, pred_probs, METHODS[method], False, check_sums=False)
-    return scores.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
-
-
-def ranked_rows(
-    rows, labels, pred_probs, *, rank_by="self_confidence", adjust_pred_probs=False, thresholds=None
-):
-    """Order ``rows`` by their label quality score, lowest first, ties as cleanlab's argsort.
-
-    For callers that have already validated ``labels`` and ``pred_probs``
-    (e.g. :func:`cleannb.filter.find_label_issues`): reads only the given
-    rows (ascending), in O(len(rows) * K) time. ``thresholds`` (the confident thresholds
-    of all rows) may be passed when ``adjust_pred_probs`` is True.
-    """
-    code = _method_code(rank_by, adjust_pred_probs)
-    rows = np.ascontiguousarray(rows, dtype=np.int64)
-    adjust = bool(adjust_pred_probs)
-    if _ties.numpy_order() and (adjust or code == kern.CONFIDENCE_WEIGHTED_ENTROPY):
-        keys = _numpy_keys(rows, labels, pred_probs, rank_by, adjust)
-        return rows[np.argsort(keys)]
-    if adjust and thresholds is None:
-        thresholds = float64_thresholds(labels, pred_probs)
-    keys = np.empty(rows.shape[0])
-    for lo, hi, block in blocks_of(pred_probs):
-        at = slice(*np.searchsorted(rows, [lo, hi]))
-        keys[at] = _scores_at(rows[at] - lo, labels[lo:hi], block, code, adjust, thresholds)
-    if not adjust and code != kern.CONFIDENCE_WEIGHTED_ENTROPY:
-        keys = keys.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
-    return rows[_ties.argsort(keys)]
-
-
-def _scores_at(rows, labels, pred_probs, code, adjust, thresholds):
-    """The kernel's scores of the given rows of an array (float64)."""
-    shift, top = _shift(labels, pred_probs, adjust, thresholds)
-    views = pred_probs_views(pred_probs)
-    out = np.empty(rows.shape[0])
-    kern.scores_at(
-        views.keys,
-        views.values,
-        views.table,
-        labels,
-        rows,
-        code,
-        adjust,
-        shift,
-        top,
-        out,
-        nbytes=rows.shape[0] * pred_probs.shape[1] * pred_probs.itemsize,
-    )
-    return out
-
-
-#: Rows per block when scores are recomputed with numpy.
-NUMPY_BLOCK = 4096
-
-
-def _numpy_keys(rows, labels, pred_probs, method, adjust):
-    """The scores of ``rows`` (ascending) as cleanlab computes them: numpy, in its dtypes.
-
-    For the orderings that depend on float rounding cleannb does not repeat
-    in its kernels (the entropy score, ``adjust_pred_probs``). Reads the
-    given rows in blocks of :data:`NUMPY_BLOCK` (plus, with ``adjust``, the
-    label's probability of every row, for the thresholds).
-    """
-    thresholds = _numpy_thresholds(labels, pred_probs) if adjust else None
-    parts = []
-    for lo, hi, block in blocks_of(pred_probs):
-        at = rows[slice(*np.searchsorted(rows, [lo, hi]))]
-        for q in range(0, len(at), NUMPY_BLOCK):
-            chunk = at[q : q + NUMPY_BLOCK]
-            parts.append(_numpy_block_keys(block[chunk - lo], labels[chunk], method, thresholds))
-    if not parts:
-        return np.zeros(0)
-    return np.concatenate(parts)
-
-
-def _numpy_thresholds(labels, pred_probs):
-    """cleanlab's thresholds as numpy computes them: ``np.mean`` of each class's own values."""
-    own = np.concatenate(
-        [block[np.arange(hi - lo), labels[lo:hi]] for lo, hi, block in blocks_of(pred_probs)]
-    )
-    present = np.bincount(labels, minlength=pred_probs.shape[1]) > 0
-    return np.clip(
-        [
-            np.mean(own[labels == k]) if present[k] else ABSENT_CLASS_THRESHOLD
-            for k in range(pred_probs.shape[1])
-        ],
-        MIN_THRESHOLD,
-        None,
-    )
-
-
-def _numpy_block_keys(probs, given, method, thresholds):
-    """cleanlab's score of each row of ``probs`` (rows of pred_probs, labels ``given``)."""
-    from scipy.special import xlogy
-
-    num_classes = probs.shape[1]
-    if thresholds is not None:
-        probs = probs - thresholds
-        probs += thresholds.max()
-        probs /= probs.sum(axis=1, keepdims=True)
-    at = np.arange(len(given))
-    own_block = probs[at, given]
-    if method == "self_confidence":
-        return own_block
-    if method == "normalized_margin":
-        others = probs.copy()
-        others[at, given] = -np.inf
-        return (own_block - others.max(axis=1) + 1) / 2
-    entropy = -np.sum(xlogy(probs, probs), axis=1) / np.log(num_classes)
-    ratio = entropy / np.clip(own_block, CLIP, None)
-    return np.log(ratio + 1) / np.clip(ratio, CLIP, None)
 
 
 def get_label_quality_scores(
@@ -333,17 +124,17 @@ def get_label_quality_scores(
     array([0.9, 0.3, 0.4])
     """
     labels, pred_probs = _inputs(labels, pred_probs)
-    code = _method_code(method, adjust_pred_probs)
+    code = method_code(method, adjust_pred_probs)
     numpy_arithmetic = adjust_pred_probs or code == kern.CONFIDENCE_WEIGHTED_ENTROPY
     if numpy_arithmetic and pred_probs.dtype != np.float64:
         # cleanlab computes these in the dtype of pred_probs (float16: 11 bits);
         # numpy repeats its arithmetic after one validating pass
         with num_threads(n_jobs):
-            _score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)
+            score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)
         rows = np.arange(len(labels))
-        return _numpy_keys(rows, labels, pred_probs, method, adjust_pred_probs)
+        return numpy_keys(rows, labels, pred_probs, method, adjust_pred_probs)
     with num_threads(n_jobs):
-        scores = _score_all(labels, pred_probs, code, adjust_pred_probs)
+        scores = score_all(labels, pred_probs, code, adjust_pred_probs)
     if numpy_arithmetic:
         return scores
     return scores.astype(pred_probs.dtype, copy=False)  # exact: values of that dtype
@@ -470,9 +261,9 @@ def order_label_issues(
             f"rank_by_kwargs has unknown keys {unknown}; the only option is adjust_pred_probs."
         )
     adjust = check_flag(kwargs.get("adjust_pred_probs", False), "adjust_pred_probs")
-    _method_code(rank_by, adjust)
+    method_code(rank_by, adjust)
     with num_threads(n_jobs):
-        own = _score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)
+        own = score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)
         rows = np.flatnonzero(mask)
         if rank_by == "self_confidence" and not adjust:
             return rows[_ties.argsort(own[rows].astype(pred_probs.dtype))]
@@ -652,9 +443,9 @@ def get_label_quality_ensemble_scores(
                 f"custom_weights must have one weight per model ({len(members)}), "
                 f"got shape {weights.shape}."
             )
-    code = _method_code(method, adjust_pred_probs)
+    code = method_code(method, adjust_pred_probs)
     with num_threads(n_jobs):
-        scores = np.column_stack([_score_all(labels, p, code, adjust_pred_probs) for p in members])
+        scores = np.column_stack([score_all(labels, p, code, adjust_pred_probs) for p in members])
         if weight_ensemble_members_by == "accuracy":
             accuracy = [
                 float(np.mean(_engine.row_pass(p, labels).argmax == labels)) for p in members

@@ -18,8 +18,8 @@ from .. import _engine
 from .._kernels import scores as kern
 from .._multilabel import check_multilabel_labels
 from .._parallel import num_threads
+from .._scores import method_code
 from .._validation import check_pred_probs, pred_probs_views, raise_for_value_stats
-from ..rank import _method_code
 
 #: Aggregation used when ``aggregator_kwargs`` is None (cleanlab's default).
 DEFAULT_AGGREGATOR = {"method": "exponential_moving_average", "alpha": 0.8}
@@ -123,7 +123,7 @@ def _aggregator(aggregator_kwargs, num_classes):
 
 def _scores(labels, pred_probs, method, adjust_pred_probs, aggregate, parameter):
     pred_probs, indptr, indices = _inputs(labels, pred_probs)
-    code = _method_code(method, adjust_pred_probs)
+    code = method_code(method, adjust_pred_probs)
     n_rows, num_classes = pred_probs.shape
     if adjust_pred_probs:
         t_neg, t_pos = class_thresholds(pred_probs, indptr, indices)
