@@ -1,8 +1,9 @@
 """The passes of confident learning over ``pred_probs``, and the rules built from them.
 
-This module is the one sequence every public function runs (the public
-modules ``count``, ``filter``, ``rank`` and ``dataset`` are thin functions
-over it, and none of them imports another for its work). The passes, in
+This module is the one sequence the public functions run: ``count`` and
+``filter`` are thin functions over it and import neither each other nor
+``rank`` (whose scores pass lives in ``_scores``), and ``dataset`` builds
+on ``count``. The passes, in
 order, each a read of ``pred_probs`` (in memory, or range by range from a
 ``RowSource``) that turns row blocks into a small state merged in row order:
 
