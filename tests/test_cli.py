@@ -646,3 +646,25 @@ def test_demo_cifar10_rejects_seed_and_noise(capsys):
         err = capsys.readouterr().err
         assert err.startswith("cleannb demo: error: --seed and --noise apply to --data digits")
         assert err.count("\n") == 1
+
+
+def test_find_issues_passes_over_a_npy(tmp_path, capsys):
+    """Thresholds, confident joint, selection (and a second selection pass for the cells
+    with fewer positive margins than their count, as here): the noise rate comes from
+    the same passes, and self-confidence scores from the values kept per row. Another
+    ranking reads the file twice more (the order, then the scores)."""
+    labels, pred_probs = make_data(n=3000, k=100, dtype=np.float32)
+    np.save(tmp_path / "labels.npy", labels)
+    np.save(tmp_path / "pred_probs.npy", pred_probs)
+    out = tmp_path / "issues.csv"
+    passes = {}
+    for rank_by in ("self_confidence", "normalized_margin"):
+        argv = ["find-issues", "--labels", str(tmp_path / "labels.npy"), "--pred-probs"]
+        argv += [str(tmp_path / "pred_probs.npy"), "--rank-by", rank_by, "-o", str(out), "-q"]
+        assert cli.main(argv + ["--batch-size", "700"]) == 0
+        printed = capsys.readouterr().out
+        passes[rank_by] = int(printed.split(" passes over its rows")[0].split()[-1])
+        expected = expected_table(labels, pred_probs, "prune_by_noise_rate", rank_by)
+        assert_same_table(read_output(out, ""), expected)
+    assert passes["self_confidence"] == 4
+    assert passes["normalized_margin"] == passes["self_confidence"] + 2
