@@ -16,6 +16,7 @@ for ordinary arrays serve it: a read-only array would need a second set.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,57 @@ def _load_npy(path, flag):
     # A plain ndarray view of the copy-on-write map (no copy), so that every
     # library function sees an ordinary array.
     return np.asarray(array)
+
+
+class MappedRows:
+    """The rows of a C-ordered 2-D ``.npy`` file, each range mapped copy-on-write on its own.
+
+    A copy-on-write map is private writable memory, which the kernel may
+    refuse to commit for a whole file larger than the machine's memory; a
+    range at a time it commits only the range. Each range is an ordinary
+    writable array (so the ordinary kernels serve it) whose writes never
+    reach the file.
+    """
+
+    def __init__(self, path, shape, dtype, offset):
+        self.path, self.shape, self.dtype, self.offset = path, shape, dtype, offset
+        self.ndim = 2
+
+    def read(self, start, stop):
+        """Rows ``start:stop`` as an array mapped from the file (no copy)."""
+        if stop <= start:
+            return np.zeros((0, self.shape[1]), dtype=self.dtype)
+        row_bytes = self.shape[1] * self.dtype.itemsize
+        mapped = np.memmap(
+            self.path,
+            dtype=self.dtype,
+            mode="c",
+            offset=self.offset + start * row_bytes,
+            shape=(stop - start, self.shape[1]),
+        )
+        return np.asarray(mapped)
+
+
+def _mapped_npy(path):
+    """A :class:`MappedRows` of a C-ordered 2-D numeric ``.npy``, or None for any other file."""
+    try:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            if version == (1, 0):
+                shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(handle)
+            elif version == (2, 0):
+                shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(handle)
+            else:
+                return None
+            offset = handle.tell()
+    except (ValueError, OSError):
+        return None
+    numeric = np.issubdtype(dtype, np.number) and not dtype.hasobject
+    if fortran_order or len(shape) != 2 or shape[0] == 0 or not numeric:
+        return None
+    if os.path.getsize(path) < offset + shape[0] * shape[1] * dtype.itemsize:
+        return None  # truncated: the whole-file map reports it
+    return MappedRows(str(path), tuple(shape), dtype, offset)
 
 
 def _open_zarr(path):
@@ -187,7 +239,9 @@ def read_pred_probs(path, *, batch_size=None, quiet=True):
     """
     path, suffix = _existing_file(path, "--pred-probs", PRED_PROBS_SUFFIXES)
     if suffix in (".npy", ".zarr"):
-        array = _load_npy(path, "--pred-probs") if suffix == ".npy" else _open_zarr(path)
+        array = _mapped_npy(path) if suffix == ".npy" else _open_zarr(path)
+        if array is None:  # not a C-ordered 2-D numeric array: map it whole (or fail clearly)
+            array = _load_npy(path, "--pred-probs")
         if array.ndim != 2:
             raise InputError(
                 f"--pred-probs {path}: expected shape (N, K), one row per example, got "
@@ -197,6 +251,14 @@ def read_pred_probs(path, *, batch_size=None, quiet=True):
             budget = MAPPED_RANGE_BYTES if suffix == ".npy" else RANGE_BYTES
             batch_size = max(1, budget // max(1, array.shape[1] * array.dtype.itemsize))
         try:
+            if isinstance(array, MappedRows):
+                return RowSource(
+                    array.read,
+                    n_rows=array.shape[0],
+                    num_classes=array.shape[1],
+                    batch_size=batch_size,
+                    progress=_pass_bars(quiet),
+                )
             return RowSource(array, batch_size=batch_size, progress=_pass_bars(quiet))
         except (TypeError, ValueError) as error:
             raise InputError(f"--pred-probs {path}: {error}") from None
