@@ -6,11 +6,13 @@ unknown extension, an unreadable or ragged table. Value checks (labels out of
 range, NaN in ``pred_probs``, mismatched lengths) are left to the library
 functions, which run them during their first pass over the data.
 
-``.npy`` files are memory-mapped copy-on-write, so a 5 GB ``pred_probs`` is
-read from the page cache by the kernels and never copied into process memory
-(nothing writes to it, and a write would change memory, not the file). The
-map is writable as far as numpy knows, so the kernels compiled (and cached)
-for ordinary arrays serve it: a read-only array would need a second set.
+``.npy`` files are memory-mapped copy-on-write, a range of rows at a time
+(:class:`MappedRows`), so a 5 GB ``pred_probs`` is read from the page cache
+by the kernels and never copied into process memory (nothing writes to it,
+and a write would change memory, not the file), and a file larger than the
+memory the kernel lets a process commit can still be mapped. Each map is
+writable as far as numpy knows, so the kernels compiled (and cached) for
+ordinary arrays serve it: a read-only array would need a second set.
 """
 
 from __future__ import annotations
@@ -229,7 +231,7 @@ def read_labels(path):
 def read_pred_probs(path, *, batch_size=None, quiet=True):
     """Read an (N, K) array of predicted probabilities.
 
-    ``.npy`` (memory-mapped copy-on-write, never copied) and ``.zarr`` are
+    ``.npy`` (memory-mapped copy-on-write by ranges, never copied) and ``.zarr`` are
     returned as a :class:`cleannb._source.RowSource` that the library reads
     in ranges of ``batch_size`` rows (default: about :data:`MAPPED_RANGE_BYTES`
     for ``.npy``, :data:`RANGE_BYTES` for ``.zarr``),
