@@ -34,18 +34,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _algebra, _engine, _prune, _scores, _ties
+from ._names import PRUNE_FILTERS
 from ._scores import ABSENT_CLASS_THRESHOLD, MIN_THRESHOLD
-
-FILTERS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
-PRUNE_FILTERS = ("prune_by_noise_rate", "prune_by_class", "both")
 
 
 def confident_thresholds(labels, pred_probs):

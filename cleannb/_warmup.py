@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._names import FILTERS, RANKINGS
+
 #: dtypes of ``pred_probs`` that the kernels accept.
 DTYPES = ("float16", "float32", "float64")
 DEFAULT_DTYPES = ("float32", "float64")
@@ -227,8 +229,8 @@ def _readonly_calls(labels, pred_probs):
     fixed_labels, fixed_probs = labels.copy(), pred_probs.copy()
     fixed_labels.flags.writeable = fixed_probs.flags.writeable = False
     for given in (labels, fixed_labels):
-        for filter_by in cli.FILTER_BY:
-            for rank_by in cli.RANK_BY:
+        for filter_by in FILTERS:
+            for rank_by in RANKINGS:
                 cli.find_issues(given, fixed_probs, filter_by=filter_by, rank_by=rank_by, n_jobs=1)
         count.get_confident_thresholds(given, fixed_probs, n_jobs=1)
         for method, adjust in _RANKED:

@@ -51,18 +51,9 @@ from ._cli_io import (
     read_pred_probs,
     write_issues,
 )
+from ._names import FILTERS, RANKINGS
 from ._source import RowSource, blocks_of
 
-FILTER_BY = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
-RANK_BY = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 #: Exit status for bad input (the same as argparse's usage errors).
 EXIT_BAD_INPUT = 2
 TOP_CLASSES = 3
@@ -125,8 +116,11 @@ def find_issues(
         found = _pipeline.find(labels, pred_probs, filter_by)
         if found.raw_joint is None:  # predicted_neq_given: no confident pass of its own
             found = found._replace(raw_joint=_pipeline.confident_pass(labels, pred_probs)[0])
-    label_counts = np.bincount(labels, minlength=pred_probs.shape[1])
-    calibrated = np.asfortranarray(_algebra.calibrate_sparse(found.raw_joint, label_counts).dense())
+    calibrated = found.joint  # the pruning rules calibrated the raw joint already
+    if calibrated is None:
+        label_counts = np.bincount(labels, minlength=pred_probs.shape[1])
+        calibrated = _algebra.calibrate_sparse(found.raw_joint, label_counts)
+    calibrated = np.asfortranarray(calibrated.dense())
     joint = count.estimate_joint(labels, None, confident_joint=calibrated)
     noise_rate = float(1.0 - np.trace(joint))
     advance("score issues")
@@ -316,14 +310,14 @@ def build_parser():
     )
     find.add_argument(
         "--filter-by",
-        choices=FILTER_BY,
+        choices=FILTERS,
         default="prune_by_noise_rate",
         metavar="METHOD",
         help="how issues are selected: %(choices)s (default: %(default)s)",
     )
     find.add_argument(
         "--rank-by",
-        choices=RANK_BY,
+        choices=RANKINGS,
         default="self_confidence",
         metavar="SCORE",
         help="order and quality score of the issues: %(choices)s (default: %(default)s)",

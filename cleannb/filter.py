@@ -23,12 +23,10 @@ from numbers import Integral
 import numpy as np
 
 from . import _algebra, _engine, _pipeline, _prune, _scores, _ties
+from ._names import FILTERS, PRUNE_FILTERS, RANKINGS
 from ._parallel import num_threads
-from ._pipeline import FILTERS, PRUNE_FILTERS
 from ._source import as_pred_probs
 from ._validation import check_choice, check_flag, check_labels, check_pred_probs
-
-RANKINGS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 
 __all__ = [
     "find_label_issues",

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from conftest import parity_dataset
 
-from cleannb import _algebra, _pipeline, count, filter, rank
+from cleannb import _algebra, _names, _pipeline, count, filter, rank
 from cleannb._source import RowSource
 
 
 @pytest.mark.parametrize("index", range(6))
-@pytest.mark.parametrize("filter_by", _pipeline.FILTERS)
+@pytest.mark.parametrize("filter_by", _names.FILTERS)
 @pytest.mark.parametrize("in_ranges", [False, True])
 def test_found_holds_what_the_public_functions_compute(index, filter_by, in_ranges):
     labels, pred_probs = parity_dataset(index)
@@ -26,7 +26,7 @@ def test_found_holds_what_the_public_functions_compute(index, filter_by, in_rang
         return
     raw = count.compute_confident_joint(labels, pred_probs, calibrate=False)
     np.testing.assert_array_equal(found.raw_joint.dense(), raw)
-    if filter_by in _pipeline.PRUNE_FILTERS:
+    if filter_by in _names.PRUNE_FILTERS:
         calibrated = count.compute_confident_joint(labels, pred_probs)
         np.testing.assert_array_equal(found.joint.dense(), calibrated)
         label_counts = np.bincount(labels, minlength=pred_probs.shape[1])
