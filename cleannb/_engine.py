@@ -17,13 +17,13 @@ Extra memory: O(N) for the per-row outputs plus O(K * blocks) partial sums
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ._algebra import SparseCounts
 from ._kernels import confident as kern
-from ._source import RowSource, blocks_of
+from ._source import RowSource, own_values
 from ._validation import (
     ceil_keys,
     pred_probs_views,
@@ -124,11 +124,23 @@ def self_confidence_means(pred_probs, labels, num_classes):
 
 
 def class_sums(pred_probs, labels, num_classes):
-    """Per-class sums and counts of ``pred_probs[i, labels[i]]`` (an array or a ``RowSource``)."""
+    """Per-class sums and counts of ``pred_probs[i, labels[i]]`` (an array or a ``RowSource``).
+
+    A ``RowSource`` hands back each row's label probability (N values), which
+    are then summed as the rows of an array would be: a zero-stride view puts
+    row i's value in every column.
+    """
     acc = ClassSums(num_classes)
-    for lo, hi, block in blocks_of(pred_probs):
-        acc.add(block, labels[lo:hi])
-    return acc.sums()
+    if isinstance(pred_probs, RowSource):
+        own = own_probabilities(pred_probs, labels)
+        return acc.add(np.broadcast_to(own[:, None], (len(own), num_classes)), labels).sums()
+    return acc.add(pred_probs, labels).sums()
+
+
+def own_probabilities(source, labels):
+    """``pred_probs[i, labels[i]]`` of every row of a ``RowSource``, in its dtype (one pass)."""
+    parts = source.map_ranges(own_values, rows=(labels,))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=source.dtype)
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,8 @@ class RowPass:
     #: kern.CHUNK columns (kept with the values when a row has several chunks
     #: and the classes have KEEP_CHUNKS_MIN_ROWS_PER_CLASS rows on average)
     chunk_max: np.ndarray | None = None
+    #: (N,), the values of the pass's ``per_row`` function (see :func:`row_pass`)
+    per_row: np.ndarray | None = None
 
 
 def row_pass(
@@ -153,7 +167,7 @@ def row_pass(
     check_sums=True,
     name="pred_probs",
     keep_values=False,
-    visit=None,
+    per_row=None,
 ):
     """Run the row kernel, check the values it saw, and return its outputs.
 
@@ -164,19 +178,21 @@ def row_pass(
     float32 (exact for float16 and float32 input) or float64, and, for rows
     of more than ``kern.CHUNK`` classes with :data:`KEEP_CHUNKS_MIN_ROWS_PER_CLASS`
     rows a class, the maximum of each chunk of them. A ``RowSource`` is read
-    range by range (and always keeps the values). ``visit(start, stop,
-    rows)``, if given, is called with each checked range (in memory, the
-    whole array), so that another kernel reads it while it is at hand.
+    range by range (and always keeps the values). ``per_row = (function,
+    args)``, if given, computes ``function(labels, rows, *args)`` (one value a
+    row) from each checked range while it is at hand, into ``RowPass.per_row``;
+    a module-level function, so that dask workers can run it.
     """
     if isinstance(pred_probs, RowSource):
         return _row_pass_over_ranges(
-            pred_probs, labels, threshold_limits, paper_rule, check_sums, name, visit
+            pred_probs, labels, threshold_limits, paper_rule, check_sums, name, per_row
         )
     rows = _row_pass_array(
         pred_probs, labels, threshold_limits, paper_rule, check_sums, name, keep_values
     )
-    if visit is not None:
-        visit(0, len(pred_probs), pred_probs)
+    if per_row is not None:
+        function, args = per_row
+        rows = replace(rows, per_row=function(labels, pred_probs, *args))
     return rows
 
 
@@ -242,33 +258,32 @@ def _row_pass_array(
     raise AssertionError("unreachable")
 
 
-def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_sums, name, visit):
+def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_sums, name, per_row):
     """:func:`row_pass` range by range (each range checked, and named, on its own);
     each row's own probability and maximum are always kept."""
-    n_rows = source.n_rows
-    value_dtype = np.float64 if source.dtype == np.float64 else np.float32
-    out = RowPass(
-        np.empty(n_rows, dtype=np.int32),
-        np.empty(n_rows, dtype=np.int32),
-        np.empty(n_rows, dtype=value_dtype),
-        np.empty(n_rows, dtype=value_dtype),
+    with row_sums_over_ranges(source.n_rows, name):
+        parts = source.map_ranges(
+            row_pass_part,
+            threshold_limits,
+            paper_rule,
+            check_sums,
+            name,
+            per_row,
+            rows=(labels,),
+        )
+    fields = zip(*parts, strict=True)
+    argmax, guess, own, row_max, extra = (
+        np.concatenate(field) if field[0] is not None else None for field in fields
     )
-    with row_sums_over_ranges(n_rows, name):
-        for lo, hi, block in source.blocks():
-            _row_pass_range(
-                out, block, lo, hi, labels, threshold_limits, paper_rule, check_sums, name
-            )
-            if visit is not None:
-                visit(lo, hi, block)
-    return out
+    return RowPass(argmax, guess, own, row_max, per_row=extra)
 
 
-def _row_pass_range(out, block, lo, hi, labels, threshold_limits, paper_rule, check_sums, name):
-    """Run the row pass on rows ``lo:hi`` and store the results in ``out`` (no chunk
-    maxima: the selection over ranges does not use them)."""
+def row_pass_part(lo, hi, block, labels, threshold_limits, paper_rule, check_sums, name, per_row):
+    """:func:`row_pass` on rows ``lo:hi`` (a ``RowSource.map_ranges`` part), without chunk
+    maxima (the selection over ranges does not use them): argmax, guess, own, max, per_row."""
     part = _row_pass_array(
         block,
-        labels[lo:hi],
+        labels,
         threshold_limits,
         paper_rule,
         check_sums,
@@ -276,10 +291,11 @@ def _row_pass_range(out, block, lo, hi, labels, threshold_limits, paper_rule, ch
         keep_values=True,
         keep_chunks=False,
     )
-    out.argmax[lo:hi] = part.argmax
-    out.guess[lo:hi] = part.guess
-    out.own[lo:hi] = part.own
-    out.row_max[lo:hi] = part.row_max
+    extra = None
+    if per_row is not None:
+        function, args = per_row
+        extra = function(labels, block, *args)
+    return part.argmax, part.guess, part.own, part.row_max, extra
 
 
 def confident_counts(labels, guess, num_classes, min_diagonal=0):

@@ -59,14 +59,20 @@ def thresholds_from_sums(sums, counts, dtype):
 
 
 def confident_pass(
-    labels, pred_probs, thresholds=None, collision_rule="row_argmax", keep_values=False, visit=None
+    labels,
+    pred_probs,
+    thresholds=None,
+    collision_rule="row_argmax",
+    keep_values=False,
+    per_row=None,
 ):
     """Uncalibrated confident joint (``SparseCounts``, diagonal at least 1) and the per-row results.
 
     For checked inputs, inside :func:`cleannb._parallel.num_threads`; the one
     pass over ``pred_probs`` that every confident-joint consumer shares.
     ``keep_values`` also keeps each row's own probability and maximum;
-    ``visit`` is called with each range read (see :func:`cleannb._engine.row_pass`).
+    ``per_row`` computes one more value a row from each range read (see
+    :func:`cleannb._engine.row_pass`).
     """
     num_classes = pred_probs.shape[1]
     if thresholds is None:
@@ -85,7 +91,7 @@ def confident_pass(
         limits,
         paper_rule=collision_rule == "confident_argmax",
         keep_values=keep_values,
-        visit=visit,
+        per_row=per_row,
     )
     return _engine.confident_counts(labels, rows.guess, num_classes, min_diagonal=1), rows
 
@@ -243,12 +249,10 @@ def _low_scores(labels, pred_probs, method):
     The scores are computed from each range the confident pass reads, and
     the issue count from its rows: one read of ``pred_probs`` for both.
     """
-    scores = np.empty(len(labels), dtype=pred_probs.dtype)
-
-    def score(start, stop, rows):
-        scores[start:stop] = _scores.scores_in_dtype(labels[start:stop], rows, method)
-
-    raw_joint, rows = confident_pass(labels, pred_probs, visit=score)
+    raw_joint, rows = confident_pass(
+        labels, pred_probs, per_row=(_scores.scores_in_dtype, (method,))
+    )
+    scores = rows.per_row
     num_issues = count_off_diagonal_issues(labels, pred_probs, rows)
     mask = np.zeros(len(labels), dtype=bool)
     mask[lowest_scores(scores, num_issues)] = True

@@ -371,37 +371,58 @@ def _fold(first, then, caps):
 
 
 def _best_over_ranges(source, labels, own, row_max, start, cols, caps, floors):
-    """``_best_per_cell`` over a ``RowSource``, range by range, folded in row order.
+    """``_best_per_cell`` over a ``RowSource``, range by range, folded in row order."""
+    return source.fold_ranges(
+        best_part, _fold, start, cols, caps, floors, rows=(labels, own, row_max), fold_args=(caps,)
+    )
 
-    Once a cell holds ``cap`` entries, later ranges only offer keys at or
-    above its cut (lower ones can neither be kept nor tie at the final cut).
+
+def best_part(lo, hi, block, labels, own, row_max, start, cols, caps, floors, before=None):
+    """The ``Best`` of rows ``lo:hi`` (a ``RowSource.fold_ranges`` part; row numbers global).
+
+    ``own`` and ``row_max`` may be empty (no bounds). Given the state of the
+    rows before (``before``), a cell that already holds ``cap`` entries only
+    takes keys at or above its cut: lower ones can neither be kept nor tie
+    at the final cut.
     """
-    state = None
-    no_chunks = np.zeros((0, 0), dtype=np.float64)
-    for lo, hi, block in source.blocks():
-        views = pred_probs_views(block)
-        floors_here = floors
-        if state is not None:
-            full = state.kept >= caps
-            floors_here = np.where(
-                full, np.maximum(floors, np.nextafter(state.cuts, -np.inf)), floors
-            )
-        best = _best_per_cell(
-            views,
-            labels[lo:hi],
-            np.zeros(0, dtype=np.int64),
-            own[lo:hi] if len(own) else own,
-            row_max[lo:hi] if len(row_max) else row_max,
-            no_chunks.astype(views.values.dtype),
-            start,
-            cols,
-            caps,
-            floors_here,
-            keep_keys=True,
-        )
-        best.rows[:] += lo
-        state = best if state is None else _fold(state, best, caps)
-    return state
+    views = pred_probs_views(block)
+    if before is not None:
+        full = before.kept >= caps
+        floors = np.where(full, np.maximum(floors, np.nextafter(before.cuts, -np.inf)), floors)
+    best = _best_per_cell(
+        views,
+        labels,
+        np.zeros(0, dtype=np.int64),
+        own,
+        row_max,
+        np.zeros((0, 0), dtype=views.values.dtype),
+        start,
+        cols,
+        caps,
+        floors,
+        keep_keys=True,
+    )
+    best.rows[:] += lo
+    return best
+
+
+def flag_part(lo, hi, block, labels, start, cols, cuts, inclusive):
+    """Flags (by class, by noise rate) of rows ``lo:hi`` at or beyond each cell's value cut."""
+    views = pred_probs_views(block)
+    flags = np.zeros((2, hi - lo), dtype=np.bool_)
+    kern.flag_from_cut(
+        views.values,
+        views.table,
+        labels,
+        np.zeros(0, dtype=np.int64),
+        start,
+        cols,
+        cuts,
+        inclusive,
+        flags,
+        nbytes=views.nbytes,
+    )
+    return flags
 
 
 def select(
@@ -505,22 +526,8 @@ def select(
             if len(refit):
                 _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, refit)
         elif batched:
-            for lo, hi, block in pred_probs.blocks():
-                views = pred_probs_views(block)
-                part = np.zeros((2, hi - lo), dtype=np.bool_)
-                kern.flag_from_cut(
-                    views.values,
-                    views.table,
-                    labels[lo:hi],
-                    entry_rows,
-                    start,
-                    cols,
-                    cuts,
-                    inclusive,
-                    part,
-                    nbytes=views.nbytes,
-                )
-                flags[:, lo:hi] |= part
+            parts = pred_probs.map_ranges(flag_part, start, cols, cuts, inclusive, rows=(labels,))
+            flags[:] = np.concatenate(parts, axis=1)
         else:
             kern.flag_from_cut(
                 views.values,

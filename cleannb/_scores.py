@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _engine, _ties
 from ._kernels import scores as kern
-from ._source import RowSource, blocks_of
+from ._source import RowSource, own_values
 from ._validation import (
     check_choice,
     check_flag,
@@ -77,13 +77,11 @@ def score_all(
     if isinstance(pred_probs, RowSource):
         if adjust and thresholds is None:
             thresholds = float64_thresholds(labels, pred_probs)
-        out = np.empty(pred_probs.n_rows)
         with row_sums_over_ranges(pred_probs.n_rows, name):
-            for lo, hi, block in pred_probs.blocks():
-                out[lo:hi] = score_all(
-                    labels[lo:hi], block, code, adjust, thresholds, check_sums, f"{name}[{lo}:{hi}]"
-                )
-        return out
+            parts = pred_probs.map_ranges(
+                score_part, code, adjust, thresholds, check_sums, name, rows=(labels,)
+            )
+        return np.concatenate(parts)
     n_rows = pred_probs.shape[0]
     shift, top = class_shift(labels, pred_probs, adjust, thresholds)
     block = _engine.block_rows(n_rows)
@@ -118,6 +116,11 @@ def score_all(
     return out
 
 
+def score_part(lo, hi, block, labels, code, adjust, thresholds, check_sums, name):
+    """:func:`score_all` of rows ``lo:hi`` (a ``RowSource.map_ranges`` part)."""
+    return score_all(labels, block, code, adjust, thresholds, check_sums, f"{name}[{lo}:{hi}]")
+
+
 def scores_in_dtype(labels, pred_probs, method):
     """Self-confidence or normalized margin of every row, in the dtype of ``pred_probs``.
 
@@ -146,13 +149,20 @@ def ranked_rows(
         return rows[np.argsort(keys)]
     if adjust and thresholds is None:
         thresholds = float64_thresholds(labels, pred_probs)
-    keys = np.empty(rows.shape[0])
-    for lo, hi, block in blocks_of(pred_probs):
-        at = slice(*np.searchsorted(rows, [lo, hi]))
-        keys[at] = _scores_at(rows[at] - lo, labels[lo:hi], block, code, adjust, thresholds)
+    if isinstance(pred_probs, RowSource):
+        parts = pred_probs.map_ranges(keys_part, rows, code, adjust, thresholds, rows=(labels,))
+        keys = np.concatenate(parts) if parts else np.zeros(0)
+    else:
+        keys = _scores_at(rows, labels, pred_probs, code, adjust, thresholds)
     if not adjust and code != kern.CONFIDENCE_WEIGHTED_ENTROPY:
         keys = keys.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
     return rows[_ties.argsort(keys)]
+
+
+def keys_part(lo, hi, block, labels, rows, code, adjust, thresholds):
+    """The kernel's scores of the given rows (global, ascending) that fall in ``lo:hi``."""
+    at = rows[slice(*np.searchsorted(rows, [lo, hi]))]
+    return _scores_at(at - lo, labels, block, code, adjust, thresholds)
 
 
 def _scores_at(rows, labels, pred_probs, code, adjust, thresholds):
@@ -189,22 +199,32 @@ def numpy_keys(rows, labels, pred_probs, method, adjust):
     label's probability of every row, for the thresholds).
     """
     thresholds = numpy_thresholds(labels, pred_probs) if adjust else None
-    parts = []
-    for lo, hi, block in blocks_of(pred_probs):
-        at = rows[slice(*np.searchsorted(rows, [lo, hi]))]
-        for q in range(0, len(at), NUMPY_BLOCK):
-            chunk = at[q : q + NUMPY_BLOCK]
-            parts.append(numpy_block_keys(block[chunk - lo], labels[chunk], method, thresholds))
-    if not parts:
-        return np.zeros(0)
-    return np.concatenate(parts)
+    if isinstance(pred_probs, RowSource):
+        parts = pred_probs.map_ranges(numpy_keys_part, rows, method, thresholds, rows=(labels,))
+    else:
+        parts = [numpy_keys_part(0, len(labels), pred_probs, labels, rows, method, thresholds)]
+    parts = [part for part in parts if len(part)]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def numpy_keys_part(lo, hi, block, labels, rows, method, thresholds):
+    """cleanlab's scores of the given rows (global, ascending) that fall in ``lo:hi``."""
+    at = rows[slice(*np.searchsorted(rows, [lo, hi]))] - lo
+    parts = [
+        numpy_block_keys(
+            block[at[q : q + NUMPY_BLOCK]], labels[at[q : q + NUMPY_BLOCK]], method, thresholds
+        )
+        for q in range(0, len(at), NUMPY_BLOCK)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 
 def numpy_thresholds(labels, pred_probs):
     """cleanlab's thresholds as numpy computes them: ``np.mean`` of each class's own values."""
-    own = np.concatenate(
-        [block[np.arange(hi - lo), labels[lo:hi]] for lo, hi, block in blocks_of(pred_probs)]
-    )
+    if isinstance(pred_probs, RowSource):
+        own = _engine.own_probabilities(pred_probs, labels)
+    else:
+        own = own_values(0, len(labels), pred_probs, labels)
     present = np.bincount(labels, minlength=pred_probs.shape[1]) > 0
     return np.clip(
         [

@@ -143,17 +143,14 @@ class RowSource:
         return self._checked(start, stop, self._read(start, stop))
 
     def _checked(self, start, stop, block):
-        name = f"{self.name}[{start}:{stop}]"
-        block = check_pred_probs(np.asarray(block), name=name)
-        expected = (stop - start, getattr(self, "num_classes", block.shape[1]))
-        if block.shape != expected:
-            raise ValueError(
-                f"{name} has shape {block.shape}, expected {expected}: every range must "
-                "hold its rows and all K columns."
-            )
-        if hasattr(self, "dtype") and block.dtype != self.dtype:
-            raise TypeError(f"{name} has dtype {block.dtype}, but earlier rows had {self.dtype}.")
-        return block
+        return checked_block(
+            block,
+            start,
+            stop,
+            getattr(self, "num_classes", None),
+            getattr(self, "dtype", None),
+            self.name,
+        )
 
     def blocks(self):
         """``(start, stop, rows)`` for every range, in order: one pass over the rows."""
@@ -168,31 +165,100 @@ class RowSource:
             if bar is not None:
                 bar.close()
 
+    def map_ranges(self, part, *shared, rows=()):
+        """``part`` applied to every range, in row order: one pass over the rows.
+
+        Returns ``[part(lo, hi, block, *(r[lo:hi] for r in rows), *shared)]``
+        for the ranges in order. ``part`` must be a module-level function of
+        its arguments alone (a distributed source runs it on its workers), and
+        its results small: O(K^2), or O(rows) of the range.
+        """
+        return [
+            part(lo, hi, block, *(r[lo:hi] for r in rows), *shared)
+            for lo, hi, block in self.blocks()
+        ]
+
+    def fold_ranges(self, part, fold, *shared, rows=(), fold_args=()):
+        """The results of ``part`` on every range, merged by ``fold`` in row order.
+
+        ``fold(first, then, *fold_args)`` merges the states of two consecutive
+        runs of rows (``first``'s rows come first) and must give the state the
+        whole run would: then the result does not depend on how the rows are
+        split or how the folds are grouped. Here the folds run left to right
+        and each ``part`` gets the state so far as ``before=`` (None for the
+        first), which it may use to skip rows; a distributed source folds in a
+        tree and always passes ``before=None``.
+        """
+        state = None
+        for lo, hi, block in self.blocks():
+            found = part(lo, hi, block, *(r[lo:hi] for r in rows), *shared, before=state)
+            state = found if state is None else fold(state, found, *fold_args)
+        return state
+
     def gather(self, requests):
         """Values of given rows in given columns, in one pass.
 
         ``requests`` is a list of ``(rows, column)`` with ``rows`` ascending;
         returns one array per request, ``pred_probs[rows, column]``.
         """
-        out = [np.empty(len(rows), dtype=self.dtype) for rows, _ in requests]
         if not requests:
-            return out
-        for start, stop, block in self.blocks():
-            for (rows, column), values in zip(requests, out, strict=True):
-                lo, hi = np.searchsorted(rows, [start, stop])
-                values[lo:hi] = block[rows[lo:hi] - start, column]
-        return out
+            return []
+        parts = self.map_ranges(gather_part, requests)
+        return [np.concatenate(values) for values in zip(*parts, strict=True)]
+
+
+def checked_block(block, start, stop, num_classes, dtype, name="pred_probs"):
+    """Rows ``start:stop`` of a source as a checked array of K columns and the source's dtype.
+
+    ``num_classes`` and ``dtype`` are None while the first rows are read.
+    """
+    where = f"{name}[{start}:{stop}]"
+    block = check_pred_probs(np.asarray(block), name=where)
+    expected = (stop - start, block.shape[1] if num_classes is None else num_classes)
+    if block.shape != expected:
+        raise ValueError(
+            f"{where} has shape {block.shape}, expected {expected}: every range must "
+            "hold its rows and all K columns."
+        )
+    if dtype is not None and block.dtype != dtype:
+        raise TypeError(f"{where} has dtype {block.dtype}, but earlier rows had {dtype}.")
+    return block
+
+
+def gather_part(lo, hi, block, requests):
+    """``block``'s values for the requested rows (global, ascending) that fall in ``lo:hi``."""
+    out = []
+    for rows, column in requests:
+        at = rows[slice(*np.searchsorted(rows, [lo, hi]))]
+        out.append(block[at - lo, column])
+    return out
+
+
+def own_values(lo, hi, block, labels):
+    """``block[i, labels[i]]`` for every row of a range (a :meth:`RowSource.map_ranges` part)."""
+    return block[np.arange(hi - lo), labels]
+
+
+def is_dask_array(obj):
+    """Whether ``obj`` is a dask array (checked by type name: dask is not imported)."""
+    kind = type(obj)
+    return kind.__name__ == "Array" and kind.__module__.startswith("dask.array")
 
 
 def as_pred_probs(pred_probs, name="pred_probs"):
     """``pred_probs`` checked as an ndarray, or as a ``RowSource`` if it lives on disk.
 
     zarr arrays, h5py datasets and other array-likes that are not numpy
-    arrays (and have no ``to_numpy``) are read in row ranges; numpy arrays and
-    memmaps are used in place.
+    arrays (and have no ``to_numpy``) are read in row ranges; dask arrays are
+    read by their own chunks on the dask workers (:class:`cleannb._dask.DaskRows`);
+    numpy arrays and memmaps are used in place.
     """
     if isinstance(pred_probs, RowSource):
         return pred_probs
+    if is_dask_array(pred_probs):
+        from ._dask import DaskRows
+
+        return DaskRows(pred_probs, name=name)
     if is_array_like(pred_probs):
         return RowSource(pred_probs, name=name)
     return check_pred_probs(pred_probs, name=name)

@@ -399,8 +399,9 @@ class row_sums_over_ranges:  # noqa: N801 (used as a context manager, like a fun
     so it is attributed to the caller of cleannb (see :func:`_call_frame`).
     """
 
-    def __init__(self, n_rows, name="pred_probs"):
+    def __init__(self, n_rows, name="pred_probs", issue=True):
         self.n_rows, self.name, self.tally = n_rows, name, [0, 0.0]
+        self.issue = issue
 
     def __enter__(self):
         self.token = _range_tally.set(self.tally)
@@ -408,9 +409,23 @@ class row_sums_over_ranges:  # noqa: N801 (used as a context manager, like a fun
 
     def __exit__(self, kind, error, traceback):
         _range_tally.reset(self.token)
-        if kind is None:
+        if kind is None and self.issue:
             _warn_rows_off(self.tally[0], self.n_rows, self.tally[1], self.name)
         return False
+
+
+def add_row_sum_tally(count, largest, n_rows, name="pred_probs"):
+    """Report rows off from summing to 1 that were counted elsewhere (on a dask worker).
+
+    Inside :class:`row_sums_over_ranges` they join its tally; otherwise they
+    give the warning now (once per public call).
+    """
+    tally = _range_tally.get()
+    if tally is not None:
+        tally[0] += count
+        tally[1] = max(tally[1], largest)
+    else:
+        _warn_rows_off(count, n_rows, largest, name)
 
 
 def _warn_rows_off(count, n_rows, largest, name):
