@@ -76,7 +76,7 @@ class DaskRows(RowSource):
             )
         if np.dtype(array.dtype).kind in "iub":
             array = array.astype(np.float64)  # as check_pred_probs does in memory
-        check_pred_probs(np.zeros((0, array.shape[1]), dtype=array.dtype), name=name)
+        check_pred_probs(np.full((1, array.shape[1]), 0.5, dtype=array.dtype), name=name)
         if any(np.isnan(size) for size in array.chunks[0] + (array.shape[1],)):
             raise ValueError(
                 f"{name} has chunks of unknown size; call {name}.compute_chunk_sizes() first."
@@ -190,15 +190,19 @@ def tree(items, combine):
 
 
 def _client():
-    """The active ``distributed.Client``, or None."""
+    """The ``distributed.Client`` that dask's current scheduler is, or None.
+
+    So a ``dask.config.set(scheduler="threads")`` block runs the passes
+    locally even while a client exists, as it does for ``dask.compute``.
+    """
+    from dask.base import get_scheduler
+
+    client = getattr(get_scheduler(), "__self__", None)
     try:
-        from distributed import get_client
+        from distributed import Client
     except ImportError:
         return None
-    try:
-        return get_client()
-    except ValueError:
-        return None
+    return client if isinstance(client, Client) else None
 
 
 def _run_locally(tasks, folding):
