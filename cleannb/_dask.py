@@ -19,6 +19,8 @@ dask's current scheduler runs them.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ._source import RowSource, checked_block
@@ -69,6 +71,7 @@ class DaskRows(RowSource):
     def __init__(self, array, n_rows=None, num_classes=None, name="pred_probs", progress=None):
         require_dask()
         self.name, self.progress, self.passes = name, progress, 0
+        self._kept = {}  # id -> (row-aligned array, its persisted pieces, their delayed)
         if array.ndim != 2:
             raise ValueError(
                 f"{name} must be 2-D with shape (N, K), one row per example, got shape "
@@ -133,10 +136,34 @@ class DaskRows(RowSource):
         # one key per shared argument, so that it travels to each worker once
         shared = [delayed(v) if isinstance(v, np.ndarray | list) else v for v in shared]
         header = (self.num_classes, self.dtype, self.name)
+        per_chunk = [self._row_chunks(r) for r in rows]
         return [
-            delayed(run_part)(part, lo, hi, chunk, header, *(r[lo:hi] for r in rows), *shared)
-            for (lo, hi), chunk in zip(self.ranges(), self._chunks(), strict=True)
+            delayed(run_part)(part, lo, hi, chunk, header, *(r[i] for r in per_chunk), *shared)
+            for i, ((lo, hi), chunk) in enumerate(zip(self.ranges(), self._chunks(), strict=True))
         ]
+
+    def _row_chunks(self, values):
+        """A row-aligned array cut like the chunks: on a cluster, sent once per call and kept there.
+
+        The labels go to every pass; kept on the workers (with their lineage,
+        so a lost worker's pieces are sent again), they travel once.
+        """
+        sizes = [hi - lo for lo, hi in self.ranges()]
+        if len(values) == 0:
+            return [values] * len(sizes)  # an absent bound: empty for every chunk
+        if _client() is None:
+            bounds = np.cumsum([0] + sizes)
+            return [values[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+        kept = self._kept.get(id(values))
+        if kept is None or kept[0] is not values:
+            import dask.array as da
+
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+                pieces = da.from_array(values, chunks=(tuple(sizes),)).persist()
+            # the collection holds the futures that keep the pieces on the cluster
+            kept = self._kept[id(values)] = (values, pieces, pieces.to_delayed().ravel())
+        return kept[2]
 
     def _run(self, tasks, folding=None):
         """Compute the parts (and their fold), report the row sums, return the states."""

@@ -35,6 +35,7 @@ EXPECTED_NOTEBOOKS = (
     "digits_label_errors",
     "cifar10_label_errors",
     "polyplex",
+    "large_scale",
 )
 #: Every notebook saves its main figure as ``figures/<name>.png`` (relative to
 #: its working directory); README.md shows them.

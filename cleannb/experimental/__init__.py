@@ -5,8 +5,12 @@
 - :class:`RowSource`: ``pred_probs`` read in row ranges of a chosen size,
   from an array or from a function; ``count``, ``filter``, ``rank`` and
   ``dataset`` functions accept it wherever they take ``pred_probs``.
+- :class:`DaskRows`: a dask array as ``pred_probs``, each pass run on the
+  dask workers. The same functions wrap dask arrays in it themselves; wrap
+  one yourself to pass ``progress=``.
 """
 
+from .._dask import DaskRows
 from .._source import RowSource
 
-__all__ = ["RowSource"]
+__all__ = ["DaskRows", "RowSource"]
