@@ -245,7 +245,10 @@ def _run_locally(tasks, folding):
 def _run_on_cluster(client, tasks, folding, sizes, bar):
     from distributed import as_completed
 
-    futures = client.compute(tasks)
+    with warnings.catch_warnings():
+        # the parts' arguments (O(N) at most) must reach the workers once
+        warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+        futures = client.compute(tasks)
     rows_of = {future.key: size for future, size in zip(futures, sizes, strict=True)}
     wanted = futures
     if folding is not None:
