@@ -3,12 +3,17 @@
 A :class:`RowSource` hands out consecutive row ranges of an (N, K) array of
 probabilities: a numpy array or memmap, a zarr array, an h5py dataset (or any
 object with ``shape``, ``dtype`` and row slicing), or a function
-``read(start, stop)`` that returns those rows. The passes (the class sums and
-row pass of :mod:`cleannb._engine`, the selection of :mod:`cleannb._prune`,
-the scores of :mod:`cleannb.rank`) read it range by range, in row order, and
-merge what each range gives exactly, so at most one range of rows is in
-memory at a time and the results are those of the whole array. Each range
-is checked when it is read, and errors name the rows they come from.
+``read(start, stop)`` that returns those rows. It is also the executor of
+the passes over such data: each pass (the class sums and row pass of
+:mod:`cleannb._engine`, the selection of :mod:`cleannb._prune`, the scores
+of :mod:`cleannb._scores`) is a module-level *part* that turns one range
+into a small state, run on every range by :meth:`RowSource.map_ranges`
+(states in row order) or :meth:`RowSource.fold_ranges` (states merged by
+an exact fold). Here the parts run in this process, one range after the
+other, so at most one range of rows is in memory at a time;
+:class:`cleannb._dask.DaskRows` runs the same parts on dask workers. The
+results are those of the whole array. Each range is checked when it is
+read, and errors name the rows they come from.
 """
 
 from __future__ import annotations
