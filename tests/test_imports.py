@@ -35,9 +35,18 @@ OTHERS = (
     "cleannb.baseline_methods",
     "cleannb.multilabel_classification",
     "cleannb.benchmarking.noise_generation",
+    "cleannb.experimental",
 )
 #: Packages that only some functions need (loaded lazily by them).
-HEAVY = ("sklearn", "sklearn.model_selection", "pandas", "tqdm", "matplotlib")
+HEAVY = (
+    "sklearn",
+    "sklearn.model_selection",
+    "pandas",
+    "tqdm",
+    "matplotlib",
+    "dask",
+    "distributed",
+)
 
 LOADED = """
 import json, sys
