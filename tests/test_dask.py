@@ -87,14 +87,10 @@ def test_every_function_equals_in_memory(client, no_gather, tmp_path, dtype):
     )
 
 
-@pytest.mark.parametrize(
-    ("dtype", "chunking"), [(np.float16, "uneven"), (np.float32, "uneven"), (np.float32, "many")]
-)
-def test_every_rule_and_ranking_equals_in_memory(client, no_gather, tmp_path, dtype, chunking):
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_every_rule_and_ranking_equals_in_memory(client, no_gather, tmp_path, dtype):
     labels, pred_probs = tied(1, 3000, 6, dtype)
-    # "many": more chunks than SAMPLE_STRIDE, so the selection runs in two waves
-    sizes = uneven(len(labels), seed=1) if chunking == "uneven" else [120] * 25
-    array = from_zarr(tmp_path, pred_probs, sizes)
+    array = from_zarr(tmp_path, pred_probs, uneven(len(labels), seed=1))
     for filter_by in filter.FILTERS:
         for ranked_by in RANKINGS:
             assert_same(
