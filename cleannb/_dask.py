@@ -26,8 +26,6 @@ import numpy as np
 from ._source import RowSource, checked_block
 from ._validation import add_row_sum_tally, check_pred_probs, row_sums_over_ranges
 
-#: A fold over more chunks runs every SAMPLE_STRIDE-th chunk first (see ``fold_ranges``).
-SAMPLE_STRIDE = 8
 #: The oldest dask whose arrays cleannb reads (``to_delayed`` per chunk, ``chunks``).
 MIN_DASK_VERSION = (2024, 1)
 
@@ -120,27 +118,8 @@ class DaskRows(RowSource):
         return self._run(self._parts(part, shared, rows))
 
     def fold_ranges(self, part, fold, *shared, rows=(), fold_args=()):
-        """``part`` run on every chunk, its states folded on the workers in a fixed tree.
-
-        With more than :data:`SAMPLE_STRIDE` chunks it runs in two waves:
-        every ``SAMPLE_STRIDE``-th chunk first, then the others with the fold
-        of those as ``before=`` (the state of other rows, which the part may
-        use to skip rows, as the in-process source's parts use the rows before).
-        """
-        from dask import delayed
-
-        arguments = self._part_args(part, shared, rows)
-        tasks = [delayed(run_part)(*args) for args in arguments]
-        if len(tasks) > SAMPLE_STRIDE:
-            (sampled,) = tree(
-                tasks[::SAMPLE_STRIDE], lambda a, b: delayed(fold_pair)(a, b, fold, fold_args)
-            )
-            before = delayed(first_of)(sampled)
-            tasks = [
-                task if i % SAMPLE_STRIDE == 0 else delayed(run_part)(*args, before=before)
-                for i, (task, args) in enumerate(zip(tasks, arguments, strict=True))
-            ]
-        return self._run(tasks, (fold, fold_args))[0]
+        """``part`` run on every chunk, its states folded on the workers in a fixed tree."""
+        return self._run(self._parts(part, shared, rows), (fold, fold_args))[0]
 
     def _chunks(self):
         chunks = self.array.to_delayed().ravel()
@@ -154,18 +133,12 @@ class DaskRows(RowSource):
     def _parts(self, part, shared, rows):
         from dask import delayed
 
-        return [delayed(run_part)(*args) for args in self._part_args(part, shared, rows)]
-
-    def _part_args(self, part, shared, rows):
-        """The arguments of ``run_part`` for each chunk."""
-        from dask import delayed
-
         # one key per shared argument, so that it travels to each worker once
         shared = [delayed(v) if isinstance(v, np.ndarray | list) else v for v in shared]
         header = (self.num_classes, self.dtype, self.name)
         per_chunk = [self._row_chunks(r) for r in rows]
         return [
-            (part, lo, hi, chunk, header, *(r[i] for r in per_chunk), *shared)
+            delayed(run_part)(part, lo, hi, chunk, header, *(r[i] for r in per_chunk), *shared)
             for i, ((lo, hi), chunk) in enumerate(zip(self.ranges(), self._chunks(), strict=True))
         ]
 
@@ -216,23 +189,17 @@ class DaskRows(RowSource):
         return states
 
 
-def run_part(part, lo, hi, chunk, header, *args, before=None):
+def run_part(part, lo, hi, chunk, header, *args):
     """A worker's task: check rows ``lo:hi``, run ``part`` on them, count rows off from 1.
 
-    ``before``, if given, is passed on to a fold's part (see ``fold_ranges``).
     Returns ``(state, (rows off from summing to 1, largest deviation))``; the
     client turns the count into the call's one warning.
     """
     num_classes, dtype, name = header
     block = checked_block(chunk, lo, hi, num_classes, dtype, name)
     with row_sums_over_ranges(hi - lo, name, issue=False) as collected:
-        state = part(lo, hi, block, *args, **({} if before is None else {"before": before}))
+        state = part(lo, hi, block, *args)
     return state, tuple(collected.tally)
-
-
-def first_of(result):
-    """The state of a ``run_part`` or ``fold_pair`` result."""
-    return result[0]
 
 
 def fold_pair(first, then, fold, fold_args):

@@ -380,10 +380,10 @@ def _best_over_ranges(source, labels, own, row_max, start, cols, caps, floors):
 def best_part(lo, hi, block, labels, own, row_max, start, cols, caps, floors, before=None):
     """The ``Best`` of rows ``lo:hi`` (a ``RowSource.fold_ranges`` part; row numbers global).
 
-    ``own`` and ``row_max`` may be empty (no bounds). Given the state of
-    other rows (``before``: those before, or a sample), a cell that already
-    holds ``cap`` entries there only takes keys at or above its cut there:
-    the final cut is no lower, so lower keys can neither be kept nor tie at it.
+    ``own`` and ``row_max`` may be empty (no bounds). Given the state of the
+    rows before (``before``), a cell that already holds ``cap`` entries only
+    takes keys at or above its cut: lower ones can neither be kept nor tie
+    at the final cut.
     """
     views = pred_probs_views(block)
     if before is not None:

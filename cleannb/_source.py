@@ -191,9 +191,8 @@ class RowSource:
         whole run would: then the result does not depend on how the rows are
         split or how the folds are grouped. Here the folds run left to right
         and each ``part`` gets the state so far as ``before=`` (None for the
-        first). ``before`` is the state of some other rows: a part may use it
-        only for bounds that hold for any subset of the rows (a distributed
-        source folds in a tree and passes the state of a sample of chunks).
+        first), which it may use to skip rows; a distributed source folds in a
+        tree and always passes ``before=None``.
         """
         state = None
         for lo, hi, block in self.blocks():
