@@ -87,10 +87,14 @@ def test_every_function_equals_in_memory(client, no_gather, tmp_path, dtype):
     )
 
 
-@pytest.mark.parametrize("dtype", [np.float16, np.float32])
-def test_every_rule_and_ranking_equals_in_memory(client, no_gather, tmp_path, dtype):
+@pytest.mark.parametrize(
+    ("dtype", "chunking"), [(np.float16, "uneven"), (np.float32, "uneven"), (np.float32, "many")]
+)
+def test_every_rule_and_ranking_equals_in_memory(client, no_gather, tmp_path, dtype, chunking):
     labels, pred_probs = tied(1, 3000, 6, dtype)
-    array = from_zarr(tmp_path, pred_probs, uneven(len(labels), seed=1))
+    # "many": 25 chunks, so the selection's fold tree has five levels
+    sizes = uneven(len(labels), seed=1) if chunking == "uneven" else [120] * 25
+    array = from_zarr(tmp_path, pred_probs, sizes)
     for filter_by in filter.FILTERS:
         for ranked_by in RANKINGS:
             assert_same(
