@@ -91,14 +91,7 @@ class DaskRows(RowSource):
         self.dtype = np.dtype(array.dtype)
         self.bounds = np.concatenate([[0], np.cumsum(array.chunks[0])]).astype(np.int64)
         self.batch_size = max(array.chunks[0], default=1)
-        if n_rows is not None and int(n_rows) != self.n_rows:
-            raise ValueError(
-                f"{name} has {self.n_rows} rows but labels has {int(n_rows)}; they must match."
-            )
-        if num_classes is not None and int(num_classes) != self.num_classes:
-            raise ValueError(
-                f"{name} has {self.num_classes} columns, expected {int(num_classes)} classes."
-            )
+        self._check_expected(n_rows, num_classes)
 
     def ranges(self):
         """The row chunks, as consecutive ``(start, stop)`` ranges."""

@@ -406,15 +406,16 @@ def best_part(lo, hi, block, labels, own, row_max, start, cols, caps, floors, be
     return best
 
 
-def flag_part(lo, hi, block, labels, start, cols, cuts, inclusive):
-    """Flags (by class, by noise rate) of rows ``lo:hi`` at or beyond each cell's value cut."""
+def flag_part(lo, hi, block, labels, entry_rows, start, cols, cuts, inclusive):
+    """Flags (by class, by noise rate) of each entry of rows ``lo:hi`` at or beyond its cell's
+    value cut; an entry is a row unless ``entry_rows`` lists the (row, label) pairs."""
     views = pred_probs_views(block)
-    flags = np.zeros((2, hi - lo), dtype=np.bool_)
+    flags = np.zeros((2, len(labels)), dtype=np.bool_)
     kern.flag_from_cut(
         views.values,
         views.table,
         labels,
-        np.zeros(0, dtype=np.int64),
+        entry_rows,
         start,
         cols,
         cuts,
@@ -526,20 +527,13 @@ def select(
             if len(refit):
                 _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, refit)
         elif batched:
-            parts = pred_probs.map_ranges(flag_part, start, cols, cuts, inclusive, rows=(labels,))
+            parts = pred_probs.map_ranges(
+                flag_part, entry_rows, start, cols, cuts, inclusive, rows=(labels,)
+            )
             flags[:] = np.concatenate(parts, axis=1)
         else:
-            kern.flag_from_cut(
-                views.values,
-                views.table,
-                labels,
-                entry_rows,
-                start,
-                cols,
-                cuts,
-                inclusive,
-                flags,
-                nbytes=views.nbytes,
+            flags[:] = flag_part(
+                0, n_rows, pred_probs, labels, entry_rows, start, cols, cuts, inclusive
             )
     masks = []
     for kind, wanted in ((0, by_class), (1, by_noise_rate)):

@@ -110,15 +110,19 @@ class RowSource:
             self.n_rows = int(shape[0])
             self.num_classes = int(shape[1])
             self.dtype = self._checked(0, min(1, self.n_rows), data[: min(1, self.n_rows)]).dtype
+        self._check_expected(n_rows, num_classes)
+        self.batch_size = self._batch_rows(batch_size)
+
+    def _check_expected(self, n_rows, num_classes):
+        """Raise unless the source has the expected N and K (None: any)."""
         if n_rows is not None and int(n_rows) != self.n_rows:
             raise ValueError(
-                f"{name} has {self.n_rows} rows but labels has {int(n_rows)}; they must match."
+                f"{self.name} has {self.n_rows} rows but labels has {int(n_rows)}; they must match."
             )
         if num_classes is not None and int(num_classes) != self.num_classes:
             raise ValueError(
-                f"{name} has {self.num_classes} columns, expected {int(num_classes)} classes."
+                f"{self.name} has {self.num_classes} columns, expected {int(num_classes)} classes."
             )
-        self.batch_size = self._batch_rows(batch_size)
 
     @property
     def shape(self):
