@@ -24,6 +24,32 @@ def close(a, b):
     np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
 
 
+def singular(matrix):
+    """Whether ``matrix`` is singular to working precision (condition number >= 1 / eps)."""
+    return np.linalg.cond(matrix) >= 1 / np.finfo(np.float64).eps
+
+
+def raw_noise_matrix(c):
+    """P(s | y) from the calibrated joint before clipping: the matrix 0.1.0 inverts."""
+    joint = c["cj_calibrated"]
+    return joint / joint.sum(axis=0)
+
+
+def eqn_prior_here(s, noise_matrix):
+    """0.1.0's ``py_method='eqn'`` prior, ``inv(noise_matrix) @ p(s)`` clipped to [1e-5, 1]
+    and rescaled to sum to 1, computed on this machine.
+
+    For a singular noise matrix the inverse is rounding noise, and OpenBLAS picks its
+    kernels by CPU model at run time: 0.1.0 itself gives another prior on another CPU
+    (the golden's was made on a different Xeon). The noise matrices are still compared
+    with the goldens, so this checks that cleannb applies 0.1.0's formula to 0.1.0's
+    matrix, as the argsort ties are checked against numpy's order on the running CPU.
+    """
+    ps = np.bincount(s, minlength=len(noise_matrix)) / len(s)
+    prior = np.clip(np.linalg.inv(noise_matrix).dot(ps), 1e-5, 1.0)
+    return prior / prior.sum()
+
+
 def produced(c, key):
     """Whether 0.1.0 gave a value for ``key``: not when it raised, nor when its output
     held NaN or inf (0/0 on a degenerate joint: garbage, see tests/golden/README.md)."""
@@ -80,8 +106,11 @@ def test_latent_estimates_match_v010(i):
                 py_method=method,
                 converge_latent_estimates=converge == "conv",
             )
-            for name, value in zip(("py", "noise_matrix", "inv_noise_matrix"), got, strict=True):
-                close(value, c[f"{key}/{name}"])
+            wanted = [c[f"{key}/{name}"] for name in ("py", "noise_matrix", "inv_noise_matrix")]
+            if method == "eqn" and converge == "noconv" and singular(raw_noise_matrix(c)):
+                wanted[0] = eqn_prior_here(c["s"], raw_noise_matrix(c))
+            for value, expected in zip(got, wanted, strict=True):
+                close(value, expected)
             checked += 1
     for converge in ("noconv", "conv"):
         key = f"estimate_py_and_noise/{converge}"
