@@ -25,7 +25,6 @@ from ._algebra import SparseCounts
 from ._kernels import confident as kern
 from ._source import RowSource, own_values
 from ._validation import (
-    ceil_keys,
     pred_probs_views,
     raise_for_value_stats,
     row_sums_over_ranges,
@@ -220,18 +219,20 @@ def _row_pass_array(
         sum_dev = np.empty(nblocks)
         kept = n_rows if keep_values else 0
         value_dtype = np.float64 if pred_probs.dtype == np.float64 else np.float32
-        own = np.empty(kept, dtype=value_dtype)
-        row_max = np.empty(kept, dtype=value_dtype)
+        # the float64 copy of a small input writes float64 too: one compiled kernel
+        own = np.empty(kept, dtype=np.float64 if views.shared else value_dtype)
+        row_max = np.empty(kept, dtype=own.dtype)
         many_rows = n_rows >= KEEP_CHUNKS_MIN_ROWS_PER_CLASS * num_classes
         wide = num_classes > kern.CHUNK and many_rows and keep_chunks
         nchunks = -(-num_classes // kern.CHUNK) if wide else 0
-        chunk_max = np.empty((kept if nchunks else 0, nchunks), dtype=pred_probs.dtype)
+        chunk_dtype = np.float64 if views.shared else pred_probs.dtype
+        chunk_max = np.empty((kept if nchunks else 0, nchunks), dtype=chunk_dtype)
         kern.row_pass(
             views.keys,
             views.values,
             views.table,
             labels,
-            ceil_keys(threshold_limits, views.dtype),
+            views.ceil_keys(threshold_limits),
             paper_rule,
             check_sums,
             block,
@@ -246,12 +247,17 @@ def _row_pass_array(
             nbytes=views.nbytes,
         )
         negative_zero = raise_for_value_stats(
-            pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name
+            pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name, views
         )
         if not negative_zero or attempt:
-            if keep_values:
-                return RowPass(argmax, guess, own, row_max, chunk_max if nchunks else None)
-            return RowPass(argmax, guess)
+            if not keep_values:
+                return RowPass(argmax, guess)
+            own, row_max = (
+                own.astype(value_dtype, copy=False),
+                row_max.astype(value_dtype, copy=False),
+            )
+            chunk_max = chunk_max.astype(pred_probs.dtype, copy=False) if nchunks else None
+            return RowPass(argmax, guess, own, row_max, chunk_max)
         # -0.0 is a valid probability whose integer key sorts below every
         # other value: re-run once on a copy where it is +0.0.
         pred_probs = pred_probs + pred_probs.dtype.type(0.0)

@@ -291,10 +291,11 @@ def _best_per_cell(
     kern.collect(
         views.values,
         views.table,
+        views.precision,
         labels,
         entry_rows,
-        own,
-        row_max,
+        views.as_values(own),
+        views.as_values(row_max),
         chunk_max,
         start,
         cols,
@@ -414,6 +415,7 @@ def flag_part(lo, hi, block, labels, entry_rows, start, cols, cuts, inclusive):
     kern.flag_from_cut(
         views.values,
         views.table,
+        views.precision,
         labels,
         entry_rows,
         start,
@@ -491,7 +493,7 @@ def select(
             if chunk_max is None or not len(row_max):
                 chunk_max = no_chunks
             else:
-                chunk_max = pred_probs_views(chunk_max).values
+                chunk_max = views.as_values(chunk_max)
 
             def best(row_max, start, cols, caps, floors):
                 chunks = chunk_max if len(row_max) else no_chunks

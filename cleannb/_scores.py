@@ -95,6 +95,7 @@ def score_all(
         views.keys,
         views.values,
         views.table,
+        views.precision,
         labels,
         code,
         adjust,
@@ -111,7 +112,7 @@ def score_all(
     # Negative zeros need no re-run here: scores read values, and the integer
     # max picks a key whose value equals the true maximum.
     raise_for_value_stats(
-        pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name
+        pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name, views
     )
     return out
 
@@ -174,6 +175,7 @@ def _scores_at(rows, labels, pred_probs, code, adjust, thresholds):
         views.keys,
         views.values,
         views.table,
+        views.precision,
         labels,
         rows,
         code,

@@ -34,10 +34,14 @@ import contextvars
 import sys
 import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
+
+from ._kernels.dtype import PRECISION
+from ._parallel import PARALLEL_MIN_BYTES
 
 #: Largest |row sum - 1| accepted for multi-class ``pred_probs`` (beyond: error).
 ROW_SUM_TOLERANCE = 0.1
@@ -55,6 +59,7 @@ _KEY_DTYPES = {
     np.dtype(np.float32): np.dtype(np.int32),
     np.dtype(np.float64): np.dtype(np.int64),
 }
+_FLOAT_OF_KEY = {key: value for value, key in _KEY_DTYPES.items()}
 _EMPTY_TABLE = np.zeros(0)
 _float16_table = None
 _PACKAGE = __name__.partition(".")[0]
@@ -230,50 +235,98 @@ def check_pred_probs(pred_probs, name="pred_probs", min_classes=2):
     return pred_probs
 
 
+#: ``pred_probs`` smaller than this (the inputs the serial kernels run on) reach
+#: the kernels as one float64, C-ordered copy, whatever their dtype, layout and
+#: writability: each kind of array compiles its own kernels, so a small input
+#: in a new kind then costs no compilation. Larger inputs are never copied.
+SHARED_KERNEL_MAX_BYTES = PARALLEL_MIN_BYTES
+_share_small = contextvars.ContextVar("cleannb_share_small_inputs", default=True)
+
+
+@contextmanager
+def views_as_given():
+    """Within this context, kernels read small ``pred_probs`` as given too, in their own
+    dtype and layout, as they read large ones (for the warm-up and the tests)."""
+    token = _share_small.set(False)
+    try:
+        yield
+    finally:
+        _share_small.reset(token)
+
+
 @dataclass(frozen=True)
 class Views:
-    """The two views of ``pred_probs`` that kernels read (see ``_kernels.confident``)."""
+    """What kernels read of ``pred_probs`` (see ``_kernels.confident``).
+
+    ``keys`` and ``values`` view ``pred_probs`` itself, or its float64 copy
+    when it is smaller than :data:`SHARED_KERNEL_MAX_BYTES` (``shared``).
+    ``dtype`` and ``nbytes`` are those of ``pred_probs``: kernels round keys
+    to its precision (``precision``, a run-time code) and pick their serial
+    or threaded twin by its size.
+    """
 
     keys: np.ndarray
     values: np.ndarray
     table: np.ndarray
     dtype: np.dtype
+    nbytes: int
+    shared: bool
 
     @property
-    def nbytes(self):
-        return self.keys.nbytes
+    def precision(self):
+        """The code of ``dtype`` that kernels round keys with (``_kernels.dtype.PRECISION``)."""
+        return PRECISION[self.dtype]
+
+    def ceil_keys(self, limits):
+        """Keys of the smallest ``dtype`` values at or above ``limits`` (:func:`ceil_keys`),
+        in the integer type of ``keys``."""
+        return ceil_keys(limits, self.dtype, self.keys.dtype)
+
+    def as_values(self, array):
+        """``array`` (per-row values in ``dtype``) as the kernels read it beside ``values``."""
+        if self.shared:
+            return np.ascontiguousarray(array, dtype=np.float64)
+        return pred_probs_views(array, share=False).values
 
 
-def pred_probs_views(pred_probs):
-    """Integer-key and value views of a checked ``pred_probs`` (no copy)."""
+def pred_probs_views(pred_probs, share=True):
+    """The :class:`Views` of a checked ``pred_probs`` (a copy only if small and ``share``)."""
     dtype = pred_probs.dtype
+    nbytes = pred_probs.nbytes
+    shared = share and nbytes < SHARED_KERNEL_MAX_BYTES and _share_small.get()
+    if shared:
+        values = np.require(pred_probs, np.float64, ["C_CONTIGUOUS", "ALIGNED", "WRITEABLE"])
+        return Views(values.view(np.int64), values, _EMPTY_TABLE, dtype, nbytes, True)
     keys = pred_probs.view(_KEY_DTYPES[dtype])
     if dtype == np.float16:
-        return Views(keys, keys, _float16_decode_table(), dtype)
-    return Views(keys, pred_probs, _EMPTY_TABLE, dtype)
+        return Views(keys, keys, _float16_decode_table(), dtype, nbytes, False)
+    return Views(keys, pred_probs, _EMPTY_TABLE, dtype, nbytes, False)
 
 
-def ceil_keys(limits, dtype):
+def ceil_keys(limits, dtype, key_dtype=None):
     """Integer keys of the smallest ``dtype`` values at or above each limit.
 
     ``p >= limit`` (compared exactly, as numpy does for mixed float types) is
     then ``key(p) >= ceil_keys(limit)`` for every non-negative ``p``. NaN
     limits give the largest key, which no valid probability reaches. The keys
     have the width of ``dtype`` (int32 for float32), so that kernels compare
-    them with the keys of the values without widening either.
+    them with the keys of the values without widening either; with
+    ``key_dtype`` int64, they are the keys of those values as float64 (for
+    the float64 copy of a small input).
     """
     limits = np.asarray(limits, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         rounded = limits.astype(dtype)
         below = rounded.astype(np.float64) < limits
         rounded[below] = np.nextafter(rounded[below], dtype.type(np.inf))
-    key_dtype = _KEY_DTYPES[np.dtype(dtype)]
-    keys = rounded.view(key_dtype).copy()
+    key_dtype = _KEY_DTYPES[np.dtype(dtype)] if key_dtype is None else np.dtype(key_dtype)
+    float_dtype = _FLOAT_OF_KEY[key_dtype]
+    keys = rounded.astype(float_dtype).view(key_dtype).copy()
     keys[np.isnan(limits)] = np.iinfo(key_dtype).max
     return keys
 
 
-def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_probs"):
+def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_probs", views=None):
     """Raise if the statistics of a kernel pass show invalid probabilities.
 
     Parameters
@@ -284,6 +337,11 @@ def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_prob
         Smallest and largest integer key seen.
     sum_dev : float
         Largest |row sum - 1| seen (0 when row sums were not checked).
+    name : str
+        The argument name used in messages.
+    views : Views, optional
+        The views whose ``keys`` the statistics are of (default: those of
+        ``pred_probs`` itself, not its float64 copy).
 
     Returns
     -------
@@ -292,9 +350,9 @@ def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_prob
         misorder them; the caller must re-run on ``pred_probs + 0.0``).
     """
     dtype = pred_probs.dtype
-    key_dtype = _KEY_DTYPES[dtype]
-    inf_key = int(np.array(np.inf, dtype=dtype).view(key_dtype))
-    one_key = int(ceil_keys([1.0 + VALUE_TOLERANCE], dtype)[0])
+    key_dtype = _KEY_DTYPES[dtype] if views is None else views.keys.dtype
+    inf_key = int(np.array(np.inf, dtype=_FLOAT_OF_KEY[key_dtype]).view(key_dtype))
+    one_key = int(ceil_keys([1.0 + VALUE_TOLERANCE], dtype, key_dtype)[0])
     negative_zero = False
     if key_max >= inf_key or (key_min < 0 and not np.all(np.isfinite(pred_probs))):
         raise ValueError(

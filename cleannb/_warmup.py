@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._names import FILTERS, RANKINGS
+from ._validation import views_as_given
 
 #: dtypes of ``pred_probs`` that the kernels accept.
 DTYPES = ("float16", "float32", "float64")
@@ -132,6 +133,19 @@ def _tiny_data(dtype, tied, seed=0):
     flip = rng.random(_ROWS) < 0.25
     labels[flip] = rng.integers(0, _CLASSES, int(flip.sum()))
     return labels, pred_probs.astype(dtype)
+
+
+def _dtype_calls(dtype, readonly):
+    """Every call below on the tiny inputs of ``dtype``, with and without ties."""
+    from . import _ties
+
+    for tied in (False, True):
+        labels, pred_probs = _tiny_data(dtype, tied)
+        for order in _ties.TIE_ORDERS:
+            with _ties.tie_order(order):
+                _api_calls(labels, pred_probs)
+        if readonly:
+            _readonly_calls(labels, pred_probs)
 
 
 def _api_calls(labels, pred_probs):
@@ -388,8 +402,6 @@ def warmup(dtypes=DEFAULT_DTYPES, *, parallel=True, readonly=False, noise_genera
     ...
     ValueError: dtypes: 'int8' is not one of float16, float32, float64.
     """
-    from . import _ties
-
     names = _check_dtypes(dtypes)
     start = time.perf_counter()
     dispatchers, pairs = kernel_dispatchers()
@@ -400,14 +412,14 @@ def warmup(dtypes=DEFAULT_DTYPES, *, parallel=True, readonly=False, noise_genera
         warnings.simplefilter("ignore")
         for name in names:
             step = time.perf_counter()
-            for tied in (False, True):
-                labels, pred_probs = _tiny_data(name, tied)
-                for order in _ties.TIE_ORDERS:
-                    with _ties.tie_order(order):
-                        _api_calls(labels, pred_probs)
-                if readonly:
-                    _readonly_calls(labels, pred_probs)
+            with views_as_given():  # the kernels of inputs too large to share the float64 ones
+                _dtype_calls(name, readonly)
             steps[name] = time.perf_counter() - step
+        if "float64" not in names:
+            # small inputs of any dtype run the kernels of float64, C-ordered arrays
+            step = time.perf_counter()
+            _dtype_calls(names[0], readonly=False)
+            steps["small inputs"] = time.perf_counter() - step
         if noise_generation:
             step = time.perf_counter()
             _noise_calls()

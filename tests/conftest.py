@@ -323,3 +323,21 @@ def value_ties(labels, pred_probs):
 def dataset():
     """Factory fixture: ``dataset(seed, n, k, dtype, prior)`` -> ``(labels, pred_probs)``."""
     return make_dataset
+
+
+@pytest.fixture(params=["float64 copy", "as given"])
+def kernel_input(request):
+    """Run a test twice: with small ``pred_probs`` read by the kernels through their
+    float64 copy (the default below ``SHARED_KERNEL_MAX_BYTES``), and as given, in
+    their own dtype and layout (as every larger input is read).
+
+    Modules that compare results across dtypes use it as
+    ``pytestmark = pytest.mark.usefixtures("kernel_input")``.
+    """
+    if request.param == "float64 copy":
+        yield request.param
+        return
+    from cleannb._validation import views_as_given
+
+    with views_as_given():
+        yield request.param

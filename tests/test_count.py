@@ -28,6 +28,8 @@ from sklearn.linear_model import LogisticRegression
 
 from cleannb import count as nb
 
+pytestmark = pytest.mark.usefixtures("kernel_input")
+
 FLOAT_TOL = 1e-10
 STREAM = 2  # conftest.parity_dataset stream of this module
 N_PARITY = 24

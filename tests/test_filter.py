@@ -14,6 +14,8 @@ from naive_filter import first_argmax, keep_at_least_n_per_class, prune_masks
 from cleannb import _algebra, _engine, _pipeline, _prune, _ties, filter
 from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
 
+pytestmark = pytest.mark.usefixtures("kernel_input")
+
 cleanlab_filter = pytest.importorskip("cleanlab.filter")
 cleanlab_count = pytest.importorskip("cleanlab.count")
 

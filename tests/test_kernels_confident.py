@@ -14,7 +14,7 @@ from conftest import make_dataset
 
 from cleannb import _algebra, _engine
 from cleannb._kernels import confident as kern
-from cleannb._validation import ceil_keys, pred_probs_views
+from cleannb._validation import pred_probs_views
 
 DTYPES = [np.float16, np.float32, np.float64]
 
@@ -50,7 +50,7 @@ def data(dtype, layout):
 @pytest.mark.parametrize(("dtype", "layout", "twin"), COMBOS, ids=COMBO_IDS)
 def test_class_sums_equal_reference(dtype, layout, twin):
     labels, pred_probs = data(dtype, layout)
-    views = pred_probs_views(pred_probs)
+    views = pred_probs_views(pred_probs, share=False)
     atom = 64  # several atoms, so the merge of partial sums is exercised
     total, carry = np.zeros(9), np.zeros(9)
     counts = np.zeros(9, dtype=np.int64)
@@ -89,7 +89,7 @@ def test_row_pass_equals_reference(dtype, layout, twin, rule):
     n, k = pred_probs.shape
     # Uneven thresholds, so that the two collision rules disagree on some rows.
     thresholds = naive.thresholds(labels, pred_probs) * np.linspace(0.5, 1.5, k)
-    views = pred_probs_views(pred_probs)
+    views = pred_probs_views(pred_probs, share=False)
     block, nblocks = 100, 7
     guess = np.empty(n, np.int32)
     argmax = np.empty(n, np.int32)
@@ -103,7 +103,7 @@ def test_row_pass_equals_reference(dtype, layout, twin, rule):
         views.values,
         views.table,
         labels,
-        ceil_keys(thresholds - 1e-6, views.dtype),
+        views.ceil_keys(thresholds - 1e-6),
         rule == "confident_argmax",
         True,
         block,
@@ -228,7 +228,7 @@ def test_label_is_predicted_equals_reference(dtype):
 
 
 def test_float16_decode_table_covers_every_finite_value():
-    views = pred_probs_views(np.zeros((1, 2), np.float16))
+    views = pred_probs_views(np.zeros((1, 2), np.float16), share=False)
     bits = np.arange(1 << 16, dtype=np.uint16)
     values = bits.view(np.float16)
     finite = np.isfinite(values)
@@ -249,7 +249,7 @@ def test_row_pass_many_classes_and_ties(twin, k, ties):
     n = len(labels)
     thresholds = naive.thresholds(labels, pred_probs).astype(np.float64)
     thresholds *= np.random.default_rng(k).uniform(0.3, 1.5, k)
-    views = pred_probs_views(pred_probs)
+    views = pred_probs_views(pred_probs, share=False)
     nchunks = -(-k // kern.CHUNK)
     chunk_keys = np.empty((n, nchunks), views.keys.dtype)
     for rule in ("row_argmax", "confident_argmax"):
@@ -260,7 +260,7 @@ def test_row_pass_many_classes_and_ties(twin, k, ties):
             views.values,
             views.table,
             labels,
-            ceil_keys(thresholds - 1e-6, views.dtype),
+            views.ceil_keys(thresholds - 1e-6),
             rule == "confident_argmax",
             False,
             100,

@@ -8,6 +8,8 @@ import pytest
 from cleannb import _prune
 from cleannb._kernels import prune as kern
 
+pytestmark = pytest.mark.usefixtures("kernel_input")
+
 
 def stable_smallest(scores, count):
     """Indices (ascending) of the ``count`` smallest scores, ties to the lower index."""

@@ -10,7 +10,10 @@ import pytest
 from cleannb import multilabel_classification as ml
 from cleannb._parallel import PARALLEL_MIN_BYTES
 
-pytestmark = pytest.mark.filterwarnings("ignore:The multi_label argument:DeprecationWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:The multi_label argument:DeprecationWarning"),
+    pytest.mark.usefixtures("kernel_input"),
+]
 
 METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 VARIANTS = [(m, a) for m in METHODS for a in (False, True) if not (a and m == METHODS[2])]

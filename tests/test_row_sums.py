@@ -36,6 +36,8 @@ from cleannb.datasets import load_cifar10_noisy
 from cleannb.multilabel_classification import filter as ml_filter
 from cleannb.multilabel_classification import rank as ml_rank
 
+pytestmark = pytest.mark.usefixtures("kernel_input")
+
 N, K = 300, 4
 OFF_ROWS = np.arange(0, N, 10)  # 30 rows
 OLD_MESSAGE = r"rows of (pred_probs|psx) must sum to 1, but some are off by"

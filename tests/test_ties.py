@@ -17,6 +17,8 @@ import cleannb
 from cleannb import _algebra, _engine, _pipeline, _prune, _ties, filter, rank
 from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
 
+pytestmark = pytest.mark.usefixtures("kernel_input")
+
 cleanlab_count = pytest.importorskip("cleanlab.count")
 
 

@@ -237,3 +237,41 @@ def test_list_and_pandas_inputs_are_accepted():
     np.testing.assert_array_equal(
         nb.compute_confident_joint(pd.Series(LABELS), pd.DataFrame(PRED_PROBS)), expected
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_small_inputs_reach_the_kernels_as_one_float64_copy(dtype):
+    """Below ``SHARED_KERNEL_MAX_BYTES`` kernels read a float64 C-ordered copy (one
+    compiled kernel for every dtype and layout), keeping the input's dtype for the
+    rounding of keys and its size for the choice of twin; larger inputs, and every
+    input inside ``views_as_given``, are read as they are."""
+    from cleannb import _validation
+
+    pred_probs = np.asfortranarray(make_dataset(3, 300, 5, dtype)[1])
+    before = pred_probs.copy()
+    views = _validation.pred_probs_views(pred_probs)
+    assert views.shared and views.dtype == dtype and views.nbytes == pred_probs.nbytes
+    assert views.values.dtype == np.float64 and views.values.flags.c_contiguous
+    np.testing.assert_array_equal(views.values, pred_probs.astype(np.float64))
+    np.testing.assert_array_equal(views.keys, views.values.view(np.int64))
+    np.testing.assert_array_equal(pred_probs, before)
+    # a threshold compares as in the input's dtype: the smallest such value at or above it
+    limits = np.array([0.1, 1 / 3, np.nan])
+    own = _validation.ceil_keys(limits, np.dtype(dtype))
+    as_float64 = own[:2].view(dtype).astype(np.float64).view(np.int64)
+    np.testing.assert_array_equal(views.ceil_keys(limits)[:2], as_float64)
+    assert views.ceil_keys(limits)[2] == np.iinfo(np.int64).max
+    with _validation.views_as_given():
+        assert not _validation.pred_probs_views(pred_probs).shared
+    large = np.zeros(
+        (_validation.SHARED_KERNEL_MAX_BYTES // (2 * np.dtype(dtype).itemsize), 2), dtype
+    )
+    assert not _validation.pred_probs_views(large).shared
+
+
+def test_kernel_input_fixture_reads_small_inputs_both_ways(kernel_input):
+    """The fixture that doubles the parity modules really switches the copy off."""
+    from cleannb import _validation
+
+    shared = _validation.pred_probs_views(np.zeros((4, 2), np.float32)).shared
+    assert shared == (kernel_input == "float64 copy")

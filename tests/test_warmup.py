@@ -142,6 +142,51 @@ def test_find_label_issues_compiles_nothing_after_warmup(warmed):
     assert got["parallel_hits"] > 0  # and the large input ran the parallel twins
 
 
+FURTHER_KINDS = """
+import json
+import numpy as np
+from numba.core import event
+from cleannb import filter, rank
+
+rng = np.random.default_rng(0)
+pred_probs = rng.dirichlet(np.ones(7), 900)
+labels = np.where(rng.random(900) < 0.2, rng.integers(0, 7, 900), pred_probs.argmax(1))
+
+def run(probs):
+    ranked = "normalized_margin"
+    filter.find_label_issues(labels, probs, filter_by="both", return_indices_ranked_by=ranked)
+    rank.get_label_quality_scores(labels, probs)
+
+with event.install_recorder("numba:compile") as first:
+    run(pred_probs)
+readonly = pred_probs.copy()
+readonly.flags.writeable = False
+kinds = {
+    "float32": pred_probs.astype(np.float32),
+    "float16": pred_probs.astype(np.float16),
+    "fortran": np.asfortranarray(pred_probs.astype(np.float32)),
+    "strided": np.repeat(pred_probs, 2, axis=0)[::2],
+    "read-only": readonly,
+}
+compiled = {}
+for name, probs in kinds.items():
+    with event.install_recorder("numba:compile") as recorder:
+        run(probs)
+    events = [ev for _, ev in recorder.buffer if ev.is_start]
+    compiled[name] = [ev.data["dispatcher"].py_func.__qualname__ for ev in events]
+print("RESULT " + json.dumps({"first": len(first.buffer), "compiled": compiled}))
+"""
+
+
+@pytest.mark.slow
+def test_small_inputs_of_any_dtype_and_layout_share_one_compilation(tmp_path):
+    """After one small float64 run, small float32, float16, Fortran-ordered, strided and
+    read-only inputs compile nothing: they reach the kernels as a float64 copy."""
+    got = _result(_python(["-c", FURTHER_KINDS], tmp_path))
+    assert got["first"] > 0  # an empty cache: the first run compiled
+    assert got["compiled"] == {name: [] for name in got["compiled"]}
+
+
 @pytest.mark.slow
 def test_cli_warmup_reports_cache_and_time(warmed):
     cache, summary = warmed

@@ -13,10 +13,9 @@ ties are seen where numpy sees them.
 import math
 
 import numpy as np
-from numba import njit, types
-from numba.extending import overload
+from numba import njit
 
-from ._compile import _OPTIONS
+from ._compile import _OPTIONS, inline
 
 #: float16: 11 significant bits; normal numbers from 2**-14, subnormals in steps of 2**-24.
 _HALF_MIN_NORMAL = 2.0**-14
@@ -43,25 +42,26 @@ def round_to_half(x):
     return rounded if x > 0 else -rounded
 
 
-def round_like(x, values):
-    """``x`` rounded to the dtype of ``pred_probs`` whose value view is ``values``.
+#: Codes of the precision that keys are rounded to (:func:`round_like`).
+FLOAT64 = 0
+FLOAT32 = 1
+FLOAT16 = 2
+PRECISION = {
+    np.dtype(np.float64): FLOAT64,
+    np.dtype(np.float32): FLOAT32,
+    np.dtype(np.float16): FLOAT16,
+}
 
-    (Python version, for ``NUMBA_DISABLE_JIT=1``; kernels use the overload below.)
+
+@inline
+def round_like(x, precision):
+    """``x`` rounded to the float type of code ``precision`` (:data:`PRECISION`), as float64.
+
+    A run-time argument rather than the dtype of the array read: one compiled
+    kernel then serves every dtype whose values reach it as float64.
     """
-    if values.dtype == np.float32:
+    if precision == FLOAT32:
         return np.float64(np.float32(x))
-    if values.dtype in (np.int16, np.uint16):
+    if precision == FLOAT16:
         return round_to_half(np.float64(x))
     return np.float64(x)
-
-
-@overload(round_like, inline="always")
-def _round_like(x, values):
-    dtype = values.dtype
-    if dtype == types.float64:
-        return lambda x, values: np.float64(x)
-    if dtype == types.float32:
-        return lambda x, values: np.float64(np.float32(x))
-    if dtype in (types.int16, types.uint16):  # float16 bit patterns
-        return lambda x, values: round_to_half(np.float64(x))
-    raise TypeError(f"round_like: unsupported value dtype {dtype}")

@@ -161,19 +161,19 @@ def _guard(floor, watch, c):
 
 
 @inline
-def _row_may_beat(values, row_max, i, mine, lowest):
+def _row_may_beat(precision, row_max, i, mine, lowest):
     """Whether a key of row i (own probability ``mine``) can reach ``lowest``:
     its maximum bounds them all, in the dtype's rounding too (True without
     row maxima)."""
-    return row_max.shape[0] == 0 or round_like(np.float64(row_max[i]) - mine, values) >= lowest
+    return row_max.shape[0] == 0 or round_like(np.float64(row_max[i]) - mine, precision) >= lowest
 
 
 @inline
-def _chunk_may_beat(values, chunk_max, table, i, b, mine, lowest):
+def _chunk_may_beat(precision, chunk_max, table, i, b, mine, lowest):
     """Whether a key in chunk b of row i can reach ``lowest`` (True without chunk maxima)."""
     return (
         chunk_max.shape[0] == 0
-        or round_like(as_float(chunk_max[i, b], table) - mine, values) >= lowest
+        or round_like(as_float(chunk_max[i, b], table) - mine, precision) >= lowest
     )
 
 
@@ -181,6 +181,7 @@ def _chunk_may_beat(values, chunk_max, table, i, b, mine, lowest):
 def _prefetch_cells(
     values,
     table,
+    precision,
     labels,
     entry_rows,
     own,
@@ -201,10 +202,10 @@ def _prefetch_cells(
         return
     i = np.int64(e) if entry_rows.shape[0] == 0 else entry_rows[e]
     mine = np.float64(own[e])
-    if not _row_may_beat(values, row_max, i, mine, lowest[k]):
+    if not _row_may_beat(precision, row_max, i, mine, lowest[k]):
         return
     for b in range(chunk_cells.shape[1] - 1):
-        if _chunk_may_beat(values, chunk_max, table, i, b, mine, lowest_in_chunk[k, b]):
+        if _chunk_may_beat(precision, chunk_max, table, i, b, mine, lowest_in_chunk[k, b]):
             for c in range(chunk_cells[k, b], chunk_cells[k, b + 1]):
                 prefetch(values, i, cell_col[c])
 
@@ -212,6 +213,7 @@ def _prefetch_cells(
 def _collect(
     values,
     table,
+    precision,
     labels,
     entry_rows,
     own,
@@ -301,6 +303,7 @@ def _collect(
                 _prefetch_cells(
                     values,
                     table,
+                    precision,
                     labels,
                     entry_rows,
                     own,
@@ -340,18 +343,18 @@ def _collect(
                 elif -mine == watch[first]:
                     tied[first] += 1
                 first += 1
-            if first == last or not _row_may_beat(values, row_max, i, mine, lowest[k]):
+            if first == last or not _row_may_beat(precision, row_max, i, mine, lowest[k]):
                 continue
             for b in range(nchunks_row):
                 lo = chunk_cells[k, b]
                 hi = chunk_cells[k, b + 1]
                 if lo == hi or not _chunk_may_beat(
-                    values, chunk_max, table, i, b, mine, lowest_in_chunk[k, b]
+                    precision, chunk_max, table, i, b, mine, lowest_in_chunk[k, b]
                 ):
                     continue
                 rose = False
                 for c in range(lo, hi):
-                    key = round_like(as_float(values[i, cell_col[c]], table) - mine, values)
+                    key = round_like(as_float(values[i, cell_col[c]], table) - mine, precision)
                     if key > floor[c]:
                         rose |= _offer(
                             c,
@@ -463,7 +466,9 @@ def _merge(
 merge = twins(_merge)
 
 
-def _flag_from_cut(values, table, labels, entry_rows, cell_start, cell_col, cut, inclusive, flags):
+def _flag_from_cut(
+    values, table, precision, labels, entry_rows, cell_start, cell_col, cut, inclusive, flags
+):
     """0.1.0's value cut-offs: flag each entry whose key in a cell of its class
     is above the cell's cut (or at it, for inclusive cells)."""
     n = labels.shape[0]
@@ -474,7 +479,7 @@ def _flag_from_cut(values, table, labels, entry_rows, cell_start, cell_col, cut,
         own = as_float(values[i, k], table)
         for c in range(cell_start[k], cell_start[k + 1]):
             j = cell_col[c]
-            key = -own if j < 0 else round_like(as_float(values[i, j], table) - own, values)
+            key = -own if j < 0 else round_like(as_float(values[i, j], table) - own, precision)
             if key > cut[c] or (inclusive[c] and key == cut[c]):
                 flags[0 if j < 0 else 1, e] = True
 

@@ -120,10 +120,10 @@ def margin_score(own, other):
 
 
 @inline
-def rounded_margin_score(own, other, values):
-    """``(own - other + 1) / 2``, each operation rounded to the dtype of ``values``."""
-    difference = round_like(own - other, values)
-    return round_like(round_like(difference + 1.0, values) / 2.0, values)
+def rounded_margin_score(own, other, precision):
+    """``(own - other + 1) / 2``, each operation rounded to the float type of ``precision``."""
+    difference = round_like(own - other, precision)
+    return round_like(round_like(difference + 1.0, precision) / 2.0, precision)
 
 
 @inline
@@ -135,7 +135,7 @@ def cwe_score(self_confidence, entropy_sum, log_k):
 
 
 @njit(**_OPTIONS)
-def score_row(keys, values, i, table, label, method, adjust, shift, top):
+def score_row(keys, values, i, table, precision, label, method, adjust, shift, top):
     """Label quality score of row ``i`` (see the module docstring)."""
     if adjust:
         total = adjusted_sum(values, i, table, shift, top)
@@ -150,7 +150,7 @@ def score_row(keys, values, i, table, label, method, adjust, shift, top):
         return own
     if method == NORMALIZED_MARGIN:
         other = key_to_float(max_key_except(keys, i, label), table)
-        return rounded_margin_score(own, other, values)
+        return rounded_margin_score(own, other, precision)
     return cwe_score(own, xlogx_sum(values, i, table), np.log(keys.shape[1]))
 
 
@@ -158,6 +158,7 @@ def _scores_all(
     keys,
     values,
     table,
+    precision,
     labels,
     method,
     adjust,
@@ -193,12 +194,14 @@ def _scores_all(
             label = labels[i]
             own = as_float(values[i, label], table)
             if adjust or method == CONFIDENCE_WEIGHTED_ENTROPY:
-                out[i] = score_row(keys, values, i, table, label, method, adjust, shift, top)
+                out[i] = score_row(
+                    keys, values, i, table, precision, label, method, adjust, shift, top
+                )
             elif method == SELF_CONFIDENCE:
                 out[i] = own
             else:
                 other = key_to_float(max_key_except(keys, i, label), table)
-                out[i] = rounded_margin_score(own, other, values)
+                out[i] = rounded_margin_score(own, other, precision)
         key_min[b] = lowest
         key_max[b] = highest
         sum_dev[b] = worst_dev
@@ -207,11 +210,11 @@ def _scores_all(
 scores_all = twins(_scores_all)
 
 
-def _scores_at(keys, values, table, labels, rows, method, adjust, shift, top, out):
+def _scores_at(keys, values, table, precision, labels, rows, method, adjust, shift, top, out):
     """Score only ``rows`` (already validated input); ``out[j]`` is row ``rows[j]``."""
     for j in prange(rows.shape[0]):
         i = rows[j]
-        out[j] = score_row(keys, values, i, table, labels[i], method, adjust, shift, top)
+        out[j] = score_row(keys, values, i, table, precision, labels[i], method, adjust, shift, top)
 
 
 scores_at = twins(_scores_at)

@@ -44,8 +44,10 @@ def _inputs(labels, pred_probs):
     return pred_probs, indptr, np.ascontiguousarray(indices, dtype=np.int64)
 
 
-def _raise_for_keys(pred_probs, key_min, key_max):
-    raise_for_value_stats(pred_probs, int(key_min.min()), int(key_max.max()), 0.0)
+def _raise_for_keys(pred_probs, views, key_min, key_max):
+    raise_for_value_stats(
+        pred_probs, int(key_min.min()), int(key_max.max()), 0.0, "pred_probs", views
+    )
 
 
 def _blocks(n_rows):
@@ -81,7 +83,7 @@ def class_thresholds(pred_probs, indptr, indices):
         key_max,
         nbytes=views.nbytes,
     )
-    _raise_for_keys(pred_probs, key_min, key_max)
+    _raise_for_keys(pred_probs, views, key_min, key_max)
     total = sums.sum(axis=0)
     positives = counts.sum(axis=0)
     negatives = n_rows - positives
@@ -154,7 +156,7 @@ def _scores(labels, pred_probs, method, adjust_pred_probs, aggregate, parameter)
         key_max,
         nbytes=views.nbytes,
     )
-    _raise_for_keys(pred_probs, key_min, key_max)
+    _raise_for_keys(pred_probs, views, key_min, key_max)
     return per_class if aggregate == kern.NO_AGGREGATE else out
 
 
