@@ -475,7 +475,12 @@ def select(
         by_given, label_counts, prunable, by_class, by_noise_rate, semantics
     )
     flags = np.zeros((2, n_entries), dtype=np.bool_)
-    if len(caps):
+    if semantics == "count" and _sorts_each_cell(pred_probs, entry_rows, caps):
+        stable = not _ties.numpy_order()
+        cells = np.flatnonzero(caps)
+        tied_cuts = _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, stable)
+        _ties.record("cell", 0 if stable else tied_cuts)
+    elif len(caps):
         nothing = np.zeros(0)
         own = nothing if own is None else own
         row_max = nothing if row_max is None or not len(own) else row_max
@@ -528,6 +533,7 @@ def select(
                 _flag_kept(flags, kinds[short], caps[short], sub_kept, sub_rows)
             if len(refit):
                 _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, refit)
+                _ties.record("cell", len(refit))
         elif batched:
             parts = pred_probs.map_ranges(
                 flag_part, entry_rows, start, cols, cuts, inclusive, rows=(labels,)
@@ -550,7 +556,19 @@ def select(
     return masks[0], masks[1]
 
 
-def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells):
+def _sorts_each_cell(pred_probs, entry_rows, caps):
+    """Whether to select the cells with numpy's sorts (:func:`_flag_as_numpy`).
+
+    For small inputs in memory (those whose kernels read a float64 copy) with
+    at most :data:`SORTED_MAX_CELLS` cells: there the sorts take about as
+    long as the kernels, which would cost seconds to compile on a first call.
+    """
+    if isinstance(pred_probs, RowSource) or len(entry_rows) or len(caps) > SORTED_MAX_CELLS:
+        return False
+    return pred_probs_views(pred_probs).shared
+
+
+def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, stable=False):
     """Flag, for each of ``cells``, the rows that cleanlab's ``np.argsort`` picks.
 
     A cell (given class k, column j) sorts the rows labelled k, in row order,
@@ -558,27 +576,31 @@ def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells):
     in the dtype of ``pred_probs``, and keeps the first ``cap``: exactly the
     array and the call whose tie order cleanlab's answer depends on. Reads
     two columns of the rows of each class concerned (from a ``RowSource``,
-    all of them in one pass).
+    all of them in one pass). With ``stable``, equal keys keep row order
+    (the ``"index"`` tie order). Returns how many of the cells cut through
+    equal keys.
     """
     owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[cells]
     by_label = np.argsort(labels, kind="stable")
     class_start = np.zeros(len(start), dtype=np.int64)
     np.cumsum(np.bincount(labels, minlength=len(start) - 1), out=class_start[1:])
-    members = [by_label[class_start[k] : class_start[k + 1]] for k in owner]
-    requests = [(rows, k) for rows, k in zip(members, owner, strict=True)]
-    requests += [(rows, cols[c]) for rows, c in zip(members, cells, strict=True) if cols[c] >= 0]
+    members = {k: by_label[class_start[k] : class_start[k + 1]] for k in np.unique(owner)}
+    requests = [(rows, k) for k, rows in members.items()]
+    requests += [(members[k], cols[c]) for k, c in zip(owner, cells, strict=True) if cols[c] >= 0]
     if isinstance(pred_probs, RowSource):
         columns = iter(pred_probs.gather(requests))
     else:
         columns = (pred_probs[rows, column] for rows, column in requests)
-    owns = [next(columns) for _ in cells]
-    for cell, rows, own in zip(cells, members, owns, strict=True):
-        if cols[cell] < 0:
-            order = np.argsort(own)
-        else:
-            order = np.argsort(-(next(columns) - own))
-        flags[int(cols[cell] >= 0), rows[order[: caps[cell]]]] = True
-    _ties.record("cell", len(cells))
+    owns = {k: next(columns) for k in members}
+    tied_cuts = 0
+    for cell, k in zip(cells, owner, strict=True):
+        rows, own = members[k], owns[k]
+        keys = own if cols[cell] < 0 else -(next(columns) - own)
+        order = np.argsort(keys, kind="stable" if stable else None)
+        cap = caps[cell]
+        flags[int(cols[cell] >= 0), rows[order[:cap]]] = True
+        tied_cuts += 0 < cap < len(keys) and keys[order[cap - 1]] == keys[order[cap]]
+    return tied_cuts
 
 
 def _subset_start(start, cells):
@@ -589,6 +611,8 @@ def _subset_start(start, cells):
     return sub_start
 
 
+#: Small inputs with at most this many cells are selected by numpy's sorts.
+SORTED_MAX_CELLS = 256
 #: Cells that keep at least this many rows first get a floor from a sample of
 #: every SAMPLE_STRIDE-th entry.
 SAMPLED_MIN_CAP = 256
