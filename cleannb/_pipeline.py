@@ -36,6 +36,7 @@ import numpy as np
 from . import _algebra, _engine, _prune, _scores, _ties
 from ._names import PRUNE_FILTERS
 from ._scores import ABSENT_CLASS_THRESHOLD, MIN_THRESHOLD
+from ._validation import is_small_input
 
 
 def confident_thresholds(labels, pred_probs):
@@ -255,16 +256,22 @@ def _low_scores(labels, pred_probs, method):
     scores = rows.per_row
     num_issues = count_off_diagonal_issues(labels, pred_probs, rows)
     mask = np.zeros(len(labels), dtype=bool)
-    mask[lowest_scores(scores, num_issues)] = True
+    mask[lowest_scores(scores, num_issues, by_sorting=is_small_input(pred_probs))] = True
     return mask, rows, raw_joint, scores
 
 
-def lowest_scores(scores, count):
+def lowest_scores(scores, count, by_sorting=False):
     """The rows of the ``count`` lowest ``scores``, as ``np.argsort(scores)[:count]``.
 
     A partial selection finds them, ties to the lower row; only if equal
     scores straddle the cut (and ties follow numpy) does numpy sort them all.
+    With ``by_sorting`` (small inputs), numpy sorts them at once.
     """
+    if by_sorting:
+        order = np.argsort(scores, kind=None if _ties.numpy_order() else "stable")
+        tied = 0 < count < len(scores) and scores[order[count - 1]] == scores[order[count]]
+        _ties.record("smallest", int(tied and _ties.numpy_order()))
+        return order[:count]
     chosen = _prune.smallest(scores, count)
     if not _ties.numpy_order() or len(chosen) in (0, len(scores)):
         return chosen

@@ -29,7 +29,7 @@ from ._kernels import prune as kern
 from ._kernels.confident import CHUNK
 from ._parallel import PARALLEL_MIN_BYTES
 from ._source import RowSource
-from ._validation import pred_probs_views
+from ._validation import is_small_input, pred_probs_views
 
 SEMANTICS = ("count", "cutoff")
 
@@ -559,13 +559,11 @@ def select(
 def _sorts_each_cell(pred_probs, entry_rows, caps):
     """Whether to select the cells with numpy's sorts (:func:`_flag_as_numpy`).
 
-    For small inputs in memory (those whose kernels read a float64 copy) with
-    at most :data:`SORTED_MAX_CELLS` cells: there the sorts take about as
-    long as the kernels, which would cost seconds to compile on a first call.
+    For small inputs (``_validation.is_small_input``) with at most
+    :data:`SORTED_MAX_CELLS` cells: there the sorts take about as long as the
+    kernels, which would cost seconds to compile on a first call.
     """
-    if isinstance(pred_probs, RowSource) or len(entry_rows) or len(caps) > SORTED_MAX_CELLS:
-        return False
-    return pred_probs_views(pred_probs).shared
+    return is_small_input(pred_probs) and not len(entry_rows) and len(caps) <= SORTED_MAX_CELLS
 
 
 def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, stable=False):
@@ -663,7 +661,7 @@ def _flag_kept(flags, kinds, caps, kept, rows):
 
 
 def rows_argmax(pred_probs, rows):
-    """First argmax of the given rows of ``pred_probs`` (O(len(rows) * K) reads, no copy)."""
+    """First argmax of the given rows of ``pred_probs`` (O(len(rows) * K) reads)."""
     views = pred_probs_views(pred_probs)
     out = np.empty(len(rows), dtype=np.int64)
     if len(rows):

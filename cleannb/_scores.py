@@ -17,6 +17,7 @@ from ._source import RowSource, own_values
 from ._validation import (
     check_choice,
     check_flag,
+    is_small_input,
     pred_probs_views,
     raise_for_value_stats,
     row_sums_over_ranges,
@@ -126,8 +127,12 @@ def scores_in_dtype(labels, pred_probs, method):
     """Self-confidence or normalized margin of every row, in the dtype of ``pred_probs``.
 
     For checked inputs whose values a pass has already checked (the row sums
-    are not checked again); an array, not a ``RowSource``.
+    are not checked again); an array, not a ``RowSource``. Small inputs
+    (``_validation.is_small_input``) are scored by numpy, with cleanlab's
+    arithmetic (:func:`numpy_keys`), which the kernel repeats exactly.
     """
+    if is_small_input(pred_probs):
+        return numpy_keys(np.arange(len(labels)), labels, pred_probs, method, False)
     scores = score_all(labels, pred_probs, METHODS[method], False, check_sums=False)
     return scores.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
 

@@ -3,8 +3,9 @@
 Each check raises a ``TypeError`` or ``ValueError`` that names the argument,
 the problem and the fix. Nothing here modifies the caller's arrays: labels are
 converted to a new int64 array only when they are not one already, and
-``pred_probs`` is only ever viewed, never copied (the one exception, negative
-zeros, is documented in :func:`pred_probs_views`).
+``pred_probs`` of 1 MiB or more is only ever viewed, never copied (the one
+exception, negative zeros, is documented in :func:`raise_for_value_stats`);
+smaller ones reach the kernels as one float64 copy (:func:`pred_probs_views`).
 
 The value checks on ``pred_probs`` (NaN, range, row sums) need a pass over the
 data; to avoid a pass of their own they ride along the first kernel pass of
@@ -235,23 +236,32 @@ def check_pred_probs(pred_probs, name="pred_probs", min_classes=2):
     return pred_probs
 
 
-#: ``pred_probs`` smaller than this (the inputs the serial kernels run on) reach
-#: the kernels as one float64, C-ordered copy, whatever their dtype, layout and
-#: writability: each kind of array compiles its own kernels, so a small input
-#: in a new kind then costs no compilation. Larger inputs are never copied.
+#: ``pred_probs`` in memory smaller than this (the inputs the serial kernels
+#: run on) take the small-input paths: they reach the kernels as one float64,
+#: C-ordered copy, whatever their dtype, layout and writability (each kind of
+#: array compiles its own kernels, so a small input of a new kind then costs no
+#: compilation), and the selections sort them with numpy instead of compiling
+#: the selection kernels. Larger inputs are never copied.
 SHARED_KERNEL_MAX_BYTES = PARALLEL_MIN_BYTES
-_share_small = contextvars.ContextVar("cleannb_share_small_inputs", default=True)
+_small_paths = contextvars.ContextVar("cleannb_small_input_paths", default=True)
 
 
 @contextmanager
-def views_as_given():
-    """Within this context, kernels read small ``pred_probs`` as given too, in their own
-    dtype and layout, as they read large ones (for the warm-up and the tests)."""
-    token = _share_small.set(False)
+def large_input_paths():
+    """Within this context small ``pred_probs`` take the paths of large ones: the
+    kernels read them as given, in their own dtype and layout, and the selections
+    run in the kernels (for the warm-up, and for tests of those paths)."""
+    token = _small_paths.set(False)
     try:
         yield
     finally:
-        _share_small.reset(token)
+        _small_paths.reset(token)
+
+
+def is_small_input(pred_probs):
+    """Whether ``pred_probs`` (a checked array, or a ``RowSource``) takes the small-input paths."""
+    small = isinstance(pred_probs, np.ndarray) and pred_probs.nbytes < SHARED_KERNEL_MAX_BYTES
+    return small and _small_paths.get()
 
 
 @dataclass(frozen=True)
@@ -293,7 +303,7 @@ def pred_probs_views(pred_probs, share=True):
     """The :class:`Views` of a checked ``pred_probs`` (a copy only if small and ``share``)."""
     dtype = pred_probs.dtype
     nbytes = pred_probs.nbytes
-    shared = share and nbytes < SHARED_KERNEL_MAX_BYTES and _share_small.get()
+    shared = share and is_small_input(pred_probs)
     if shared:
         values = np.require(pred_probs, np.float64, ["C_CONTIGUOUS", "ALIGNED", "WRITEABLE"])
         return Views(values.view(np.int64), values, _EMPTY_TABLE, dtype, nbytes, True)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._names import FILTERS, RANKINGS
-from ._validation import views_as_given
+from ._validation import large_input_paths
 
 #: dtypes of ``pred_probs`` that the kernels accept.
 DTYPES = ("float16", "float32", "float64")
@@ -412,7 +412,7 @@ def warmup(dtypes=DEFAULT_DTYPES, *, parallel=True, readonly=False, noise_genera
         warnings.simplefilter("ignore")
         for name in names:
             step = time.perf_counter()
-            with views_as_given():  # the kernels of inputs too large to share the float64 ones
+            with large_input_paths():  # the kernels of inputs too large to share the float64 ones
                 _dtype_calls(name, readonly)
             steps[name] = time.perf_counter() - step
         if "float64" not in names:

@@ -167,7 +167,8 @@ def compute_confident_joint(
     -----
     Two reads of ``pred_probs``'s memory at most: a gather of one value per
     row for the thresholds and one streaming pass. Extra memory: 8 bytes a
-    row plus O(K^2); ``pred_probs`` is never copied or upcast.
+    row plus O(K^2); ``pred_probs`` of 1 MiB or more is never copied or upcast
+    (smaller ones are read through one float64 copy).
 
     Examples
     --------

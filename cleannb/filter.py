@@ -10,9 +10,11 @@ Under ``cleannb.tie_order("index")`` ties go to the lower row index instead:
 the same on every machine, never slower. Results never depend on the number
 of threads.
 
-Memory: ``pred_probs`` is read in place (float16, float32 or float64, any
-layout) and never copied; the extra memory is O(N + K^2) plus, per thread,
-candidate buffers of a few times the prune counts.
+Memory: ``pred_probs`` of 1 MiB or more is read in place (float16, float32
+or float64, any layout) and never copied; smaller ones are read through one
+float64 copy, so that they share one set of compiled kernels. The extra
+memory is O(N + K^2) plus, per thread, candidate buffers of a few times the
+prune counts.
 """
 
 from __future__ import annotations

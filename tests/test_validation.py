@@ -244,7 +244,7 @@ def test_small_inputs_reach_the_kernels_as_one_float64_copy(dtype):
     """Below ``SHARED_KERNEL_MAX_BYTES`` kernels read a float64 C-ordered copy (one
     compiled kernel for every dtype and layout), keeping the input's dtype for the
     rounding of keys and its size for the choice of twin; larger inputs, and every
-    input inside ``views_as_given``, are read as they are."""
+    input inside ``large_input_paths``, are read as they are."""
     from cleannb import _validation
 
     pred_probs = np.asfortranarray(make_dataset(3, 300, 5, dtype)[1])
@@ -261,7 +261,7 @@ def test_small_inputs_reach_the_kernels_as_one_float64_copy(dtype):
     as_float64 = own[:2].view(dtype).astype(np.float64).view(np.int64)
     np.testing.assert_array_equal(views.ceil_keys(limits)[:2], as_float64)
     assert views.ceil_keys(limits)[2] == np.iinfo(np.int64).max
-    with _validation.views_as_given():
+    with _validation.large_input_paths():
         assert not _validation.pred_probs_views(pred_probs).shared
     large = np.zeros(
         (_validation.SHARED_KERNEL_MAX_BYTES // (2 * np.dtype(dtype).itemsize), 2), dtype
