@@ -256,7 +256,8 @@ def _low_scores(labels, pred_probs, method):
     scores = rows.per_row
     num_issues = count_off_diagonal_issues(labels, pred_probs, rows)
     mask = np.zeros(len(labels), dtype=bool)
-    mask[lowest_scores(scores, num_issues, by_sorting=is_small_input(pred_probs))] = True
+    by_sorting = _ties.numpy_order() and is_small_input(pred_probs)
+    mask[lowest_scores(scores, num_issues, by_sorting)] = True
     return mask, rows, raw_joint, scores
 
 
@@ -265,12 +266,12 @@ def lowest_scores(scores, count, by_sorting=False):
 
     A partial selection finds them, ties to the lower row; only if equal
     scores straddle the cut (and ties follow numpy) does numpy sort them all.
-    With ``by_sorting`` (small inputs), numpy sorts them at once.
+    With ``by_sorting`` (small inputs, ties as numpy's), numpy sorts them at once.
     """
     if by_sorting:
-        order = np.argsort(scores, kind=None if _ties.numpy_order() else "stable")
+        order = np.argsort(scores)
         tied = 0 < count < len(scores) and scores[order[count - 1]] == scores[order[count]]
-        _ties.record("smallest", int(tied and _ties.numpy_order()))
+        _ties.record("smallest", int(tied))
         return order[:count]
     chosen = _prune.smallest(scores, count)
     if not _ties.numpy_order() or len(chosen) in (0, len(scores)):

@@ -476,10 +476,8 @@ def select(
     )
     flags = np.zeros((2, n_entries), dtype=np.bool_)
     if semantics == "count" and _sorts_each_cell(pred_probs, entry_rows, caps):
-        stable = not _ties.numpy_order()
         cells = np.flatnonzero(caps)
-        tied_cuts = _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, stable)
-        _ties.record("cell", 0 if stable else tied_cuts)
+        _ties.record("cell", _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells))
     elif len(caps):
         nothing = np.zeros(0)
         own = nothing if own is None else own
@@ -560,13 +558,16 @@ def _sorts_each_cell(pred_probs, entry_rows, caps):
     """Whether to select the cells with numpy's sorts (:func:`_flag_as_numpy`).
 
     For small inputs (``_validation.is_small_input``) with at most
-    :data:`SORTED_MAX_CELLS` cells: there the sorts take about as long as the
-    kernels, which would cost seconds to compile on a first call.
+    :data:`SORTED_MAX_CELLS` cells, when ties follow numpy: there the sorts
+    take a millisecond more than the kernels, which would cost seconds to
+    compile on a first call.
     """
-    return is_small_input(pred_probs) and not len(entry_rows) and len(caps) <= SORTED_MAX_CELLS
+    if not _ties.numpy_order() or len(entry_rows) or len(caps) > SORTED_MAX_CELLS:
+        return False
+    return is_small_input(pred_probs)
 
 
-def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, stable=False):
+def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells):
     """Flag, for each of ``cells``, the rows that cleanlab's ``np.argsort`` picks.
 
     A cell (given class k, column j) sorts the rows labelled k, in row order,
@@ -574,8 +575,7 @@ def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, stable=F
     in the dtype of ``pred_probs``, and keeps the first ``cap``: exactly the
     array and the call whose tie order cleanlab's answer depends on. Reads
     two columns of the rows of each class concerned (from a ``RowSource``,
-    all of them in one pass). With ``stable``, equal keys keep row order
-    (the ``"index"`` tie order). Returns how many of the cells cut through
+    all of them in one pass). Returns how many of the cells cut through
     equal keys.
     """
     owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[cells]
@@ -594,7 +594,7 @@ def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, stable=F
     for cell, k in zip(cells, owner, strict=True):
         rows, own = members[k], owns[k]
         keys = own if cols[cell] < 0 else -(next(columns) - own)
-        order = np.argsort(keys, kind="stable" if stable else None)
+        order = np.argsort(keys)
         cap = caps[cell]
         flags[int(cols[cell] >= 0), rows[order[:cap]]] = True
         tied_cuts += 0 < cap < len(keys) and keys[order[cap - 1]] == keys[order[cap]]

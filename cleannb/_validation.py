@@ -242,7 +242,7 @@ def check_pred_probs(pred_probs, name="pred_probs", min_classes=2):
 #: array compiles its own kernels, so a small input of a new kind then costs no
 #: compilation), and the selections sort them with numpy instead of compiling
 #: the selection kernels. Larger inputs are never copied.
-SHARED_KERNEL_MAX_BYTES = PARALLEL_MIN_BYTES
+SMALL_INPUT_MAX_BYTES = PARALLEL_MIN_BYTES
 _small_paths = contextvars.ContextVar("cleannb_small_input_paths", default=True)
 
 
@@ -259,8 +259,8 @@ def large_input_paths():
 
 
 def is_small_input(pred_probs):
-    """Whether ``pred_probs`` (a checked array, or a ``RowSource``) takes the small-input paths."""
-    small = isinstance(pred_probs, np.ndarray) and pred_probs.nbytes < SHARED_KERNEL_MAX_BYTES
+    """Whether ``pred_probs`` (a checked array or a ``RowSource``) takes the small-input paths."""
+    small = isinstance(pred_probs, np.ndarray) and pred_probs.nbytes < SMALL_INPUT_MAX_BYTES
     return small and _small_paths.get()
 
 
@@ -269,7 +269,7 @@ class Views:
     """What kernels read of ``pred_probs`` (see ``_kernels.confident``).
 
     ``keys`` and ``values`` view ``pred_probs`` itself, or its float64 copy
-    when it is smaller than :data:`SHARED_KERNEL_MAX_BYTES` (``shared``).
+    when it is smaller than :data:`SMALL_INPUT_MAX_BYTES` (``shared``).
     ``dtype`` and ``nbytes`` are those of ``pred_probs``: kernels round keys
     to its precision (``precision``, a run-time code) and pick their serial
     or threaded twin by its size.

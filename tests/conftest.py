@@ -328,7 +328,7 @@ def dataset():
 @pytest.fixture(params=["float64 copy", "as given"])
 def kernel_input(request):
     """Run a test twice: with small ``pred_probs`` read by the kernels through their
-    float64 copy (the default below ``SHARED_KERNEL_MAX_BYTES``), and as given, in
+    float64 copy (the default below ``SMALL_INPUT_MAX_BYTES``), and as given, in
     their own dtype and layout (as every larger input is read).
 
     Modules that compare results across dtypes use it as

@@ -241,7 +241,7 @@ def test_list_and_pandas_inputs_are_accepted():
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_small_inputs_reach_the_kernels_as_one_float64_copy(dtype):
-    """Below ``SHARED_KERNEL_MAX_BYTES`` kernels read a float64 C-ordered copy (one
+    """Below ``SMALL_INPUT_MAX_BYTES`` kernels read a float64 C-ordered copy (one
     compiled kernel for every dtype and layout), keeping the input's dtype for the
     rounding of keys and its size for the choice of twin; larger inputs, and every
     input inside ``large_input_paths``, are read as they are."""
@@ -264,7 +264,7 @@ def test_small_inputs_reach_the_kernels_as_one_float64_copy(dtype):
     with _validation.large_input_paths():
         assert not _validation.pred_probs_views(pred_probs).shared
     large = np.zeros(
-        (_validation.SHARED_KERNEL_MAX_BYTES // (2 * np.dtype(dtype).itemsize), 2), dtype
+        (_validation.SMALL_INPUT_MAX_BYTES // (2 * np.dtype(dtype).itemsize), 2), dtype
     )
     assert not _validation.pred_probs_views(large).shared
 
