@@ -313,7 +313,7 @@ def _best_per_cell(
         buffer_floor,
         buffer_watch,
         buffer_tied,
-        nbytes=views.nbytes if nchunks > 1 else 0,
+        nbytes=views.nbytes,  # by input size, so that a large input compiles one twin
     )
     out_keys = np.empty(int(caps.sum()) if keep_keys else 0)
     out_rows = np.zeros(int(caps.sum()), dtype=np.int64)
@@ -332,7 +332,7 @@ def _best_per_cell(
         out_rows,
         cuts,
         tied,
-        nbytes=width * 16 if parallel else 0,
+        nbytes=views.nbytes,
     )
     return Best(out_keys, out_rows, cuts, np.minimum(caps, buffer_count.sum(axis=0)), tied)
 

@@ -16,10 +16,13 @@ How it works: the public functions of :mod:`cleannb.count`,
 inputs of each requested dtype, with every option that selects a kernel
 (each ``filter_by``, each ranking and score method, both collision rules,
 both tie orders, data with and without ties), on one thread, which compiles
-the serial twins. Then every parallel twin is compiled for the argument
-types its serial twin was compiled for. That needs neither large inputs nor
-several cores, so a one-core image builder warms what a many-core machine
-will run.
+the serial twins. The tiny inputs take the paths of large ones
+(``_validation.large_input_paths``: their own dtype, the selection kernels);
+then, unless float64 is among the dtypes, they run once more as small
+inputs, which compiles the float64 kernels those share. Then every
+parallel twin is compiled for the argument types its serial twin was
+compiled for. That needs neither large inputs nor several cores, so a
+one-core image builder warms what a many-core machine will run.
 """
 
 from __future__ import annotations
@@ -377,9 +380,11 @@ def warmup(dtypes=DEFAULT_DTYPES, *, parallel=True, readonly=False, noise_genera
 
     Notes
     -----
-    ``pred_probs`` of another memory layout (Fortran-ordered or strided)
-    still compiles its own kernels on first use, as do read-only arrays
-    beyond what ``readonly`` warms. The other public functions (``dataset``, the
+    ``pred_probs`` of 1 MiB or more in another memory layout
+    (Fortran-ordered or strided) still compiles its own kernels on first
+    use, as do such read-only arrays beyond what ``readonly`` warms; smaller
+    inputs of any kind share the kernels of float64 C-ordered arrays, which
+    every warm-up compiles. The other public functions (``dataset``, the
     cross-validation helpers of ``count``) run these same kernels.
     A twin compiled but never run costs nothing but the compile time.
 
