@@ -187,6 +187,45 @@ def test_small_inputs_of_any_dtype_and_layout_share_one_compilation(tmp_path):
     assert got["compiled"] == {name: [] for name in got["compiled"]}
 
 
+WARM_FLOAT16 = """
+import json
+import cleannb
+summary = cleannb.warmup(dtypes=["float16"], parallel=False)
+print("RESULT " + json.dumps({"steps": list(summary.steps)}))
+"""
+
+AFTER_FLOAT16 = """
+import json
+import numpy as np
+from numba.core import event
+from cleannb import filter
+
+rng = np.random.default_rng(3)
+def data(n, k, dtype):
+    pred_probs = rng.dirichlet(np.ones(k), n).astype(dtype)
+    return np.where(rng.random(n) < 0.2, rng.integers(0, k, n), pred_probs.argmax(1)), pred_probs
+
+with event.install_recorder("numba:compile") as recorder:
+    for dtype in (np.float16, np.float32):  # small: the float64 kernels
+        labels, pred_probs = data(700, 5, dtype)
+        filter.find_label_issues(labels, pred_probs, return_indices_ranked_by="normalized_margin")
+        filter.find_label_issues(labels, pred_probs, filter_by="both")
+    labels, pred_probs = data(150_000, 5, np.float16)  # large: float16's own serial kernels
+    filter.find_label_issues(labels, pred_probs, n_jobs=1)
+compiled = [ev.data["dispatcher"].py_func.__qualname__ for _, ev in recorder.buffer if ev.is_start]
+print("RESULT " + json.dumps({"compiled": compiled}))
+"""
+
+
+@pytest.mark.slow
+def test_warmup_without_float64_also_warms_small_inputs(tmp_path):
+    """A warm-up for float16 alone compiles float16's own kernels (large inputs) and
+    the float64 kernels that small inputs of every dtype share."""
+    steps = _result(_python(["-c", WARM_FLOAT16], tmp_path))["steps"]
+    assert steps == ["float16", "small inputs"]
+    assert _result(_python(["-c", AFTER_FLOAT16], tmp_path))["compiled"] == []
+
+
 @pytest.mark.slow
 def test_cli_warmup_reports_cache_and_time(warmed):
     cache, summary = warmed
