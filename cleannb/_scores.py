@@ -83,6 +83,9 @@ def score_all(
                 score_part, code, adjust, thresholds, check_sums, name, rows=(labels,)
             )
         return np.concatenate(parts)
+    if _numpy_scores(pred_probs, code, adjust):
+        _engine.row_pass(pred_probs, labels, check_sums=check_sums, name=name)  # validation
+        return _numpy_scores_at(np.arange(len(labels)), labels, pred_probs, code)
     n_rows = pred_probs.shape[0]
     shift, top = class_shift(labels, pred_probs, adjust, thresholds)
     block = _engine.block_rows(n_rows)
@@ -131,7 +134,7 @@ def scores_in_dtype(labels, pred_probs, method):
     (``_validation.is_small_input``) are scored by numpy, with cleanlab's
     arithmetic (:func:`numpy_keys`), which the kernel repeats exactly.
     """
-    if is_small_input(pred_probs):
+    if _numpy_scores(pred_probs, METHODS[method], False):
         return numpy_keys(np.arange(len(labels)), labels, pred_probs, method, False)
     scores = score_all(labels, pred_probs, METHODS[method], False, check_sums=False)
     return scores.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
@@ -171,8 +174,28 @@ def keys_part(lo, hi, block, labels, rows, code, adjust, thresholds):
     return _scores_at(at - lo, labels, block, code, adjust, thresholds)
 
 
+def _numpy_scores(pred_probs, code, adjust):
+    """Whether numpy computes these scores, for a small input (``is_small_input``).
+
+    The self-confidence and the unadjusted normalized margin, which numpy
+    computes with the same bits as the kernels (cleanlab's arithmetic,
+    :func:`numpy_keys`), so that small inputs need not compile the scores
+    kernels.
+    """
+    simple = code in (kern.SELF_CONFIDENCE, kern.NORMALIZED_MARGIN) and not adjust
+    return simple and is_small_input(pred_probs)
+
+
+def _numpy_scores_at(rows, labels, pred_probs, code):
+    """The scores of ``rows`` of a small input, computed by numpy, as float64."""
+    method = next(name for name, value in METHODS.items() if value == code)
+    return numpy_keys(rows, labels, pred_probs, method, False).astype(np.float64)
+
+
 def _scores_at(rows, labels, pred_probs, code, adjust, thresholds):
     """The kernel's scores of the given rows of an array (float64)."""
+    if _numpy_scores(pred_probs, code, adjust):
+        return _numpy_scores_at(rows, labels, pred_probs, code)
     shift, top = class_shift(labels, pred_probs, adjust, thresholds)
     views = pred_probs_views(pred_probs)
     out = np.empty(rows.shape[0])
