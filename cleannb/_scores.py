@@ -193,7 +193,7 @@ def _numpy_scores_at(rows, labels, pred_probs, code):
 
 
 def _scores_at(rows, labels, pred_probs, code, adjust, thresholds):
-    """The kernel's scores of the given rows of an array (float64)."""
+    """The scores of the given rows of an array, as float64 (numpy's for small inputs)."""
     if _numpy_scores(pred_probs, code, adjust):
         return _numpy_scores_at(rows, labels, pred_probs, code)
     shift, top = class_shift(labels, pred_probs, adjust, thresholds)

@@ -12,7 +12,7 @@ from conftest import PARITY_KINDS, make_dataset, parity_dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleannb import rank
+from cleannb import _validation, filter, rank
 from cleannb._parallel import PARALLEL_MIN_BYTES
 
 pytestmark = pytest.mark.usefixtures("kernel_input")
@@ -284,3 +284,18 @@ def test_bad_values_and_shapes():
         warnings.simplefilter("always")
         rank.get_label_quality_ensemble_scores(labels, [pred_probs], verbose=False)
     assert any("one element" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("method", ["self_confidence", "normalized_margin"])
+def test_small_inputs_score_with_the_kernels_bits(case, method):
+    """numpy scores small inputs (no kernel to compile) with the very bits of the kernel."""
+    labels, pred_probs = case
+    assert pred_probs.nbytes < _validation.SMALL_INPUT_MAX_BYTES
+    got = rank.get_label_quality_scores(labels, pred_probs, method=method)
+    with _validation.large_input_paths():
+        kernel = rank.get_label_quality_scores(labels, pred_probs, method=method)
+        ranked = filter.find_label_issues(labels, pred_probs, return_indices_ranked_by=method)
+    np.testing.assert_array_equal(got, kernel)
+    np.testing.assert_array_equal(
+        filter.find_label_issues(labels, pred_probs, return_indices_ranked_by=method), ranked
+    )
