@@ -240,9 +240,13 @@ def numpy_keys(rows, labels, pred_probs, method, adjust):
 def numpy_keys_part(lo, hi, block, labels, rows, method, thresholds):
     """cleanlab's scores of the given rows (global, ascending) that fall in ``lo:hi``."""
     at = rows[slice(*np.searchsorted(rows, [lo, hi]))] - lo
+    every_row = len(at) == len(block)  # rows are ascending and distinct: at is 0..n-1
     parts = [
         numpy_block_keys(
-            block[at[q : q + NUMPY_BLOCK]], labels[at[q : q + NUMPY_BLOCK]], method, thresholds
+            block[q : q + NUMPY_BLOCK] if every_row else block[at[q : q + NUMPY_BLOCK]],
+            labels[at[q : q + NUMPY_BLOCK]],
+            method,
+            thresholds,
         )
         for q in range(0, len(at), NUMPY_BLOCK)
     ]
