@@ -16,7 +16,10 @@ The rows are those of the issue's table ("Fast from the first call"):
 - in the same process, what a further dtype (float32 after float64) and each
   further ``filter_by`` adds;
 - the first call of every other public function of ``cleannb.count``,
-  ``filter``, ``rank``, ``dataset`` and ``noise_generation``: by default as a
+  ``filter``, ``rank``, ``dataset`` and ``noise_generation``, and of the
+  entry points of the seed vocabulary (``pruning``, ``latent_estimation``,
+  ``baseline_methods``), the classifiers' ``fit``, multi-label and batched
+  ``find_label_issues``: by default as a
   sequence in that same process (what each one adds once the kernels above are
   compiled); with ``--isolated``, each in a fresh process with its own empty
   cache (its whole first-call cost, shared kernels included; slow);
@@ -107,6 +110,12 @@ def _data(n, k):
         "noise_matrix": noise_matrix,
         "py": np.bincount(true, minlength=k) / n,
         "k": k,
+        # every third example has one class, the others also the next one
+        "multilabel": [
+            [int(label)] if i % 3 == 0 else [int(label), int(label + 1) % k]
+            for i, label in enumerate(labels)
+        ],
+        "multilabel_pred_probs": 1 / (1 + np.exp(-logits)),
     }
 
 
@@ -222,9 +231,54 @@ def _steps():
         ),
         "noise_generation.value_counts": lambda d: noise_generation.value_counts(d["labels"]),
     }
+    other.update(_more_steps(cv))
     for name, function in other.items():
         steps[name] = (name, function)
     return steps
+
+
+def _lazy(module, name):
+    """``cleannb.<module>.<name>``, imported when called (so that its import is timed)."""
+
+    def call(*args, **kwargs):
+        import importlib
+
+        return getattr(importlib.import_module(f"cleannb.{module}"), name)(*args, **kwargs)
+
+    return call
+
+
+def _more_steps(cv):
+    """The seed vocabulary, the classifiers, multi-label and batched entry points."""
+    get_noise_indices = _lazy("pruning", "get_noise_indices")
+    multilabel = "multilabel_classification"
+    return {
+        "pruning.get_noise_indices": lambda d: get_noise_indices(d["labels"], d["pred_probs"]),
+        "pruning.get_noise_indices(sorted_index_method='normalized_margin')": lambda d: (
+            get_noise_indices(d["labels"], d["pred_probs"], sorted_index_method="normalized_margin")
+        ),
+        "latent_estimation.estimate_py_and_noise_matrices_from_probabilities": lambda d: _lazy(
+            "latent_estimation", "estimate_py_and_noise_matrices_from_probabilities"
+        )(d["labels"], d["pred_probs"]),
+        "baseline_methods.baseline_argmax": lambda d: _lazy("baseline_methods", "baseline_argmax")(
+            d["pred_probs"], d["labels"]
+        ),
+        "classification.LearningWithNoisyLabels.fit": lambda d: _lazy(
+            "classification", "LearningWithNoisyLabels"
+        )(seed=0, cv_n_folds=2).fit(d["X"], d["labels"]),
+        "classification.CleanLearning.fit": lambda d: _lazy("classification", "CleanLearning")(
+            **cv
+        ).fit(d["X"], d["labels"]),
+        "multilabel_classification.filter.find_label_issues": lambda d: _lazy(
+            f"{multilabel}.filter", "find_label_issues"
+        )(d["multilabel"], d["multilabel_pred_probs"]),
+        "multilabel_classification.rank.get_label_quality_scores": lambda d: _lazy(
+            f"{multilabel}.rank", "get_label_quality_scores"
+        )(d["multilabel"], d["multilabel_pred_probs"]),
+        "experimental.find_label_issues_batched": lambda d: _lazy(
+            "experimental.label_issues_batched", "find_label_issues_batched"
+        )(d["labels"], d["pred_probs"], verbose=False),
+    }
 
 
 def _other_step_names():
@@ -267,6 +321,15 @@ _OTHER_ORDER = [
     "noise_generation.randomly_distribute_N_balls_into_K_bins",
     "noise_generation.confusion_matrix",
     "noise_generation.value_counts",
+    "pruning.get_noise_indices",
+    "pruning.get_noise_indices(sorted_index_method='normalized_margin')",
+    "latent_estimation.estimate_py_and_noise_matrices_from_probabilities",
+    "baseline_methods.baseline_argmax",
+    "classification.LearningWithNoisyLabels.fit",
+    "classification.CleanLearning.fit",
+    "multilabel_classification.filter.find_label_issues",
+    "multilabel_classification.rank.get_label_quality_scores",
+    "experimental.find_label_issues_batched",
 ]
 
 
