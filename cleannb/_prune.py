@@ -475,9 +475,13 @@ def select(
         by_given, label_counts, prunable, by_class, by_noise_rate, semantics
     )
     flags = np.zeros((2, n_entries), dtype=np.bool_)
-    if semantics == "count" and _sorts_each_cell(pred_probs, entry_rows, caps):
+    if _sorts_each_cell(pred_probs, entry_rows, caps, semantics):
         cells = np.flatnonzero(caps)
-        _ties.record("cell", _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells))
+        if semantics == "count":
+            tied = _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells)
+            _ties.record("cell", tied)
+        else:
+            _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, inclusive)
     elif len(caps):
         nothing = np.zeros(0)
         own = nothing if own is None else own
@@ -554,29 +558,34 @@ def select(
     return masks[0], masks[1]
 
 
-def _sorts_each_cell(pred_probs, entry_rows, caps):
+def _sorts_each_cell(pred_probs, entry_rows, caps, semantics):
     """Whether to select the cells with numpy's sorts (:func:`_flag_as_numpy`).
 
-    For small inputs (``_validation.is_small_input``) with at most
-    :data:`SORTED_MAX_CELLS` cells, when ties follow numpy: there the sorts
-    take a millisecond more than the kernels, which would cost seconds to
-    compile on a first call.
+    For small multi-class inputs (``_validation.is_small_input``) with at
+    most :data:`SORTED_MAX_CELLS` cells, when ties follow numpy (0.1.0's
+    value cut-offs have no tie order): there the sorts take a millisecond
+    more than the kernels, which would cost seconds to compile on a first
+    call.
     """
-    if not _ties.numpy_order() or len(entry_rows) or len(caps) > SORTED_MAX_CELLS:
+    numpy_ties = semantics == "cutoff" or _ties.numpy_order()
+    if not numpy_ties or len(entry_rows) or len(caps) > SORTED_MAX_CELLS:
         return False
     return is_small_input(pred_probs)
 
 
-def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells):
+def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, inclusive=None):
     """Flag, for each of ``cells``, the rows that cleanlab's ``np.argsort`` picks.
 
     A cell (given class k, column j) sorts the rows labelled k, in row order,
     by ``-(p[:, j] - p[:, k])`` (by class: by ``p[:, k]``), computed by numpy
     in the dtype of ``pred_probs``, and keeps the first ``cap``: exactly the
-    array and the call whose tie order cleanlab's answer depends on. Reads
-    two columns of the rows of each class concerned (from a ``RowSource``,
-    all of them in one pass). Returns how many of the cells cut through
-    equal keys.
+    array and the call whose tie order cleanlab's answer depends on. With
+    ``inclusive`` (per cell: 0.1.0's value cut-offs), it flags instead the
+    rows whose key is below the ``cap``-th smallest (``np.partition``), or
+    at or below it where ``inclusive``. Reads two columns of the rows of
+    each class concerned (from a ``RowSource``, all of them in one pass).
+    Returns how many of the cells cut through equal keys (0 with
+    ``inclusive``).
     """
     owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[cells]
     by_label = np.argsort(labels, kind="stable")
@@ -594,9 +603,13 @@ def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells):
     for cell, k in zip(cells, owner, strict=True):
         rows, own = members[k], owns[k]
         keys = own if cols[cell] < 0 else -(next(columns) - own)
+        cap, kind = caps[cell], int(cols[cell] >= 0)
+        if inclusive is not None:
+            cut = np.partition(keys, cap - 1)[cap - 1]
+            flags[kind, rows[(keys <= cut) if inclusive[cell] else (keys < cut)]] = True
+            continue
         order = np.argsort(keys)
-        cap = caps[cell]
-        flags[int(cols[cell] >= 0), rows[order[:cap]]] = True
+        flags[kind, rows[order[:cap]]] = True
         tied_cuts += 0 < cap < len(keys) and keys[order[cap - 1]] == keys[order[cap]]
     return tied_cuts
 
@@ -662,6 +675,8 @@ def _flag_kept(flags, kinds, caps, kept, rows):
 
 def rows_argmax(pred_probs, rows):
     """First argmax of the given rows of ``pred_probs`` (O(len(rows) * K) reads)."""
+    if is_small_input(pred_probs):  # numpy's answer is the kernel's; nothing to compile
+        return np.argmax(pred_probs[rows], axis=1).astype(np.int64)
     views = pred_probs_views(pred_probs)
     out = np.empty(len(rows), dtype=np.int64)
     if len(rows):

@@ -70,3 +70,24 @@ def test_prefetch_compiles_for_every_key_and_value_view(dtype):
     expected = float(array[rows, columns].astype(float).sum())
     assert prefetch_then_sum(array, rows, columns) == expected
     np.testing.assert_array_equal(array, before)
+
+
+def first_maximum(values):
+    """The lowest index holding the largest of ``values`` (Python floats)."""
+    return values.index(max(values))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_rows_argmax_is_the_first_maximum(dtype):
+    """Against a loop over Python floats, on rows with tied maxima, zeros and -0.0."""
+    rng = np.random.default_rng(7)
+    pred_probs = rng.integers(0, 4, (300, 6)).astype(dtype)  # many tied maxima
+    pred_probs[::7] = 0.0
+    pred_probs[::7, 4] = 1.0
+    pred_probs[1::7, 0] = -0.0
+    rows = np.flatnonzero(rng.random(300) < 0.5)
+    expected = [first_maximum(pred_probs[i].tolist()) for i in rows]
+    got = _prune.rows_argmax(pred_probs, rows)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, expected)
+    assert len(_prune.rows_argmax(pred_probs, rows[:0])) == 0

@@ -14,6 +14,9 @@ CASES = np.load(os.path.join(HERE, "golden", "v010_cases.npz"))
 MULTI = np.load(os.path.join(HERE, "golden", "v010_multilabel.npz"))
 N_CASES = int(CASES["n_cases"])
 
+# Small inputs select with numpy's partitions, larger ones with the kernels: both are checked.
+pytestmark = pytest.mark.usefixtures("kernel_input")
+
 
 def _noise_keys(case):
     prefix = f"case{case}/"
