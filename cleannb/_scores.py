@@ -17,6 +17,7 @@ from ._source import RowSource, own_values
 from ._validation import (
     check_choice,
     check_flag,
+    is_small_data,
     is_small_input,
     pred_probs_views,
     raise_for_value_stats,
@@ -119,6 +120,29 @@ def score_all(
         pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name, views
     )
     return out
+
+
+def quality_scores(labels, pred_probs, code, adjust):
+    """Every row's score as ``rank.get_label_quality_scores`` returns it: cleanlab's values.
+
+    For checked labels and ``pred_probs`` (an array or a ``RowSource``): one
+    validating pass. The self-confidence and the unadjusted normalized margin
+    come in the dtype of ``pred_probs``, bit for bit. The entropy score and
+    ``adjust_pred_probs`` are cleanlab's numpy arithmetic, in its dtypes
+    (:func:`numpy_keys`), except for float64 inputs of
+    ``_validation.SMALL_INPUT_MAX_BYTES`` and more (in memory or read in
+    ranges alike), which the kernel scores in float64 (equal to cleanlab's to
+    about 1e-15).
+    """
+    numpy_arithmetic = adjust or code == kern.CONFIDENCE_WEIGHTED_ENTROPY
+    if numpy_arithmetic and (pred_probs.dtype != np.float64 or is_small_data(pred_probs)):
+        score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)  # validation
+        method = next(name for name, value in METHODS.items() if value == code)
+        return numpy_keys(np.arange(len(labels)), labels, pred_probs, method, adjust)
+    scores = score_all(labels, pred_probs, code, adjust)
+    if numpy_arithmetic:
+        return scores
+    return scores.astype(pred_probs.dtype, copy=False)  # exact: values of that dtype
 
 
 def score_part(lo, hi, block, labels, code, adjust, thresholds, check_sums, name):

@@ -264,6 +264,15 @@ def is_small_input(pred_probs):
     return small and _small_paths.get()
 
 
+def is_small_data(pred_probs):
+    """Whether the values of ``pred_probs`` (an array or a ``RowSource``) take less than
+    :data:`SMALL_INPUT_MAX_BYTES`: for choices of arithmetic, which must not depend on
+    where the rows come from."""
+    n_rows, num_classes = pred_probs.shape
+    small = n_rows * num_classes * pred_probs.dtype.itemsize < SMALL_INPUT_MAX_BYTES
+    return small and _small_paths.get()
+
+
 @dataclass(frozen=True)
 class Views:
     """What kernels read of ``pred_probs`` (see ``_kernels.confident``).

@@ -3,10 +3,10 @@
 The modern vocabulary (cleanlab 2.x names, keyword-only arguments, 2.9's
 defaults and results). Every score lies in [0, 1]; lower means the label is
 more likely wrong. Scores are computed in one streaming read of
-``pred_probs`` (float16, float32 or float64, any layout, never copied), which
-also validates it; extra memory is O(N + K). They are returned as float64;
-the self-confidence and the normalized margin equal cleanlab's values in the
-dtype of ``pred_probs`` exactly.
+``pred_probs`` (float16, float32 or float64, any layout; only an input under
+1 MiB is copied, once, as float64), which also validates it; extra memory is
+O(N + K). They are returned as cleanlab returns them: the self-confidence and
+the normalized margin in the dtype of ``pred_probs``, exactly.
 
 Orderings are cleanlab's: the keys are the scores cleanlab sorts, in its
 dtype and arithmetic (for the entropy score and ``adjust_pred_probs``,
@@ -27,7 +27,7 @@ from ._parallel import num_threads
 from ._scores import (
     METHODS,  # noqa: F401  (the score methods, by name)
     method_code,
-    numpy_keys,
+    quality_scores,
     ranked_rows,
     score_all,
 )
@@ -94,12 +94,12 @@ def get_label_quality_scores(
     numpy.ndarray
         Shape (N,), cleanlab's values in cleanlab's dtype. The self-confidence
         and the normalized margin without ``adjust_pred_probs`` come from the
-        kernel, in the dtype of ``pred_probs`` and bit for bit. The entropy
-        score and ``adjust_pred_probs`` are computed in float64 by the kernel
-        for float64 input (equal to cleanlab's to about 1e-15); for float16
-        and float32 input, where cleanlab rounds each step to the input's
-        precision, numpy repeats cleanlab's arithmetic block by block (about
-        as fast as cleanlab).
+        kernel, in the dtype of ``pred_probs`` and bit for bit. For the
+        entropy score and ``adjust_pred_probs``, where cleanlab rounds each
+        step to the input's precision, numpy repeats cleanlab's arithmetic
+        block by block (bit for bit; about as fast as cleanlab), except for
+        float64 input of 1 MiB and more, which the kernel scores in float64
+        (equal to cleanlab's to about 1e-15, and faster).
 
     Raises
     ------
@@ -125,19 +125,8 @@ def get_label_quality_scores(
     """
     labels, pred_probs = _inputs(labels, pred_probs)
     code = method_code(method, adjust_pred_probs)
-    numpy_arithmetic = adjust_pred_probs or code == kern.CONFIDENCE_WEIGHTED_ENTROPY
-    if numpy_arithmetic and pred_probs.dtype != np.float64:
-        # cleanlab computes these in the dtype of pred_probs (float16: 11 bits);
-        # numpy repeats its arithmetic after one validating pass
-        with num_threads(n_jobs):
-            score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)
-        rows = np.arange(len(labels))
-        return numpy_keys(rows, labels, pred_probs, method, adjust_pred_probs)
     with num_threads(n_jobs):
-        scores = score_all(labels, pred_probs, code, adjust_pred_probs)
-    if numpy_arithmetic:
-        return scores
-    return scores.astype(pred_probs.dtype, copy=False)  # exact: values of that dtype
+        return quality_scores(labels, pred_probs, code, adjust_pred_probs)
 
 
 def get_self_confidence_for_each_label(labels, pred_probs, *, n_jobs=None):
@@ -395,7 +384,11 @@ def get_label_quality_ensemble_scores(
     Returns
     -------
     numpy.ndarray
-        float64, shape (N,).
+        Shape (N,), cleanlab's values in cleanlab's dtype: with ``"uniform"``
+        the mean of the members' scores in their dtype (that of
+        :func:`get_label_quality_scores`: float16 scores average to float16),
+        otherwise float64 (with ``"custom"``, the dtype of the scores times
+        ``custom_weights``).
 
     Notes
     -----
@@ -437,7 +430,11 @@ def get_label_quality_ensemble_scores(
     if weight_ensemble_members_by == "custom":
         if custom_weights is None:
             raise ValueError("weight_ensemble_members_by='custom' needs custom_weights.")
-        weights = np.asarray(custom_weights, dtype=np.float64)
+        weights = np.asarray(custom_weights)  # as given: its dtype is the result's, as in cleanlab
+        if weights.dtype.kind not in "fiu":
+            raise TypeError(
+                f"custom_weights must be numbers (one weight per model), got dtype {weights.dtype}."
+            )
         if weights.shape != (len(members),):
             raise ValueError(
                 f"custom_weights must have one weight per model ({len(members)}), "
@@ -445,7 +442,8 @@ def get_label_quality_ensemble_scores(
             )
     code = method_code(method, adjust_pred_probs)
     with num_threads(n_jobs):
-        scores = np.column_stack([score_all(labels, p, code, adjust_pred_probs) for p in members])
+        # one column per model, each in the dtype get_label_quality_scores returns, as cleanlab
+        scores = np.vstack([quality_scores(labels, p, code, adjust_pred_probs) for p in members]).T
         if weight_ensemble_members_by == "accuracy":
             accuracy = [
                 float(np.mean(_engine.row_pass(p, labels).argmax == labels)) for p in members

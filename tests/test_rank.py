@@ -41,6 +41,52 @@ def test_scores_match_cleanlab(case, method, adjust):
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)
 
 
+NUMPY_ARITHMETIC = [(m, a) for m, a in VARIANTS if a or m == "confidence_weighted_entropy"]
+
+
+def assert_cleanlabs_scores(got, expected, pred_probs, kernel_input, method, adjust):
+    """Bit for bit, but for float64 input scored by the kernel (as from 1 MiB up)."""
+    assert got.dtype == expected.dtype
+    by_kernel = adjust or method == "confidence_weighted_entropy"
+    if by_kernel and pred_probs.dtype == np.float64 and kernel_input == "as given":
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-13)
+    else:
+        np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize(("method", "adjust"), NUMPY_ARITHMETIC)
+def test_numpy_arithmetic_scores_are_cleanlabs_bits(case, method, adjust, kernel_input):
+    """The entropy score and adjust_pred_probs: cleanlab's bits in every dtype, but for
+    float64 inputs of 1 MiB and more (the kernel's float64 arithmetic)."""
+    labels, pred_probs = case
+    expected = cl_rank.get_label_quality_scores(
+        labels, pred_probs, method=method, adjust_pred_probs=adjust
+    )
+    got = rank.get_label_quality_scores(labels, pred_probs, method=method, adjust_pred_probs=adjust)
+    assert_cleanlabs_scores(got, expected, pred_probs, kernel_input, method, adjust)
+
+
+@pytest.mark.parametrize("weighting", ["uniform", "accuracy", "custom"])
+@pytest.mark.parametrize(("method", "adjust"), VARIANTS)
+def test_ensemble_matches_cleanlab_in_the_members_dtype(
+    case, method, adjust, weighting, kernel_input
+):
+    """Members of every parity kind (float16, float32, float64): cleanlab's dtype and bits."""
+    labels, pred_probs = case
+    other = pred_probs[np.random.default_rng(len(labels)).permutation(len(labels))]
+    kwargs = {
+        "method": method,
+        "adjust_pred_probs": adjust,
+        "weight_ensemble_members_by": weighting,
+        "verbose": False,
+    }
+    if weighting == "custom":
+        kwargs["custom_weights"] = np.array([0.75, 0.25], dtype=pred_probs.dtype)
+    expected = cl_rank.get_label_quality_ensemble_scores(labels, [pred_probs, other], **kwargs)
+    got = rank.get_label_quality_ensemble_scores(labels, [pred_probs, other], **kwargs)
+    assert_cleanlabs_scores(got, expected, pred_probs, kernel_input, method, adjust)
+
+
 def test_per_label_functions_match_cleanlab(case):
     labels, pred_probs = case
     pairs = [
