@@ -25,6 +25,7 @@ from ._algebra import SparseCounts
 from ._kernels import confident as kern
 from ._source import RowSource, own_values
 from ._validation import (
+    is_small_input,
     pred_probs_views,
     raise_for_value_stats,
     row_sums_over_ranges,
@@ -324,14 +325,16 @@ def label_is_predicted(pred_probs, labels, argmax, rows, own=None, row_max=None)
     dtype = pred_probs.dtype
     top = argmax[rows]
     given = labels[rows]
-    if own is None or row_max is None:
+    if own is not None and row_max is not None:
+        best, mine = row_max[rows], own[rows]
+    elif is_small_input(pred_probs):  # numpy's gather: the same values, nothing to compile
+        best, mine = pred_probs[rows, top], pred_probs[rows, given]
+    else:
         views = pred_probs_views(pred_probs)
         best, mine = np.empty(len(rows)), np.empty(len(rows))
         # int64 columns: one compiled gather per dtype serves both
         kern.gather(views.values, views.table, rows, top.astype(np.int64), best)
         kern.gather(views.values, views.table, rows, given.astype(np.int64), mine)
-    else:
-        best, mine = row_max[rows], own[rows]
     best, mine = best.astype(dtype), mine.astype(dtype)  # exact: the values came from dtype
     boosted = mine + dtype.type(LABEL_TOLERANCE)
     return (top == given) | ((top < given) & (boosted > best)) | ((top > given) & (boosted >= best))

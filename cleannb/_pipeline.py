@@ -36,7 +36,7 @@ import numpy as np
 from . import _algebra, _engine, _prune, _scores, _ties
 from ._names import PRUNE_FILTERS
 from ._scores import ABSENT_CLASS_THRESHOLD, MIN_THRESHOLD
-from ._validation import is_small_input
+from ._validation import is_small_data
 
 
 def confident_thresholds(labels, pred_probs):
@@ -256,7 +256,7 @@ def _low_scores(labels, pred_probs, method):
     scores = rows.per_row
     num_issues = count_off_diagonal_issues(labels, pred_probs, rows)
     mask = np.zeros(len(labels), dtype=bool)
-    by_sorting = _ties.numpy_order() and is_small_input(pred_probs)
+    by_sorting = _ties.numpy_order() and is_small_data(pred_probs)
     mask[lowest_scores(scores, num_issues, by_sorting)] = True
     return mask, rows, raw_joint, scores
 

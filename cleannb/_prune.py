@@ -29,7 +29,7 @@ from ._kernels import prune as kern
 from ._kernels.confident import CHUNK
 from ._parallel import PARALLEL_MIN_BYTES
 from ._source import RowSource
-from ._validation import is_small_input, pred_probs_views
+from ._validation import is_small_data, is_small_input, pred_probs_views
 
 SEMANTICS = ("count", "cutoff")
 
@@ -561,7 +561,8 @@ def select(
 def _sorts_each_cell(pred_probs, entry_rows, caps, semantics):
     """Whether to select the cells with numpy's sorts (:func:`_flag_as_numpy`).
 
-    For small multi-class inputs (``_validation.is_small_input``) with at
+    For small multi-class inputs (``_validation.is_small_data``, in memory
+    or read in ranges) with at
     most :data:`SORTED_MAX_CELLS` cells, when ties follow numpy (0.1.0's
     value cut-offs have no tie order): there the sorts take a millisecond
     more than the kernels, which would cost seconds to compile on a first
@@ -570,7 +571,7 @@ def _sorts_each_cell(pred_probs, entry_rows, caps, semantics):
     numpy_ties = semantics == "cutoff" or _ties.numpy_order()
     if not numpy_ties or len(entry_rows) or len(caps) > SORTED_MAX_CELLS:
         return False
-    return is_small_input(pred_probs)
+    return is_small_data(pred_probs)
 
 
 def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, inclusive=None):

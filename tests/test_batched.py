@@ -24,6 +24,8 @@ from cleannb.experimental.label_issues_batched import (
 )
 
 DTYPES = [np.float16, np.float32, np.float64]
+# Sources of small data select and rank with numpy, larger ones with the range kernels.
+pytestmark = pytest.mark.usefixtures("kernel_input")
 RANKINGS = [None, "self_confidence", "normalized_margin", "confidence_weighted_entropy"]
 
 
