@@ -311,25 +311,33 @@ def find_top_issues(quality_scores, *, top=10):
     return chosen[np.argsort(scores[chosen], kind="stable")].astype(np.int64)
 
 
-def _clipped_label_probs(labels, pred_probs, block=8192):
-    """``q[i, labels[i]]`` for ``q`` = rows of ``max(pred_probs, 1e-6)`` renormalised."""
-    out = np.empty(len(labels))
+def _member_log_loss(labels, pred_probs, block=8192):
+    """cleanlab's log-loss of one member, in its dtype, as scikit-learn >= 1.5 computes it.
+
+    cleanlab clips the probabilities below at 1e-6 and renormalises each row;
+    ``sklearn.metrics.log_loss`` then clips them to ``[eps, 1 - eps]`` (``eps``
+    of their dtype) and averages minus the log of each label's probability,
+    all in that dtype. Read in blocks of rows.
+    """
+    eps = np.finfo(pred_probs.dtype).eps
+    losses = np.empty(len(labels), dtype=pred_probs.dtype)
     for lo in range(0, len(labels), block):
-        part = np.clip(pred_probs[lo : lo + block], LOG_LOSS_CLIP, None).astype(np.float64)
-        rows = np.arange(part.shape[0])
-        out[lo : lo + block] = part[rows, labels[lo : lo + block]] / part.sum(axis=1)
-    return out
+        part = np.clip(pred_probs[lo : lo + block], LOG_LOSS_CLIP, None)
+        part /= part.sum(axis=1)[:, np.newaxis]
+        label_probs = part[np.arange(part.shape[0]), labels[lo : lo + block]]
+        losses[lo : lo + block] = -np.log(np.clip(label_probs, eps, 1 - eps))
+    return float(np.mean(losses))
 
 
 def _log_loss(label_probs):
-    """Mean negative log of the label's probability, clipped to [eps, 1 - eps] (sklearn)."""
+    """Mean negative log of the label's float64 probability, clipped to [eps, 1 - eps]."""
     eps = np.finfo(np.float64).eps
     return float(-np.mean(np.log(np.clip(label_probs, eps, 1 - eps))))
 
 
 def _log_loss_weights(labels, pred_probs_list, t_values):
     """cleanlab's "log_loss_search" weights: the exp(-t * log-loss) weighting, best t."""
-    member_losses = [_log_loss(_clipped_label_probs(labels, p)) for p in pred_probs_list]
+    member_losses = [_member_log_loss(labels, p) for p in pred_probs_list]
     rows = np.arange(len(labels))
     label_probs = [np.asarray(p[rows, labels], dtype=np.float64) for p in pred_probs_list]
     best_loss, best_weights = np.inf, None
@@ -364,7 +372,8 @@ def get_label_quality_ensemble_scores(
     ``"uniform"`` (plain mean), ``"accuracy"`` (proportional to each model's
     accuracy against ``labels``), ``"log_loss_search"`` (proportional to
     ``exp(-t * log_loss)``, with ``t`` from ``log_loss_search_T_values``
-    giving the ensemble the lowest log-loss) or ``"custom"``
+    giving the ensemble the lowest log-loss; each member's log-loss in its
+    dtype, as scikit-learn >= 1.5 computes it) or ``"custom"``
     (``custom_weights``, used as given).
 
     Parameters
