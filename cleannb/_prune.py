@@ -562,11 +562,10 @@ def _sorts_each_cell(pred_probs, entry_rows, caps, semantics):
     """Whether to select the cells with numpy's sorts (:func:`_flag_as_numpy`).
 
     For small multi-class inputs (``_validation.is_small_data``, in memory
-    or read in ranges) with at
-    most :data:`SORTED_MAX_CELLS` cells, when ties follow numpy (0.1.0's
-    value cut-offs have no tie order): there the sorts take a millisecond
-    more than the kernels, which would cost seconds to compile on a first
-    call.
+    or read in ranges) with at most :data:`SORTED_MAX_CELLS` cells, when
+    ties follow numpy (0.1.0's value cut-offs have no tie order): there the
+    sorts take a millisecond more than the kernels, which would cost seconds
+    to compile on a first call.
     """
     numpy_ties = semantics == "cutoff" or _ties.numpy_order()
     if not numpy_ties or len(entry_rows) or len(caps) > SORTED_MAX_CELLS:
