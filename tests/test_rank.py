@@ -328,6 +328,14 @@ def test_bad_values_and_shapes():
         rank.get_label_quality_ensemble_scores(
             labels, [pred_probs, pred_probs], custom_weights=[1, 2], verbose=False
         )
+    with pytest.raises(TypeError, match="custom_weights must be numbers"):
+        rank.get_label_quality_ensemble_scores(
+            labels,
+            [pred_probs, pred_probs],
+            weight_ensemble_members_by="custom",
+            custom_weights=["0.5", "0.5"],
+            verbose=False,
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rank.get_label_quality_ensemble_scores(labels, [pred_probs], verbose=False)
