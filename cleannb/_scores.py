@@ -49,6 +49,11 @@ def method_code(method, adjust_pred_probs):
     return code
 
 
+def method_name(code):
+    """The name of the score method with kernel code ``code`` (inverse of :data:`METHODS`)."""
+    return next(name for name, value in METHODS.items() if value == code)
+
+
 def class_shift(labels, pred_probs, adjust, thresholds=None):
     """Per-class shift (the confident thresholds, or zeros) and its maximum."""
     if not adjust:
@@ -137,8 +142,7 @@ def quality_scores(labels, pred_probs, code, adjust):
     numpy_arithmetic = adjust or code == kern.CONFIDENCE_WEIGHTED_ENTROPY
     if numpy_arithmetic and (pred_probs.dtype != np.float64 or is_small_data(pred_probs)):
         score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)  # validation
-        method = next(name for name, value in METHODS.items() if value == code)
-        return numpy_keys(np.arange(len(labels)), labels, pred_probs, method, adjust)
+        return numpy_keys(np.arange(len(labels)), labels, pred_probs, method_name(code), adjust)
     scores = score_all(labels, pred_probs, code, adjust)
     if numpy_arithmetic:
         return scores
@@ -212,8 +216,7 @@ def _numpy_scores(pred_probs, code, adjust):
 
 def _numpy_scores_at(rows, labels, pred_probs, code):
     """The scores of ``rows`` of a small input, computed by numpy, as float64."""
-    method = next(name for name, value in METHODS.items() if value == code)
-    return numpy_keys(rows, labels, pred_probs, method, False).astype(np.float64)
+    return numpy_keys(rows, labels, pred_probs, method_name(code), False).astype(np.float64)
 
 
 def _scores_at(rows, labels, pred_probs, code, adjust, thresholds):

@@ -260,8 +260,7 @@ def large_input_paths():
 
 def is_small_input(pred_probs):
     """Whether ``pred_probs`` (a checked array or a ``RowSource``) takes the small-input paths."""
-    small = isinstance(pred_probs, np.ndarray) and pred_probs.nbytes < SMALL_INPUT_MAX_BYTES
-    return small and _small_paths.get()
+    return isinstance(pred_probs, np.ndarray) and is_small_data(pred_probs)
 
 
 def is_small_data(pred_probs):
