@@ -42,6 +42,8 @@ Differences from cleanlab, all to make these true scikit-learn estimators:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -265,9 +267,14 @@ class CleanLearning(NoisyLabelClassifier):
     verbose : bool, default False
         Progress bar over the folds and a few messages.
     low_memory : bool, default False
-        2.9's batched label-issue search; not implemented in cleannb (its
-        kernels stream ``pred_probs`` without an (N, K) temporary anyway):
-        ``True`` raises ``NotImplementedError``.
+        Accepted for 2.9's code; the label issues are those of
+        ``low_memory=False``, found with O(N) memory beyond ``pred_probs``
+        (cleannb's kernels stream it and make no (N, K) temporary either
+        way). ``True`` warns once per search: cleanlab 2.9 switches there to
+        its approximate batched search, which ignores
+        ``find_label_issues_kwargs``, ``thresholds`` and the noise matrices and
+        flags by self-confidence (that rule, exactly, is
+        :func:`cleannb.experimental.label_issues_batched.find_label_issues_batched`).
     n_jobs : int or None, default None
         Threads for cleannb's kernels; a ``n_jobs`` in
         ``find_label_issues_kwargs`` takes precedence for the filter.
@@ -407,9 +414,13 @@ class CleanLearning(NoisyLabelClassifier):
         from .filter import find_label_issues
 
         if self.low_memory:
-            raise NotImplementedError(
-                "CleanLearning(low_memory=True) is not implemented in cleannb; use "
-                "low_memory=False (cleannb's kernels already stream pred_probs in O(N) memory)."
+            warnings.warn(
+                "CleanLearning(low_memory=True) finds the same label issues as low_memory=False, "
+                "with O(N) memory beyond pred_probs; cleanlab 2.9 would flag by self-confidence "
+                "instead (for that rule use filter_by='low_self_confidence' in "
+                "find_label_issues_kwargs, or set low_memory=False to silence this warning).",
+                UserWarning,
+                stacklevel=3,
             )
         if X is None and pred_probs is None:
             raise ValueError("find_label_issues needs X (for cross-validation) or pred_probs.")

@@ -460,8 +460,6 @@ def test_find_label_issues_frame_label_issues_argument_and_save_space():
     cl.save_space()
     assert cl.get_label_issues() is None and cl.noise_matrix is None
     assert cl.predict(X_test).shape == (len(X_test),)
-    with pytest.raises(NotImplementedError, match="low_memory"):
-        CleanLearning(low_memory=True).fit(X, s)
     with pytest.raises(ValueError, match="not supported"):
         CleanLearning(find_label_issues_kwargs={"return_indices_ranked_by": "self_confidence"}).fit(
             X, s
@@ -573,3 +571,36 @@ def test_same_result_for_one_and_two_threads(cls):
     assert _mask(one).any()
     np.testing.assert_array_equal(_mask(one), _mask(two))
     np.testing.assert_array_equal(one.confident_joint_, two.confident_joint_)
+
+
+@pytest.mark.parametrize("filter_by", ["prune_by_noise_rate", "both", "low_self_confidence"])
+def test_low_memory_finds_the_issues_of_low_memory_false(filter_by):
+    X, _, s, X_test, _ = gaussians(1)
+    options = {"seed": 3, "find_label_issues_kwargs": {"filter_by": filter_by}}
+    expected = CleanLearning(**options).fit(X, s)
+    with pytest.warns(UserWarning, match="low_memory=True") as caught:
+        low = CleanLearning(low_memory=True, **options).fit(X, s)
+    assert len([w for w in caught if "low_memory" in str(w.message)]) == 1
+    pd.testing.assert_frame_equal(low.get_label_issues(), expected.get_label_issues())
+    np.testing.assert_array_equal(low.predict_proba(X_test), expected.predict_proba(X_test))
+    np.testing.assert_array_equal(low.noise_matrix_, expected.noise_matrix_)
+
+
+def test_low_memory_with_given_pred_probs_needs_no_pred_probs_sized_memory():
+    import tracemalloc
+
+    rng = np.random.default_rng(5)
+    n, k = 20_000, 50
+    pred_probs = rng.dirichlet(np.full(k, 0.3), size=n)
+    labels = np.where(rng.random(n) < 0.2, rng.integers(0, k, n), pred_probs.argmax(1))
+    labels[:k] = np.arange(k)
+    X = np.zeros((n, 1))
+    expected = CleanLearning(seed=0).find_label_issues(X, labels, pred_probs=pred_probs)
+    cl = CleanLearning(seed=0, low_memory=True)
+    tracemalloc.start()
+    with pytest.warns(UserWarning, match="low_memory"):
+        frame = cl.find_label_issues(X, labels, pred_probs=pred_probs)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    pd.testing.assert_frame_equal(frame, expected)
+    assert peak < pred_probs.nbytes / 4, (peak, pred_probs.nbytes)
