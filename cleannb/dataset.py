@@ -309,3 +309,12 @@ def health_summary(
         "classes_by_label_quality": classes,
         "overlapping_classes": overlapping,
     }
+
+
+# Names cleanlab 2.9's cleanlab.dataset also exposes (imported there from count).
+from .count import estimate_joint, num_label_issues  # noqa: E402
+
+__all__ += [
+    "estimate_joint",
+    "num_label_issues",
+]

@@ -386,3 +386,35 @@ def _keep_at_least_n_per_class(prune_count_matrix, n, *, frac_noise=1.0):
 def _reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
     """cleanlab 2.x's private helper (see :func:`cleannb.pruning.reduce_prune_counts`)."""
     return _prune.reduce_prune_counts(prune_count_matrix, frac_noise)
+
+
+# Names cleanlab 2.9's cleanlab.filter also exposes (imported there from count,
+# rank, multilabel_classification and its internal helpers): re-exported, one
+# implementation each.
+from ._internal import (  # noqa: E402
+    assert_valid_inputs,
+    get_num_classes,
+    get_onehot_num_classes,
+    int2onehot,
+    round_preserving_row_totals,
+    stack_complement,
+    value_counts_fill_missing_classes,
+)
+from .count import calibrate_confident_joint, num_label_issues  # noqa: E402
+from .multilabel_classification.filter import find_multilabel_issues_per_class  # noqa: E402
+from .rank import get_label_quality_scores, order_label_issues  # noqa: E402
+
+__all__ += [
+    "assert_valid_inputs",
+    "get_num_classes",
+    "get_onehot_num_classes",
+    "int2onehot",
+    "round_preserving_row_totals",
+    "stack_complement",
+    "value_counts_fill_missing_classes",
+    "calibrate_confident_joint",
+    "num_label_issues",
+    "find_multilabel_issues_per_class",
+    "get_label_quality_scores",
+    "order_label_issues",
+]

@@ -468,3 +468,13 @@ def get_label_quality_ensemble_scores(
     if weight_ensemble_members_by == "uniform":
         return scores.mean(axis=1)
     return (scores * weights).sum(axis=1)
+
+
+# Names cleanlab 2.9's cleanlab.rank also exposes (from its internal helpers).
+from ._internal import CLIPPING_LOWER_BOUND, assert_valid_inputs, get_normalized_entropy  # noqa: E402
+
+__all__ += [
+    "CLIPPING_LOWER_BOUND",
+    "assert_valid_inputs",
+    "get_normalized_entropy",
+]

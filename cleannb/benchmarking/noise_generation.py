@@ -133,3 +133,12 @@ def randomly_distribute_N_balls_into_K_bins(
     return _ng.randomly_distribute_N_balls_into_K_bins(
         N, K, max_balls_per_bin, min_balls_per_bin, seed=seed
     )
+
+
+# Names cleanlab 2.9's benchmarking.noise_generation also exposes.
+from .._internal import FLOATING_POINT_COMPARISON, value_counts  # noqa: E402
+
+__all__ += [
+    "FLOATING_POINT_COMPARISON",
+    "value_counts",
+]

@@ -400,3 +400,26 @@ class LabelInspector:
             scores = scores.astype(self._dtype)  # exact: these scores are values of the dtype
         rows = np.sort(_pipeline.lowest_scores(scores, num_issues))
         return rows[_ties.argsort(scores[rows])]
+
+
+# Names cleanlab 2.9's label_issues_batched also exposes: re-exported, one
+# implementation each.
+from .._internal import (  # noqa: E402
+    CLIPPING_LOWER_BOUND,
+    CONFIDENT_THRESHOLDS_LOWER_BOUND,
+    FLOATING_POINT_COMPARISON,
+    split_arr,
+    value_counts_fill_missing_classes,
+)
+from ..count import get_confident_thresholds  # noqa: E402
+from ..rank import find_top_issues  # noqa: E402
+
+__all__ += [
+    "CLIPPING_LOWER_BOUND",
+    "CONFIDENT_THRESHOLDS_LOWER_BOUND",
+    "FLOATING_POINT_COMPARISON",
+    "split_arr",
+    "value_counts_fill_missing_classes",
+    "get_confident_thresholds",
+    "find_top_issues",
+]
