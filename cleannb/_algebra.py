@@ -25,8 +25,13 @@ def _guard(x, tiny):
 
 
 def clip_noise_rates(noise_matrix, tiny=TINY):
-    """Clip off-diagonal rates to [0, 0.9999], keep the diagonal, renormalise columns."""
-    noise_matrix = np.asarray(noise_matrix, dtype=float)
+    """Clip off-diagonal rates to [0, 0.9999], keep the diagonal, renormalise columns.
+
+    Float matrices keep their dtype, as in cleanlab (others become float64).
+    """
+    noise_matrix = np.asarray(noise_matrix)
+    if noise_matrix.dtype.kind != "f":
+        noise_matrix = noise_matrix.astype(float)
     diagonal = noise_matrix.diagonal().copy()
     clipped = np.clip(noise_matrix, 0.0, 0.9999)
     np.fill_diagonal(clipped, diagonal)
