@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from . import _algebra
+from . import _algebra, _multilabel
 from ._crossval import take_rows
 
 #: Guard against division by zero (cleanlab's ``TINY_VALUE``).
@@ -620,9 +620,7 @@ def int2onehot(labels, K):
            [0, 0, 1],
            [0, 0, 0]])
     """
-    from ._multilabel import onehot
-
-    return onehot(labels, K).astype(int)
+    return _multilabel.onehot(labels, K).astype(int)
 
 
 def get_onehot_num_classes(labels, pred_probs=None):
@@ -674,7 +672,8 @@ def stack_complement(pred_prob_slice):
     Returns
     -------
     numpy.ndarray
-        Shape (N, 2), in the dtype of ``pred_prob_slice``.
+        Shape (N, 2), in the dtype of ``pred_prob_slice``
+        (:func:`cleannb._multilabel.stack_complement`, cleannb's one reduction).
 
     Examples
     --------
@@ -684,8 +683,7 @@ def stack_complement(pred_prob_slice):
     array([[0.75, 0.25],
            [0.  , 1.  ]])
     """
-    pred_prob_slice = np.asarray(pred_prob_slice)
-    return np.column_stack((1 - pred_prob_slice, pred_prob_slice))
+    return _multilabel.stack_complement(pred_prob_slice)
 
 
 # --------------------------------------------------------------------------

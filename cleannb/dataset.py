@@ -47,6 +47,17 @@ def _num_examples(labels, confident_joint, num_examples):
     )
 
 
+def _class_names(class_names, num_classes, at_least=False):
+    """``class_names`` as a list, checked against the number of classes K."""
+    names = list(class_names)
+    if len(names) < num_classes or (len(names) > num_classes and not at_least):
+        raise ValueError(
+            f"class_names has {len(names)} entries but there are {num_classes} classes; "
+            f"pass one name per class (a sequence of length {num_classes}, in class order)."
+        )
+    return names
+
+
 def _joint(labels, pred_probs, joint, confident_joint, n_jobs):
     if joint is not None:
         return np.asarray(joint, dtype=float)
@@ -71,7 +82,7 @@ def rank_classes_by_label_quality(
     labels : array_like of int, shape (N,), optional
     pred_probs : numpy.ndarray, shape (N, K), optional
     class_names : sequence of str, optional
-        Adds a "Class Name" column.
+        One name per class (length K): adds a "Class Name" column.
     num_examples : int, optional
         N, when only ``joint`` is given.
     joint, confident_joint : numpy.ndarray, shape (K, K), optional
@@ -87,6 +98,11 @@ def rank_classes_by_label_quality(
         not k), "Inverse Label Issues" (examples of true class k labelled
         otherwise), "Label Noise", "Inverse Label Noise" (the same as
         fractions) and "Label Quality Score" (1 - Label Noise), sorted by score.
+
+    Raises
+    ------
+    ValueError
+        If ``class_names`` does not hold exactly K names.
 
     Examples
     --------
@@ -116,7 +132,7 @@ def rank_classes_by_label_quality(
         }
     )
     if class_names is not None:
-        frame.insert(0, "Class Name", list(class_names))
+        frame.insert(0, "Class Name", _class_names(class_names, len(joint)))
     kind = "quicksort" if _ties.numpy_order() else "stable"  # quicksort: cleanlab's order
     return frame.sort_values("Label Quality Score", kind=kind).reset_index(drop=True)
 
@@ -146,6 +162,12 @@ def find_overlapping_classes(
         "Joint Probability" (and the class names when given), sorted by
         joint probability, descending.
 
+    Raises
+    ------
+    ValueError
+        If ``class_names`` (one name per class) holds fewer than K names;
+        as in cleanlab, only the first K names of a longer sequence are used.
+
     Examples
     --------
     >>> import numpy as np
@@ -173,8 +195,9 @@ def find_overlapping_classes(
             "Joint Probability": values,
         }
     )
-    if class_names is not None:
-        names = np.asarray(class_names, dtype=object)
+    if class_names is not None:  # cleanlab reads the first K names of a longer list
+        names = np.empty(len(joint), dtype=object)
+        names[:] = _class_names(class_names, len(joint), at_least=True)[: len(joint)]
         frame.insert(0, "Class Name A", names[rows])
         frame.insert(1, "Class Name B", names[cols])
     if _ties.numpy_order():  # equal values in the order of cleanlab's pandas sort
@@ -249,6 +272,12 @@ def health_summary(
         "overall_label_health_score", "joint", "classes_by_label_quality",
         "overlapping_classes".
 
+    Raises
+    ------
+    ValueError
+        If ``class_names`` does not hold exactly K names (checked before
+        ``pred_probs`` is read).
+
     Notes
     -----
     Given ``labels`` and ``pred_probs`` only, one pass over ``pred_probs``
@@ -265,6 +294,14 @@ def health_summary(
     """
     _no_multilabel(multi_label, "health_summary")
     verbose = check_flag(verbose, "verbose")
+    if class_names is not None:  # checked before the pass over pred_probs, not after
+        class_names = list(class_names)
+        for given in (joint, confident_joint, pred_probs):
+            shape = getattr(given, "shape", None) if given is not None else None
+            if given is not None:
+                shape = np.shape(given) if shape is None else shape
+                _class_names(class_names, shape[-1])
+                break
     num_issues = None
     if joint is None and confident_joint is None and labels is not None and pred_probs is not None:
         labels_checked, probs_checked = count._inputs(labels, pred_probs)
