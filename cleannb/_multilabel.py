@@ -1,10 +1,19 @@
-"""One-vs-rest reduction of multi-label data to K binary problems."""
+"""The one-vs-rest reduction of multi-label data to K binary problems.
+
+Class k of multi-label data becomes the binary problem "is k among the
+example's labels": labels 0/1 and probabilities ``[1 - p[:, k], p[:, k]]``,
+both columns in the dtype of ``pred_probs`` (``1 - p`` rounded to it, as
+numpy rounds it), which is the problem cleanlab 2.9 hands to its
+single-label functions. Everything multi-label in cleannb goes through this
+module: ``count``'s ``multi_label=True`` branches, and
+``multilabel_classification.filter``, ``.rank`` and ``.dataset``.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_pred_probs
+from ._validation import check_pred_probs, pred_probs_views, raise_for_value_stats
 
 
 def check_multilabel_labels(labels, num_classes=None, name="labels"):
@@ -47,19 +56,66 @@ def binary_labels(labels, num_classes):
 
 
 def stack_complement(column):
-    """(N, 2) float64 ``[1 - p, p]`` for one class's probabilities."""
-    column = np.asarray(column, dtype=np.float64)
-    return np.column_stack([1.0 - column, column])
+    """(N, 2) ``[1 - p, p]`` of one class's probabilities ``p``, in the dtype of ``p``.
+
+    ``1 - p`` is rounded to that dtype exactly as numpy rounds it, and the
+    result is Fortran-ordered (each column contiguous), as cleanlab 2.9's
+    binary problems are.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> stack_complement(np.array([0.25, 1.0], dtype=np.float32))
+    array([[0.75, 0.25],
+           [0.  , 1.  ]], dtype=float32)
+    """
+    column = np.asarray(column)
+    out = np.empty((2, column.shape[0]), dtype=column.dtype)
+    np.subtract(1, column, out=out[0])
+    out[1] = column
+    return out.T
+
+
+def checked(labels, pred_probs):
+    """Checked ``pred_probs`` (values read once) and the (N, K) bool one-hot labels."""
+    pred_probs = check_pred_probs(pred_probs, min_classes=1)
+    matrix = onehot(labels, pred_probs.shape[1])
+    if len(matrix) != len(pred_probs):
+        raise ValueError(
+            f"labels has {len(matrix)} entries but pred_probs has {len(pred_probs)} rows; "
+            "they must describe the same examples in the same order."
+        )
+    keys = pred_probs_views(pred_probs, share=False).keys
+    raise_for_value_stats(pred_probs, int(keys.min()), int(keys.max()), 0.0, "pred_probs")
+    return pred_probs, matrix
 
 
 def binary_tasks(labels, pred_probs):
-    """Yield (binary labels, (N, 2) probabilities) for each class."""
-    pred_probs = check_pred_probs(pred_probs, min_classes=1)
-    num_classes = pred_probs.shape[1]
-    matrix = onehot(labels, num_classes)
-    if len(matrix) != len(pred_probs):
-        raise ValueError(
-            f"labels has {len(matrix)} entries but pred_probs has {len(pred_probs)} rows."
-        )
-    for k in range(num_classes):
+    """Yield, for each class k, its 0/1 labels (int64) and its (N, 2) probabilities.
+
+    The probabilities are :func:`stack_complement` of ``pred_probs[:, k]``
+    (in its dtype); the values of ``pred_probs`` are checked first, once.
+    """
+    pred_probs, matrix = checked(labels, pred_probs)
+    for k in range(pred_probs.shape[1]):
         yield matrix[:, k].astype(np.int64), stack_complement(pred_probs[:, k])
+
+
+def binary_thresholds(binary_labels, binary_pred_probs):
+    """The confident thresholds of one binary problem, as cleanlab 2.9 computes them.
+
+    ``np.mean`` of the probabilities of each side (the same values in the
+    same order, hence the same bits), 2.0 for a side without examples,
+    clipped below at 2e-6; shape (2,), in the dtype numpy gives that list
+    (the dtype of ``pred_probs``, or float64 with an absent side).
+    """
+    from ._scores import numpy_thresholds
+
+    return numpy_thresholds(binary_labels, binary_pred_probs)
+
+
+def confident_thresholds(labels, pred_probs):
+    """(K, 2) float64: row k holds :func:`binary_thresholds` of class k's problem."""
+    return np.array(
+        [binary_thresholds(y, p) for y, p in binary_tasks(labels, pred_probs)], dtype=np.float64
+    ).reshape(-1, 2)

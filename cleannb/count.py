@@ -99,14 +99,9 @@ def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=No
     array([0.8, 0.8])
     """
     if check_flag(multi_label, "multi_label"):
-        from ._multilabel import binary_tasks
+        from ._multilabel import confident_thresholds as multilabel_thresholds
 
-        return np.array(
-            [
-                get_confident_thresholds(y, p, n_jobs=n_jobs)
-                for y, p in binary_tasks(labels, pred_probs)
-            ]
-        )
+        return multilabel_thresholds(labels, pred_probs)
     labels, pred_probs = _inputs(labels, pred_probs)
     with num_threads(n_jobs):
         thresholds = confident_thresholds(labels, pred_probs)
@@ -183,13 +178,13 @@ def compute_confident_joint(
     calibrate = check_flag(calibrate, "calibrate")
     want_indices = check_flag(return_indices_of_off_diagonals, "return_indices_of_off_diagonals")
     if check_flag(multi_label, "multi_label"):
-        from ._multilabel import binary_tasks
+        from ._multilabel import binary_tasks, binary_thresholds
 
         results = [
             compute_confident_joint(
                 y,
                 p,
-                thresholds=thresholds,
+                thresholds=binary_thresholds(y, p) if thresholds is None else thresholds,
                 calibrate=calibrate,
                 return_indices_of_off_diagonals=want_indices,
                 collision_rule=collision_rule,

@@ -1,100 +1,59 @@
 """Label quality scores for multi-label data (one-vs-rest, as cleanlab 2.9).
 
-Each class k of each example is scored as a binary problem: probabilities
-``(1 - p[i, k], p[i, k])`` and label "k is among the example's labels", with
-the single-label scores of :mod:`cleannb.rank`. The K class scores of an
-example are then aggregated (by default an exponential moving average from
-the largest score down to the smallest, ``alpha=0.8``). Labels are lists of
-class indices per example and may be ragged (including empty lists). All in
-one streaming pass over ``pred_probs`` (two with ``adjust_pred_probs``),
-in float64, without an (N, K) one-hot matrix.
+Each class k of each example is scored as a binary problem (see
+:mod:`cleannb._multilabel`): probabilities ``(1 - p[i, k], p[i, k])`` in the
+dtype of ``pred_probs`` and label "k is among the example's labels", with
+cleanlab's single-label arithmetic (numpy, in that dtype:
+:func:`cleannb._scores.numpy_block_keys`). The K class scores of an example
+are then aggregated in float64 (by default an exponential moving average from
+the largest score down to the smallest, ``alpha=0.8``), again with cleanlab's
+numpy arithmetic, so the scores are cleanlab's bits. Labels are lists of class
+indices per example and may be ragged (including empty lists). Rows are
+scored in blocks: the built-in aggregators need O(block) extra memory, a
+callable one the (N, K) class scores.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import _engine
-from .._kernels import scores as kern
-from .._multilabel import check_multilabel_labels
-from .._parallel import num_threads
-from .._scores import method_code
-from .._validation import check_pred_probs, pred_probs_views, raise_for_value_stats
+from .. import _multilabel
+from .._scores import method_code, numpy_block_keys
 
-#: Aggregation used when ``aggregator_kwargs`` is None (cleanlab's default).
+#: Aggregation used when ``aggregator_kwargs`` is None or empty (cleanlab's default).
 DEFAULT_AGGREGATOR = {"method": "exponential_moving_average", "alpha": 0.8}
-ABSENT_CLASS_THRESHOLD = 2.0
-MIN_THRESHOLD = 2e-6
+#: Lower bound on the softmin temperature (cleanlab's ``EPSILON``).
+MIN_TEMPERATURE = 1e-6
+#: Class scores (float64 values) per block of rows.
+BLOCK_VALUES = 1 << 18
 
 __all__ = ["get_label_quality_scores", "get_label_quality_scores_per_class"]
 
 
-def _inputs(labels, pred_probs):
-    """Checked ``pred_probs`` and the labels as CSR arrays (indptr, indices)."""
-    pred_probs = check_pred_probs(pred_probs, min_classes=1)
-    rows = check_multilabel_labels(labels, pred_probs.shape[1])
-    if len(rows) != pred_probs.shape[0]:
-        raise ValueError(
-            f"labels has {len(rows)} entries but pred_probs has {pred_probs.shape[0]} rows; "
-            "they must describe the same examples in the same order."
-        )
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum([r.size for r in rows], out=indptr[1:])
-    indices = np.concatenate(rows) if indptr[-1] else np.zeros(0, dtype=np.int64)
-    return pred_probs, indptr, np.ascontiguousarray(indices, dtype=np.int64)
+def exponential_moving_average(scores, alpha):
+    """EMA of each row's scores from the largest down to the smallest (float64, (n,)).
 
-
-def _raise_for_keys(pred_probs, views, key_min, key_max):
-    raise_for_value_stats(
-        pred_probs, int(key_min.min()), int(key_max.max()), 0.0, "pred_probs", views
-    )
-
-
-def _blocks(n_rows):
-    block = _engine.block_rows(n_rows)
-    return block, -(-n_rows // block)
-
-
-def class_thresholds(pred_probs, indptr, indices):
-    """Per-class binary confident thresholds ``(t_neg, t_pos)``, each of shape (K,).
-
-    ``t_pos[k]`` is the mean of ``p[i, k]`` over examples with label k and
-    ``t_neg[k]`` the mean of ``1 - p[i, k]`` over the others; 2.0 when there
-    are no such examples; both clipped below at 2e-6 (cleanlab 2.9's
-    ``get_confident_thresholds`` of each binary problem).
+    ``ema = s_(1)``, then ``ema = alpha * s_(t) + (1 - alpha) * ema`` for the
+    scores sorted in decreasing order: cleanlab's arithmetic, in its order.
     """
-    n_rows, num_classes = pred_probs.shape
-    block, nblocks = _blocks(n_rows)
-    views = pred_probs_views(pred_probs)
-    sums = np.zeros((nblocks, 2, num_classes))
-    counts = np.zeros((nblocks, num_classes), dtype=np.int64)
-    key_min = np.empty(nblocks, dtype=np.int64)
-    key_max = np.empty(nblocks, dtype=np.int64)
-    kern.multilabel_sums(
-        views.keys,
-        views.values,
-        views.table,
-        indptr,
-        indices,
-        block,
-        sums,
-        counts,
-        key_min,
-        key_max,
-        nbytes=views.nbytes,
-    )
-    _raise_for_keys(pred_probs, views, key_min, key_max)
-    total = sums.sum(axis=0)
-    positives = counts.sum(axis=0)
-    negatives = n_rows - positives
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t_neg = np.where(negatives > 0, total[0] / np.maximum(negatives, 1), ABSENT_CLASS_THRESHOLD)
-        t_pos = np.where(positives > 0, total[1] / np.maximum(positives, 1), ABSENT_CLASS_THRESHOLD)
-    return np.maximum(t_neg, MIN_THRESHOLD), np.maximum(t_pos, MIN_THRESHOLD)
+    descending = np.sort(scores, axis=1)[:, ::-1]
+    ema = descending[:, 0]
+    for column in descending.T[1:]:
+        ema = alpha * column + (1 - alpha) * ema
+    return ema
+
+
+def softmin(scores, temperature):
+    """Each row's scores weighted by a softmax of ``(1 - s) / temperature`` (cleanlab's)."""
+    x = (1 - scores) / max(temperature, MIN_TEMPERATURE)
+    x = x - np.max(x, axis=1, keepdims=True)
+    weights = np.exp(x)
+    weights = weights / np.sum(weights, axis=1, keepdims=True)
+    return np.einsum("ij,ij->i", scores, weights)
 
 
 def _aggregator(aggregator_kwargs, num_classes):
-    """(kernel code, parameter, callable or None, its kwargs) for ``aggregator_kwargs``."""
+    """A function of an (n, K) block of class scores, or (None, callable, its kwargs)."""
     options = dict(DEFAULT_AGGREGATOR if not aggregator_kwargs else aggregator_kwargs)
     if "method" not in options:
         raise ValueError(
@@ -104,15 +63,22 @@ def _aggregator(aggregator_kwargs, num_classes):
     method = options.pop("method")
     options.pop("axis", None)
     if callable(method):
-        return kern.NO_AGGREGATE, 0.0, method, options
+        return None, method, options
     if method == "exponential_moving_average":
         alpha = options.pop("alpha", None)
-        alpha = 2.0 / (num_classes + 1) if alpha is None else float(alpha)
-        if not 0.0 <= alpha <= 1.0:
+        alpha = float(2 / (num_classes + 1)) if alpha is None else alpha
+        if not 0 <= alpha <= 1:
             raise ValueError(f"alpha must be in the interval [0, 1], got {alpha}.")
-        code, parameter = kern.EMA, alpha
+
+        def aggregate(scores):
+            return exponential_moving_average(scores, alpha)
+
     elif method == "softmin":
-        code, parameter = kern.SOFTMIN, float(options.pop("temperature", 0.1))
+        temperature = options.pop("temperature", 0.1)
+
+        def aggregate(scores):
+            return softmin(scores, temperature)
+
     else:
         raise ValueError(
             f"aggregator_kwargs method={method!r} is not supported; use "
@@ -120,44 +86,35 @@ def _aggregator(aggregator_kwargs, num_classes):
         )
     if options:
         raise TypeError(f"aggregator_kwargs has unknown keys {sorted(options)} for {method!r}.")
-    return code, parameter, None, {}
+    return aggregate, None, {}
 
 
-def _scores(labels, pred_probs, method, adjust_pred_probs, aggregate, parameter):
-    pred_probs, indptr, indices = _inputs(labels, pred_probs)
-    code = method_code(method, adjust_pred_probs)
-    n_rows, num_classes = pred_probs.shape
+def _class_scores(labels, pred_probs, method, adjust_pred_probs):
+    """Checked inputs, and a function returning the float64 class scores of rows ``lo:hi``."""
+    method_code(method, adjust_pred_probs)  # checks both
+    pred_probs, matrix = _multilabel.checked(labels, pred_probs)
+    num_classes = pred_probs.shape[1]
+    given = [np.ascontiguousarray(column, dtype=np.int64) for column in matrix.T]
+    thresholds = [None] * num_classes
     if adjust_pred_probs:
-        t_neg, t_pos = class_thresholds(pred_probs, indptr, indices)
-    else:
-        t_neg = t_pos = np.zeros(num_classes)
-    block, nblocks = _blocks(n_rows)
-    views = pred_probs_views(pred_probs)
-    per_class = np.empty((n_rows, num_classes) if aggregate == kern.NO_AGGREGATE else (0, 0))
-    out = np.empty(n_rows)
-    key_min = np.empty(nblocks, dtype=np.int64)
-    key_max = np.empty(nblocks, dtype=np.int64)
-    kern.multilabel_scores(
-        views.keys,
-        views.values,
-        views.table,
-        indptr,
-        indices,
-        code,
-        bool(adjust_pred_probs),
-        t_neg,
-        t_pos,
-        aggregate,
-        parameter,
-        block,
-        per_class,
-        out,
-        key_min,
-        key_max,
-        nbytes=views.nbytes,
-    )
-    _raise_for_keys(pred_probs, views, key_min, key_max)
-    return per_class if aggregate == kern.NO_AGGREGATE else out
+        thresholds = [
+            _multilabel.binary_thresholds(given[k], _multilabel.stack_complement(pred_probs[:, k]))
+            for k in range(num_classes)
+        ]
+
+    def block_scores(lo, hi):
+        out = np.zeros((hi - lo, num_classes))  # float64, as cleanlab's
+        for k in range(num_classes):
+            binary = _multilabel.stack_complement(pred_probs[lo:hi, k])
+            out[:, k] = numpy_block_keys(binary, given[k][lo:hi], method, thresholds[k])
+        return out
+
+    return pred_probs.shape, block_scores
+
+
+def _blocks(n_rows, num_classes):
+    step = max(1, BLOCK_VALUES // max(num_classes, 1))
+    return [(lo, min(lo + step, n_rows)) for lo in range(0, n_rows, step)]
 
 
 def get_label_quality_scores(
@@ -216,13 +173,17 @@ def get_label_quality_scores(
     >>> get_label_quality_scores([[0], [0, 2]], pred_probs).round(3)
     array([0.9, 0.5])
     """
-    pred_probs_k = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else 1
-    aggregate, parameter, function, options = _aggregator(aggregator_kwargs, pred_probs_k)
-    with num_threads(n_jobs):
-        scores = _scores(labels, pred_probs, method, adjust_pred_probs, aggregate, parameter)
+    num_classes = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else 1
+    aggregate, function, options = _aggregator(aggregator_kwargs, num_classes)
+    (n_rows, num_classes), block_scores = _class_scores(
+        labels, pred_probs, method, adjust_pred_probs
+    )
     if function is not None:
-        return np.asarray(function(scores, axis=1, **options))
-    return scores
+        return np.asarray(function(block_scores(0, n_rows), axis=1, **options))
+    out = np.empty(n_rows)
+    for lo, hi in _blocks(n_rows, num_classes):
+        out[lo:hi] = aggregate(block_scores(lo, hi))
+    return out
 
 
 def get_label_quality_scores_per_class(
@@ -245,5 +206,5 @@ def get_label_quality_scores_per_class(
     array([[0.9, 0.9, 0.3],
            [0.6, 0.9, 0.4]])
     """
-    with num_threads(n_jobs):
-        return _scores(labels, pred_probs, method, adjust_pred_probs, kern.NO_AGGREGATE, 0.0)
+    (n_rows, _), block_scores = _class_scores(labels, pred_probs, method, adjust_pred_probs)
+    return block_scores(0, n_rows)
