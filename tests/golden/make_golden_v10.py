@@ -443,6 +443,20 @@ def build_multilabel():
                     multi_label=True,
                 ),
             )
+        key = p + "estimate_joint_given_cj"
+        cj_u = st[p + "cj/uncal"]
+        put(
+            st,
+            key,
+            call(
+                st,
+                key,
+                latent_estimation.estimate_joint,
+                lists,
+                confident_joint=cj_u,
+                multi_label=True,
+            ),
+        )
         key = p + "estimate_joint"
         put(st, key, call(st, key, latent_estimation.estimate_joint, lists, psx, multi_label=True))
         for pm in PRUNE_METHODS:
