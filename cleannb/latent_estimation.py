@@ -1,7 +1,7 @@
-"""cleanlab 0.1.0's ``latent_estimation`` module: the seed vocabulary.
+"""cleanlab 0.1.0's and 1.0's ``latent_estimation`` module: the seed vocabulary.
 
 Same names, positional signatures (``s``, ``psx``, ``K``), defaults and
-results as cleanlab 0.1.0, as thin adapters over :mod:`cleannb.count` and
+results as cleanlab 0.1.0 and 1.0, as thin adapters over :mod:`cleannb.count` and
 the shared algebra. Differences, all on input where 0.1.0 crashed or
 returned garbage:
 
@@ -9,7 +9,8 @@ returned garbage:
   cleanlab 2.x; ``K`` other than ``psx.shape[1]`` raises ``ValueError``;
 - denominators are guarded as in 2.x, so an empty row or column gives zeros
   instead of NaN;
-- ragged multi-label lists work;
+- ragged multi-label lists work; multi-label ``thresholds`` are used, as
+  in 1.0 (0.1.0 ignored them);
 - a confident joint with no confident example is K x K zeros (0.1.0: an
   empty 0 x 0 array);
 - ``estimate_confident_joint_from_probabilities`` with an int ``force_ps``
@@ -20,11 +21,12 @@ returned garbage:
 
 Every function that reads ``psx`` also accepts ``n_jobs`` (keyword).
 
-As in 0.1.0, the helpers this module uses from :mod:`cleannb.latent_algebra`
+As in 0.1.0 and 1.0, the helpers this module uses from :mod:`cleannb.latent_algebra`
 (``compute_inv_noise_matrix``, ``compute_noise_matrix_from_inverse``,
 ``compute_py``) and :mod:`cleannb.util` (``clip_noise_rates``,
-``clip_values``, ``round_preserving_row_totals``, ``value_counts``) can be
-imported from here too: they are the same functions.
+``clip_values``, ``round_preserving_row_totals``, ``value_counts``, and 1.0's
+``assert_inputs_are_valid``) can be imported from here too: they are the
+same functions.
 """
 
 from __future__ import annotations
@@ -37,12 +39,19 @@ from . import _algebra, _crossval, _engine
 from ._parallel import num_threads
 from ._validation import check_flag, check_labels, check_pred_probs
 from .latent_algebra import compute_inv_noise_matrix, compute_noise_matrix_from_inverse, compute_py
-from .util import clip_noise_rates, clip_values, round_preserving_row_totals, value_counts
+from .util import (
+    assert_inputs_are_valid,
+    clip_noise_rates,
+    clip_values,
+    round_preserving_row_totals,
+    value_counts,
+)
 
 #: Floors that 0.1.0 clips p(y) to (cleanlab 2.x uses 1e-6 for both).
 PY_FLOOR = 1e-5
 
 __all__ = [
+    "assert_inputs_are_valid",
     "calibrate_confident_joint",
     "clip_noise_rates",
     "clip_values",
@@ -73,8 +82,8 @@ def _label_counts(s, num_classes, multi_label=False):
     return np.bincount(check_labels(s, num_classes=num_classes, name="s"), minlength=num_classes)
 
 
-def _multilabel_confident_joint(s, psx, calibrate):
-    """0.1.0's multi-label joint: K x K, an example counts once per label and confident class."""
+def _multilabel_confident_joint(s, psx, calibrate, thresholds=None):
+    """1.0's multi-label joint: K x K, an example counts once per label and confident class."""
     from ._multilabel import onehot
 
     psx = check_pred_probs(psx, name="psx")
@@ -82,9 +91,16 @@ def _multilabel_confident_joint(s, psx, calibrate):
     if len(member) != len(psx):
         raise ValueError(f"s has {len(member)} entries but psx has {len(psx)} rows.")
     counts = member.sum(axis=0)
-    sums = member.T.astype(np.float64) @ psx.astype(np.float64, copy=False)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        thresholds = np.where(counts > 0, sums.diagonal() / np.maximum(counts, 1), 2.0)
+    if thresholds is None:
+        sums = member.T.astype(np.float64) @ psx.astype(np.float64, copy=False)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            thresholds = np.where(counts > 0, sums.diagonal() / np.maximum(counts, 1), 2.0)
+    else:
+        thresholds = np.asarray(thresholds)
+        if thresholds.shape != (psx.shape[1],):
+            raise ValueError(
+                f"thresholds must have shape ({psx.shape[1]},), got {thresholds.shape}."
+            )
     confident = psx >= thresholds
     confident_joint = member.T.astype(np.int64) @ confident.astype(np.int64)
     if calibrate:
@@ -122,9 +138,10 @@ def compute_confident_joint(
         Per-class thresholds (default: mean self-confidence per class).
     calibrate : bool, default True
     multi_label : bool, default False
-        0.1.0's K x K multi-label joint (each example counts in every row of
+        1.0's K x K multi-label joint (each example counts in every row of
         its labels and every column where it is confident; no tolerance);
-        ``K``, ``thresholds`` and the indices flag are ignored, as in 0.1.0.
+        ``thresholds`` are used as given, as in 1.0 (0.1.0 ignored them);
+        ``K`` and the indices flag are ignored, as in 0.1.0 and 1.0.
     return_indices_of_off_diagonals : bool, default False
 
     Returns
@@ -143,7 +160,7 @@ def compute_confident_joint(
     """
     calibrate = check_flag(calibrate, "calibrate")
     if check_flag(multi_label, "multi_label"):
-        return _multilabel_confident_joint(s, psx, calibrate)
+        return _multilabel_confident_joint(s, psx, calibrate, thresholds)
     psx = check_pred_probs(psx, name="psx")
     num_classes = psx.shape[1]
     if K is not None and K != num_classes:
@@ -195,8 +212,8 @@ def calibrate_confident_joint(confident_joint, s, multi_label=False):
 def estimate_joint(s, psx=None, confident_joint=None, multi_label=False, *, n_jobs=None):
     """Joint distribution P(s, y): the calibrated confident joint over its total.
 
-    As in 0.1.0, a given ``confident_joint`` is calibrated as single-label
-    data (0.1.0 did not pass ``multi_label`` on in that case).
+    A given ``confident_joint`` is calibrated with ``multi_label`` passed on,
+    as in 1.0 (0.1.0 calibrated it as single-label data).
 
     Examples
     --------
@@ -211,7 +228,7 @@ def estimate_joint(s, psx=None, confident_joint=None, multi_label=False, *, n_jo
             s, psx, calibrate=True, multi_label=multi_label, n_jobs=n_jobs
         )
     else:
-        calibrated = calibrate_confident_joint(confident_joint, s)
+        calibrated = calibrate_confident_joint(confident_joint, s, multi_label)
     return calibrated / float(np.sum(calibrated))
 
 

@@ -8,9 +8,13 @@ at or above the m-th largest, so ties at the cut-off are all flagged), and a
 final filter that unflags rows whose argmax (first maximum) is their label.
 ``n_jobs`` sets threads, not processes; results do not depend on it.
 
+A ``sorted_index_method`` other than ``"prob_given_label"`` orders by the
+normalized margin, as in 0.1.0 and 1.0; a name other than the two valid ones
+(scripts pass ``"self_confidence"``) warns (``UserWarning``) which order was
+used and which name to pass.
+
 Differences from 0.1.0, all on input it did not handle: an unknown
-``prune_method`` or ``sorted_index_method`` raises ``ValueError`` (0.1.0
-crashed or silently used the normalized margin); a class without examples is
+``prune_method`` raises ``ValueError`` (0.1.0 crashed); a class without examples is
 simply not pruned (0.1.0 misindexed); ``num_to_remove_per_class`` that would
 empty a class raises a ``ValueError`` naming the class; with ``multi_label``,
 rankings use the mean probability of the given labels (0.1.0 indexed the
@@ -20,20 +24,22 @@ columns with a one-hot row by mistake); ``frac_noise`` outside [0, 1] raises
 must sum to 1 within 0.1, with one ``UserWarning`` beyond 0.02 (0.1.0 did
 not check them).
 
-As in 0.1.0, ``round_preserving_row_totals`` and ``value_counts`` of
-:mod:`cleannb.util` can be imported from here too.
+As in 0.1.0 and 1.0, ``round_preserving_row_totals`` and ``value_counts``
+(and, as in 1.0, ``int2onehot`` and ``onehot2int``) of :mod:`cleannb.util`
+can be imported from here too.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import warnings
 
 import numpy as np
 
 from . import _algebra, _engine, _prune, _ties
 from ._parallel import num_threads
 from ._validation import check_choice, check_labels, check_pred_probs
-from .util import round_preserving_row_totals, value_counts
+from .util import int2onehot, onehot2int, round_preserving_row_totals, value_counts
 
 #: Classes with at most this many examples are never pruned (0.1.0's constant).
 MIN_NUM_PER_CLASS = 5
@@ -45,8 +51,10 @@ SORTED_INDEX_METHODS = ("prob_given_label", "normalized_margin")
 __all__ = [
     "MIN_NUM_PER_CLASS",
     "get_noise_indices",
+    "int2onehot",
     "keep_at_least_n_per_class",
     "multiclass_crossval_predict",
+    "onehot2int",
     "order_label_errors",
     "reduce_prune_counts",
     "round_preserving_row_totals",
@@ -88,7 +96,8 @@ def get_noise_indices(
     prune_method : {"prune_by_noise_rate", "prune_by_class", "both"}
     sorted_index_method : {None, "prob_given_label", "normalized_margin"}
         None returns a mask; otherwise indices ordered by
-        :func:`order_label_errors`.
+        :func:`order_label_errors` (any other value: by the normalized
+        margin, with a ``UserWarning``, as 0.1.0 and 1.0 order them).
     multi_label : bool, default False
     n_jobs : int or None, default None
         Threads (None or -1: all cores).
@@ -114,7 +123,7 @@ def get_noise_indices(
     """
     check_choice(prune_method, "prune_method", PRUNE_METHODS)
     if sorted_index_method is not None:
-        check_choice(sorted_index_method, "sorted_index_method", SORTED_INDEX_METHODS)
+        sorted_index_method = _sort_method(sorted_index_method)
     frac_noise = _prune.check_frac_noise(frac_noise)
     from . import latent_estimation
 
@@ -224,12 +233,35 @@ def _multilabel_mask(
     return mask, member
 
 
+def _sort_method(sorted_index_method):
+    """0.1.0's and 1.0's reading of ``sorted_index_method``: anything but ``"prob_given_label"``
+    orders by the normalized margin; a name that is neither valid one warns."""
+    if isinstance(sorted_index_method, str) and sorted_index_method in SORTED_INDEX_METHODS:
+        return sorted_index_method
+    hint = (
+        " (the self-confidence order is sorted_index_method='prob_given_label' here)"
+        if isinstance(sorted_index_method, str) and sorted_index_method == "self_confidence"
+        else ""
+    )
+    warnings.warn(
+        f"sorted_index_method={sorted_index_method!r} is not 'prob_given_label' or "
+        "'normalized_margin'; the label errors are ordered by the normalized margin, as "
+        "cleanlab 0.1.0 and 1.0 order them for any other value. Pass "
+        f"sorted_index_method='normalized_margin' for this order{hint}.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return "normalized_margin"
+
+
 def order_label_errors(label_errors_bool, psx, labels, sorted_index_method="normalized_margin"):
     """Order flagged examples from most to least likely mislabelled (cleanlab 0.1.0).
 
     ``"prob_given_label"`` sorts by ``psx[i, labels[i]]`` ascending;
     ``"normalized_margin"`` by ``psx[i, labels[i]] - max(psx[i])``
-    ascending (unscaled, as in 0.1.0), both computed in the dtype of ``psx``.
+    ascending (unscaled, as in 0.1.0), both computed in the dtype of ``psx``;
+    any other value orders by the normalized margin with a ``UserWarning``
+    (0.1.0 and 1.0 use the normalized margin for it, silently).
     Equal scores come in the order of 0.1.0's ``np.argsort`` of the same
     keys, or lower index first under ``cleannb.tie_order("index")``.
 
@@ -254,7 +286,7 @@ def order_label_errors(label_errors_bool, psx, labels, sorted_index_method="norm
     >>> order_label_errors(np.array([True, True, False]), psx, np.array([1, 1, 1]))
     array([1, 0])
     """
-    check_choice(sorted_index_method, "sorted_index_method", SORTED_INDEX_METHODS)
+    sorted_index_method = _sort_method(sorted_index_method)
     psx = check_pred_probs(psx, name="psx")
     mask = np.asarray(label_errors_bool, dtype=bool)
     if mask.shape != (len(psx),):

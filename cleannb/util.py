@@ -1,10 +1,14 @@
-"""cleanlab 0.1.0's public helpers (``cleanlab.util``), with 0.1.0's signatures.
+"""cleanlab 0.1.0's and 1.0's public helpers (``cleanlab.util``), with their signatures.
 
-Differences from 0.1.0, all where it misbehaved: ``value_counts`` of a pandas
+1.0 added :func:`int2onehot` and :func:`onehot2int`, and a check to
+``assert_inputs_are_valid``: a ``TypeError`` when no label sits at its
+zero-based position (labels 1..K, say); both are here.
+
+Differences from 0.1.0 and 1.0, all where they misbehaved: ``value_counts`` of a pandas
 Series is ordered by class (0.1.0: by frequency);
-``assert_inputs_are_valid`` runs the full cleannb validation (0.1.0 only
-flagged labels when *every* label was off its zero-based position, and did
-not check the row sums of ``psx``; it rejected lists, which are accepted);
+``assert_inputs_are_valid`` runs the full cleannb validation besides 1.0's
+check (neither release checked the row sums of ``psx``; they rejected
+lists, which are accepted);
 ``clip_values`` and ``clip_noise_rates`` give 0 where 0.1.0 divided 0 by 0
 (NaN); ``confusion_matrix`` raises ``ValueError`` on a length mismatch
 (0.1.0: ``AssertionError``); the print helpers print a 1-D input as one
@@ -30,6 +34,8 @@ __all__ = [
     "clip_values",
     "confusion_matrix",
     "estimate_pu_f1",
+    "int2onehot",
+    "onehot2int",
     "print_inverse_noise_matrix",
     "print_joint_matrix",
     "print_noise_matrix",
@@ -59,8 +65,69 @@ def assert_inputs_are_valid(X, s, psx=None):
 
         row_pass(psx, check_labels(s, num_classes, n_rows, name="s"), name="psx")
     labels = check_labels(s, num_classes=num_classes, n_rows=n_rows, name="s")
+    classes = np.unique(labels)
+    if classes.size and np.all(classes != np.arange(classes.size)):
+        raise TypeError(
+            f"s must hold zero-based labels 0, 1, ..., K-1, but np.unique(s) = {classes}; "
+            "relabel with np.unique(s, return_inverse=True)[1]."
+        )
     if X is not None and hasattr(X, "shape") and X.shape[0] != len(labels):
         raise ValueError(f"X has {X.shape[0]} rows but s has {len(labels)} labels.")
+
+
+def int2onehot(labels):
+    """One-hot matrix of multi-label lists: one column per label that occurs (cleanlab 1.0).
+
+    Columns are the distinct labels in ascending order, as scikit-learn's
+    ``MultiLabelBinarizer`` orders them (a label that never occurs has no
+    column).
+
+    Parameters
+    ----------
+    labels : iterable of iterables of int
+        The labels of each example, e.g. ``[[0, 1], [3], [1, 2, 3]]``.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (N, number of distinct labels)
+
+    Examples
+    --------
+    >>> from cleannb.util import int2onehot
+    >>> int2onehot([[0, 1], [3], [1, 3]])
+    array([[1, 1, 0],
+           [0, 0, 1],
+           [0, 1, 1]])
+    """
+    rows = [list(row) for row in labels]
+    lengths = np.array([len(row) for row in rows], dtype=np.int64)
+    flat = np.array([value for row in rows for value in row])
+    classes = np.unique(flat)
+    out = np.zeros((len(rows), classes.size), dtype=np.int64)
+    if flat.size:
+        out[np.repeat(np.arange(len(rows)), lengths), np.searchsorted(classes, flat)] = 1
+    return out
+
+
+def onehot2int(onehot_matrix):
+    """The multi-label lists of a one-hot matrix: the columns equal to 1 of each row (cleanlab 1.0).
+
+    Parameters
+    ----------
+    onehot_matrix : array_like of 0 and 1, shape (N, K)
+
+    Returns
+    -------
+    list of lists of numpy.int64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.util import onehot2int
+    >>> [[int(v) for v in row] for row in onehot2int(np.array([[1, 1, 0], [0, 0, 1]]))]
+    [[0, 1], [2]]
+    """
+    return [list(np.flatnonzero(np.asarray(row) == 1)) for row in onehot_matrix]
 
 
 def remove_noise_from_class(noise_matrix, class_without_noise):

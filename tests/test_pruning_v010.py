@@ -148,12 +148,15 @@ def test_frac_noise_subset_and_threads():
         assert half.sum() < full.sum() and not np.any(half & ~full)
 
 
-def test_bad_arguments_raise_value_errors():
+def test_bad_arguments_raise_value_errors_and_unknown_orders_warn():
     s, psx = CASES["case0/s"], CASES["case0/psx"]
     with pytest.raises(ValueError, match="prune_method"):
         pruning.get_noise_indices(s, psx, prune_method="prune_by_margin")
-    with pytest.raises(ValueError, match="sorted_index_method"):
-        pruning.get_noise_indices(s, psx, sorted_index_method="margin")
+    with pytest.warns(UserWarning, match="sorted_index_method='margin'"):  # 0.1.0: the margin
+        ranked = pruning.get_noise_indices(s, psx, sorted_index_method="margin")
+    np.testing.assert_array_equal(
+        ranked, pruning.get_noise_indices(s, psx, sorted_index_method="normalized_margin")
+    )
     with pytest.raises(ValueError, match="n_jobs"):
         pruning.get_noise_indices(s, psx, n_jobs=0)
     counts = np.bincount(s)
