@@ -1,8 +1,9 @@
 """Find label issues in multi-label data (one-vs-rest, as cleanlab 2.9).
 
-Each class k becomes a binary problem (probabilities ``(1 - p[:, k],
-p[:, k])``, label "k is among the example's labels") handed to the
-single-label :func:`cleannb.filter.find_label_issues`; an example is a label
+Each class k becomes a binary problem (:mod:`cleannb._multilabel`:
+probabilities ``(1 - p[:, k], p[:, k])`` in the dtype of ``pred_probs``,
+label "k is among the example's labels") handed to the single-label
+:func:`cleannb.filter.find_label_issues`; an example is a label
 issue when any of its binary problems flags it. Labels may be ragged lists.
 """
 
@@ -12,36 +13,12 @@ import warnings
 
 import numpy as np
 
-from .. import _ties
-from .._multilabel import check_multilabel_labels
-from .._validation import check_pred_probs
+from .. import _multilabel, _ties
 from . import rank as ml_rank
 
 LOW_SCORE_FILTERS = ("low_normalized_margin", "low_self_confidence")
 
 __all__ = ["find_label_issues", "find_multilabel_issues_per_class"]
-
-
-def _binary_problems(labels, pred_probs):
-    """Yield (class, 0/1 labels, (N, 2) probabilities in pred_probs' dtype) per class."""
-    pred_probs = check_pred_probs(pred_probs, min_classes=1)
-    rows = check_multilabel_labels(labels, pred_probs.shape[1])
-    n_rows, num_classes = pred_probs.shape
-    if len(rows) != n_rows:
-        raise ValueError(
-            f"labels has {len(rows)} entries but pred_probs has {n_rows} rows; "
-            "they must describe the same examples in the same order."
-        )
-    row_of = np.repeat(np.arange(n_rows), [r.size for r in rows])
-    classes = np.concatenate(rows) if row_of.size else np.zeros(0, dtype=np.int64)
-    for k in range(num_classes):
-        binary_labels = np.zeros(n_rows, dtype=np.int64)
-        binary_labels[row_of[classes == k]] = 1
-        column = pred_probs[:, k]
-        binary = np.empty((n_rows, 2), dtype=pred_probs.dtype)
-        binary[:, 0] = 1 - column
-        binary[:, 1] = column
-        yield k, binary_labels, binary
 
 
 def _per_class_joint(confident_joint, num_classes):
@@ -125,7 +102,7 @@ def find_multilabel_issues_per_class(
     num_classes = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else 0
     joint = _per_class_joint(confident_joint, num_classes)
     masks, ranked, labels_list, pred_probs_list = [], [], [], []
-    for k, binary_labels, binary in _binary_problems(labels, pred_probs):
+    for k, (binary_labels, binary) in enumerate(_multilabel.binary_tasks(labels, pred_probs)):
         remove = None if num_to_remove_per_class is None else [num_to_remove_per_class[k], 0]
         issues = single_label.find_label_issues(
             binary_labels,
