@@ -1,4 +1,4 @@
-"""Run the code blocks of README.md (and of docs_readme_sections.md while it exists).
+"""Run the code blocks of README.md and of the documentation's Markdown pages.
 
 Each document's steps run in order in a fresh temporary directory: every
 ```python block is executed in one namespace per document (later blocks use
@@ -21,9 +21,10 @@ from threadpoolctl import threadpool_limits
 from cleannb import cli
 
 REPO = Path(__file__).resolve().parents[1]
-DOCUMENTS = [REPO / "README.md"] + [
-    path for path in [REPO / "docs_readme_sections.md"] if path.exists()
-]
+README = REPO / "README.md"
+#: README.md and the pages of the documentation site that hold code.
+DOCUMENTS = [README, *sorted((REPO / "docs").glob("**/*.md"))]
+DOCUMENTS = [path for path in DOCUMENTS if "_build" not in path.parts]
 FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 
 
@@ -93,16 +94,16 @@ def _all_steps():
     params = []
     for path in DOCUMENTS:
         for index, (kind, _) in enumerate(steps(path) if path.exists() else []):
-            params.append(pytest.param(path, index, id=f"{path.name}-{index}-{kind}"))
+            name = path.relative_to(REPO).as_posix()
+            params.append(pytest.param(path, index, id=f"{name}-{index}-{kind}"))
     return params
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
-def test_document_has_runnable_examples(path):
-    found = steps(path)
+def test_readme_has_runnable_examples():
+    found = steps(README)
     kinds = {kind for kind, _ in found}
-    assert "python" in kinds, f"{path.name} has no ```python examples"
-    assert "cleannb" in kinds, f"{path.name} shows no `cleannb find-issues` command"
+    assert "python" in kinds, "README.md has no ```python examples"
+    assert "cleannb" in kinds, "README.md shows no `cleannb find-issues` command"
 
 
 def test_readme_starts_with_install_demo_and_test_commands():
