@@ -69,7 +69,8 @@ def write_api(docs):
         if names is None:
             continue
         entries.append(f"   {module_name}")
-        lines = [_title(f"``{module_name}``"), f".. automodule:: {module_name}", "   :no-members:", ""]
+        lines = [_title(f"``{module_name}``"), summary.capitalize() + ".", ""]
+        lines += [f".. automodule:: {module_name}", "   :no-members:", ""]
         if names:
             lines += [".. currentmodule:: " + module_name, "", ".. autosummary::"]
             lines += ["   :toctree: generated", "   :nosignatures:", ""]
