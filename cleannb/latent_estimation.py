@@ -403,7 +403,10 @@ def estimate_confident_joint_and_cv_pred_proba(
     """(confident_joint, psx) with ``psx`` from stratified cross-validation.
 
     ``clf`` defaults to ``LogisticRegression()``; it is cloned for each fold.
+    ``X`` and ``s`` are checked first by :func:`assert_inputs_are_valid`, as
+    in 1.0 (labels 1..K raise its ``TypeError``).
     """
+    assert_inputs_are_valid(X, s)
     psx = _crossval.cv_pred_probs(X, s, clf, cv_n_folds, seed)
     return compute_confident_joint(
         s, psx, thresholds=thresholds, calibrate=calibrate, n_jobs=n_jobs
@@ -433,7 +436,8 @@ def estimate_py_noise_matrices_and_cv_pred_proba(
 
 
 def estimate_cv_predicted_probabilities(X, labels, clf=None, cv_n_folds=5, seed=None):
-    """Out-of-sample ``psx`` (N, K) by stratified cross-validation."""
+    """Out-of-sample ``psx`` (N, K) by stratified cross-validation (inputs checked as in 1.0)."""
+    assert_inputs_are_valid(X, labels)
     return _crossval.cv_pred_probs(X, labels, clf, cv_n_folds, seed)
 
 

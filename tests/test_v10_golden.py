@@ -383,3 +383,23 @@ def test_assert_inputs_are_valid_raises_where_v10_does(entry):
     else:
         with pytest.raises(TypeError, match="s"):
             util.assert_inputs_are_valid(X, s)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [e for e in NAMES["assert_inputs_are_valid"] if e["raised"]],
+    ids=lambda e: str(e["s"]),
+)
+def test_cross_validation_checks_labels_first_as_v10(entry):
+    """1.0's estimate_confident_joint_and_cv_pred_proba (and the functions built on it)
+    check X and s before cross-validating: labels 1..K raise its TypeError."""
+    s = np.repeat(entry["s"], 5)
+    X = np.arange(2.0 * len(s)).reshape(-1, 2)
+    for fn in (
+        latent_estimation.estimate_confident_joint_and_cv_pred_proba,
+        latent_estimation.estimate_py_noise_matrices_and_cv_pred_proba,
+        latent_estimation.estimate_cv_predicted_probabilities,
+        latent_estimation.estimate_noise_matrices,
+    ):
+        with pytest.raises(TypeError, match="zero-based"):
+            fn(X, s)
