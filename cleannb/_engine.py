@@ -251,18 +251,38 @@ def _row_pass_array(
             pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name, views
         )
         if not negative_zero or attempt:
+            # negative values (accepted down to -1e-6) have keys that order them in
+            # reverse: a chunk's largest key is not its largest value (no bounds
+            # then), and a negative limit is no single key (rows graded again)
+            ordered = key_min.min() >= 0
+            if not ordered and np.any(threshold_limits < 0):
+                _regrade_negative_limits(pred_probs, threshold_limits, paper_rule, argmax, guess)
             if not keep_values:
                 return RowPass(argmax, guess)
             own, row_max = (
                 own.astype(value_dtype, copy=False),
                 row_max.astype(value_dtype, copy=False),
             )
-            chunk_max = chunk_max.astype(pred_probs.dtype, copy=False) if nchunks else None
+            chunk_max = (
+                chunk_max.astype(pred_probs.dtype, copy=False) if nchunks and ordered else None
+            )
             return RowPass(argmax, guess, own, row_max, chunk_max)
         # -0.0 is a valid probability whose integer key sorts below every
         # other value: re-run once on a copy where it is +0.0.
         pred_probs = pred_probs + pred_probs.dtype.type(0.0)
     raise AssertionError("unreachable")
+
+
+def _regrade_negative_limits(pred_probs, limits, paper_rule, argmax, guess):
+    """Grade again, with numpy, the rows holding a negative value in a column whose
+    limit is negative (``p >= limit`` is then no comparison of integer keys)."""
+    columns = np.flatnonzero(limits < 0)
+    rows = np.flatnonzero((pred_probs[:, columns] < 0).any(axis=1))
+    block = pred_probs[rows].astype(np.float64)  # exact: compared as numpy compares
+    confident = block >= limits
+    count = confident.sum(axis=1)
+    several = np.where(confident, block, -np.inf).argmax(axis=1) if paper_rule else argmax[rows]
+    guess[rows] = np.where(count == 0, -1, np.where(count == 1, confident.argmax(axis=1), several))
 
 
 def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_sums, name, per_row):

@@ -314,6 +314,7 @@ def numpy_block_keys(probs, given, method, thresholds):
         others = probs.copy()
         others[at, given] = -np.inf
         return (own_block - others.max(axis=1) + 1) / 2
-    entropy = -np.sum(xlogy(probs, probs), axis=1) / np.log(num_classes)
+    # values below 0 (accepted down to -1e-6) add 0, as 0 does (and as the kernel's sum)
+    entropy = -np.sum(xlogy(np.maximum(probs, 0), probs), axis=1) / np.log(num_classes)
     ratio = entropy / np.clip(own_block, CLIP, None)
     return np.log(ratio + 1) / np.clip(ratio, CLIP, None)

@@ -52,8 +52,18 @@ ROW_SUM_WARNING = 0.02
 #: this many rows and this many values (float64 sums; no copy of the array).
 COUNT_BLOCK_ROWS = 4096
 COUNT_BLOCK_VALUES = 1 << 18
-#: Largest value above 1 accepted (float rounding in a softmax).
-VALUE_TOLERANCE = 1e-6
+#: Values within this of [0, 1] are accepted silently (float rounding in a
+#: softmax; cleanlab 2.9's own tolerance).
+VALUE_SILENT = 1e-6
+#: Largest amount above 1 accepted: values in (1 + VALUE_SILENT, 1 + VALUE_TOLERANCE]
+#: give one ``UserWarning`` per public call (probabilities published with a few
+#: digits, e.g. 1.00001); beyond, an error.
+VALUE_TOLERANCE = 1e-3
+#: Largest amount below 0 accepted (silently, as cleanlab 2.9 does); beyond, an error.
+NEGATIVE_TOLERANCE = 1e-6
+#: Values further than this outside [0, 1] are taken for scores or logits: the
+#: error suggests a softmax; nearer ones, clipping and renormalising.
+LOGIT_MARGIN = 0.1
 
 _KEY_DTYPES = {
     np.dtype(np.float16): np.dtype(np.int16),
@@ -76,10 +86,29 @@ def _float16_decode_table():
 
 
 def check_flag(value, name):
-    """Return ``value`` as a bool, or raise ``TypeError`` naming ``name``."""
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False, got {value!r}.")
-    return bool(value)
+    """Return ``value`` as a bool, or raise ``TypeError`` naming ``name``.
+
+    Accepts what cleanlab treats as a flag (it tests flags with ``if flag:``):
+    ``True``/``False`` (also ``numpy.bool_``), the integers 0 and 1, and
+    ``None`` (False). Anything else, such as ``"yes"`` or 2, is most likely a
+    mistake and raises.
+
+    Examples
+    --------
+    >>> check_flag(None, "verbose"), check_flag(1, "verbose"), check_flag(np.False_, "verbose")
+    (False, True, False)
+    >>> check_flag("yes", "verbose")
+    Traceback (most recent call last):
+    ...
+    TypeError: verbose must be True or False (or None, 0, 1), got 'yes'.
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, Integral) and value in (0, 1):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False (or None, 0, 1), got {value!r}.")
 
 
 def check_int(value, name, low):
@@ -326,7 +355,11 @@ def ceil_keys(limits, dtype, key_dtype=None):
 
     ``p >= limit`` (compared exactly, as numpy does for mixed float types) is
     then ``key(p) >= ceil_keys(limit)`` for every non-negative ``p``. NaN
-    limits give the largest key, which no valid probability reaches. The keys
+    limits give the largest key, which no valid probability reaches. Limits at or
+    below 0 give the key of 0.0: every non-negative ``p`` reaches it, no
+    negative one does (their keys are negative, and order them in reverse, so
+    no key separates those above a negative limit; the caller grades rows
+    with negative values against negative limits itself). The keys
     have the width of ``dtype`` (int32 for float32), so that kernels compare
     them with the keys of the values without widening either; with
     ``key_dtype`` int64, they are the keys of those values as float64 (for
@@ -341,11 +374,30 @@ def ceil_keys(limits, dtype, key_dtype=None):
     float_dtype = _FLOAT_OF_KEY[key_dtype]
     keys = rounded.astype(float_dtype).view(key_dtype).copy()
     keys[np.isnan(limits)] = np.iinfo(key_dtype).max
+    keys[limits <= 0] = 0  # also -0.0, whose key would be the least
     return keys
 
 
 def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_probs", views=None):
     """Raise if the statistics of a kernel pass show invalid probabilities.
+
+    Values must be finite and lie in ``[-NEGATIVE_TOLERANCE, 1 + VALUE_TOLERANCE]``
+    (-1e-6 to 1.001, both rounded to the dtype of ``pred_probs``). Within 1e-6
+    of [0, 1] they are silent; values in (1 + 1e-6, 1.001] give one
+    ``UserWarning`` per public call (see the module docstring); results always
+    use the values as given, never clipped ones.
+    Beyond, a ``ValueError`` prints the extreme value in full and suggests a
+    softmax only when values lie further than :data:`LOGIT_MARGIN` outside
+    [0, 1] (below -0.1 or above 1.1: scores or logits); nearer ones are
+    probabilities off by more than the tolerance, to clip and renormalise.
+
+    This is a deliberate difference from cleanlab 2.9, whose input check
+    (``filter.find_label_issues``, ``rank.get_label_quality_scores``,
+    ``dataset``, ``CleanLearning``) refuses values beyond 1 + 1e-6: cleanlab
+    0.1.0 and 1.0 accept any values, and 2.9's ``count.compute_confident_joint``
+    and ``count.estimate_joint`` accept them too, so data such as the IMDB
+    probabilities published with the label-errors study (values up to
+    1.00001) get an answer from every cleannb function.
 
     Parameters
     ----------
@@ -366,42 +418,116 @@ def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_prob
     bool
         True when the array holds negative zeros (valid, but the integer keys
         misorder them; the caller must re-run on ``pred_probs + 0.0``).
+        Small negative values (down to -1e-6) need no re-run: where the keys
+        order them in reverse, no result depends on it (see
+        ``tests/test_near_one.py``).
+
+    Examples
+    --------
+    >>> p = np.array([[1.01, 0.0], [0.2, 0.8]])
+    >>> raise_for_value_stats(p, 0, int(p.view(np.int64).max()), 0.01)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: pred_probs has values above 1 (max 1.01), beyond the tolerance of ...
     """
     dtype = pred_probs.dtype
     key_dtype = _KEY_DTYPES[dtype] if views is None else views.keys.dtype
-    inf_key = int(np.array(np.inf, dtype=_FLOAT_OF_KEY[key_dtype]).view(key_dtype))
-    one_key = int(ceil_keys([1.0 + VALUE_TOLERANCE], dtype, key_dtype)[0])
+    float_dtype = _FLOAT_OF_KEY[key_dtype]
+    inf_key = int(np.array(np.inf, dtype=float_dtype).view(key_dtype))
     negative_zero = False
     if key_max >= inf_key or (key_min < 0 and not np.all(np.isfinite(pred_probs))):
         raise ValueError(
             f"{name} contains NaN or infinite values; pass finite probabilities "
             "(check the model's output, e.g. for a division by zero)."
         )
+    # the largest key is the largest value's unless every value is negative
+    highest = float(np.array(key_max, dtype=key_dtype).view(float_dtype))
+    # the tolerances as values of the dtype: float32(1.001) is a little above 1.001
+    low_limit, high_limit = (
+        float(dtype.type(x)) for x in (-NEGATIVE_TOLERANCE, 1 + VALUE_TOLERANCE)
+    )
     if key_min < 0:
         lowest = float(np.min(pred_probs))
+        if lowest < low_limit:
+            raise ValueError(_out_of_range_message(name, lowest))
         if lowest < 0:
-            raise ValueError(
-                f"{name} has negative values (min {lowest:.4g}); probabilities must lie in "
-                "[0, 1]. These look like logits or scores: apply a softmax first, e.g. "
-                "scipy.special.softmax(x, axis=1)."
-            )
-        negative_zero = True
-    if key_max > one_key:
-        highest = float(np.max(pred_probs))
-        raise ValueError(
-            f"{name} has values above 1 (max {highest:.4g}); probabilities must lie in "
-            "[0, 1]. These look like logits or scores: apply a softmax first, e.g. "
-            "scipy.special.softmax(x, axis=1)."
-        )
+            zeros = (pred_probs == 0) & np.signbit(pred_probs)
+            negative_zero = bool(np.any(zeros))
+        else:
+            negative_zero = True
+    if highest > high_limit:
+        raise ValueError(_out_of_range_message(name, highest))
     if sum_dev > ROW_SUM_TOLERANCE:
         raise ValueError(
             f"rows of {name} must sum to 1, but some are off by {sum_dev:.3g}; normalise with "
             f"{name} / {name}.sum(axis=1, keepdims=True) (for multi-label data, where rows "
             "need not sum to 1, pass multi_label=True)."
         )
+    if highest > 1.0 + VALUE_SILENT:
+        warn_values_above_one(pred_probs, name, highest)
     if sum_dev > ROW_SUM_WARNING:
         warn_row_sums(pred_probs, name)
     return negative_zero
+
+
+def _out_of_range_message(name, value):
+    """The error for a value of ``pred_probs`` beyond the tolerances (printed in full)."""
+    if value < 0:
+        where = (
+            f"{name} has negative values (min {value!r}), beyond the tolerance of "
+            f"{NEGATIVE_TOLERANCE:g} below 0"
+        )
+    else:
+        where = (
+            f"{name} has values above 1 (max {value!r}), beyond the tolerance of "
+            f"{VALUE_TOLERANCE:g} above 1"
+        )
+    if value < -LOGIT_MARGIN or value > 1.0 + LOGIT_MARGIN:
+        return (
+            f"{where}; probabilities must lie in [0, 1]. These look like logits or scores: "
+            "apply a softmax first, e.g. scipy.special.softmax(x, axis=1) (for multi-label "
+            "data, a sigmoid per class: scipy.special.expit(x))."
+        )
+    return (
+        f"{where}; probabilities must lie in [0, 1]. Clip them with "
+        f"np.clip({name}, 0, 1) and, for multi-class data, renormalise the rows with "
+        f"{name} / {name}.sum(axis=1, keepdims=True)."
+    )
+
+
+def count_values_above(pred_probs, limit):
+    """Number of values of ``pred_probs`` above ``limit`` (read in blocks, as
+    :func:`count_rows_off` does; no copy of the array)."""
+    n_rows, num_classes = pred_probs.shape
+    step = max(1, min(COUNT_BLOCK_ROWS, COUNT_BLOCK_VALUES // max(num_classes, 1)))
+    return sum(
+        int(np.count_nonzero(pred_probs[start : start + step] > limit))
+        for start in range(0, n_rows, step)
+    )
+
+
+def warn_values_above_one(pred_probs, name="pred_probs", highest=None):
+    """Warn, once per public call, that values of ``pred_probs`` lie slightly above 1.
+
+    Counts the values above ``1 + VALUE_SILENT`` (an extra read) and issues a
+    ``UserWarning`` attributed to the caller of cleannb, unless this call has
+    warned already (see the module docstring). ``highest``: the largest value,
+    if known.
+    """
+    entry, stacklevel = _call_frame()
+    if entry is None:
+        return  # this call has warned already: no extra read
+    count = count_values_above(pred_probs, 1.0 + VALUE_SILENT)
+    if highest is None:
+        highest = float(np.max(pred_probs))
+    _warned_call.frame = entry
+    warnings.warn(
+        f"{count} values of {name} are above 1 (max {highest!r}), within the tolerance of "
+        f"{VALUE_TOLERANCE:g}; results use the values as given. To silence this, clip them "
+        f"with np.clip({name}, 0, 1) (and, for multi-class data, renormalise the rows).",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def count_rows_off(pred_probs, limit):

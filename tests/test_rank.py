@@ -297,7 +297,7 @@ def test_inputs_are_not_modified():
             ValueError,
             "adjust_pred_probs",
         ),
-        ({"adjust_pred_probs": 1}, TypeError, "adjust_pred_probs"),
+        ({"adjust_pred_probs": 2}, TypeError, "adjust_pred_probs"),
     ],
 )
 def test_bad_options(kwargs, error, match):

@@ -136,9 +136,9 @@ def test_small_rounding_in_row_sums_is_accepted():
         (dict(thresholds=[0.5, 0.5]), ValueError, r"thresholds must have one entry per class"),
         (dict(collision_rule="paper"), ValueError, r"collision_rule='paper'.*row_argmax"),
         (dict(calibrate="yes"), TypeError, r"calibrate must be True or False"),
-        (dict(multi_label=1), TypeError, r"multi_label must be True or False"),
+        (dict(multi_label=2), TypeError, r"multi_label must be True or False"),
         (
-            dict(return_indices_of_off_diagonals=None),
+            dict(return_indices_of_off_diagonals="no"),
             TypeError,
             r"return_indices_of_off_diagonals must be True or False",
         ),

@@ -71,6 +71,11 @@ def max_key_except(keys, i, skip):
     best = stand_in
     for k in range(keys.shape[1]):
         best = max(best, keys[i, k] if k != skip else stand_in)
+    if best < 0:
+        # every other value is negative (accepted down to -1e-6), and the keys
+        # of negative floats order them in reverse: the largest is the least key
+        for k in range(keys.shape[1]):
+            best = min(best, keys[i, k] if k != skip else stand_in)
     return best
 
 
@@ -113,10 +118,28 @@ def adjusted_max_except(values, i, table, shift, top, skip):
     return best
 
 
+#: A score beyond [0, 1] by at most ``ROUNDING * K`` is rounding (of a row sum
+#: over K terms) and is clipped; further out it comes from values outside
+#: [0, 1] (accepted down to -1e-6 and up to 1.001) and is kept, as cleanlab
+#: computes it.
+ROUNDING = 8 * 2.0**-52
+
+
 @inline
-def margin_score(own, other):
-    """``(own - other + 1) / 2``, clipped to [0, 1] against rounding (moves it by <= 1 ulp)."""
-    return min(max((own - other + 1.0) / 2.0, 0.0), 1.0)
+def clip_rounding(x, num_classes):
+    """``x`` clipped to [0, 1] if it lies outside by rounding only (:data:`ROUNDING`)."""
+    slack = ROUNDING * num_classes
+    if x > 1.0 and x <= 1.0 + slack:
+        return 1.0
+    if x < 0.0 and x >= -slack:
+        return 0.0
+    return x
+
+
+@inline
+def margin_score(own, other, num_classes):
+    """``(own - other + 1) / 2``, clipped to [0, 1] against rounding (:func:`clip_rounding`)."""
+    return clip_rounding((own - other + 1.0) / 2.0, num_classes)
 
 
 @inline
@@ -142,9 +165,9 @@ def score_row(keys, values, i, table, precision, label, method, adjust, shift, t
         own = ((as_float(values[i, label], table) - shift[label]) + top) / total
         if method == SELF_CONFIDENCE:
             # the vectorised row sum may round below one of its terms
-            return min(own, 1.0)
+            return clip_rounding(own, values.shape[1])
         other = adjusted_max_except(values, i, table, shift, top, label) / total
-        return margin_score(own, other)
+        return margin_score(own, other, values.shape[1])
     own = as_float(values[i, label], table)
     if method == SELF_CONFIDENCE:
         return own
@@ -282,7 +305,7 @@ def binary_score(q, positive, method, adjust, t_neg, t_pos):
     if method == SELF_CONFIDENCE:
         return own
     if method == NORMALIZED_MARGIN:
-        return margin_score(own, other)
+        return margin_score(own, other, 2)
     entropy_sum = 0.0
     if neg > 0.0:
         entropy_sum += neg * np.log(neg)
