@@ -17,6 +17,8 @@ by ``np.argsort``, so equal scores come out in numpy's order. Under
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
 import warnings
 
 import numpy as np
@@ -311,21 +313,36 @@ def find_top_issues(quality_scores, *, top=10):
     return chosen[np.argsort(scores[chosen], kind="stable")].astype(np.int64)
 
 
-def _member_log_loss(labels, pred_probs, block=8192):
-    """cleanlab's log-loss of one member, in its dtype, as scikit-learn >= 1.5 computes it.
+def _sklearn_logs_in_input_dtype():
+    """Whether the installed ``sklearn.metrics.log_loss`` takes logs in the input's dtype.
 
-    cleanlab clips the probabilities below at 1e-6 and renormalises each row;
-    ``sklearn.metrics.log_loss`` then clips them to ``[eps, 1 - eps]`` (``eps``
-    of their dtype) and averages minus the log of each label's probability,
-    all in that dtype. Read in blocks of rows.
+    From scikit-learn 1.9 on it does; before, scipy's ``xlogy`` of the integer
+    one-hot labels takes them in float64. Without scikit-learn: the newer rule.
+    """
+    try:
+        found = re.match(r"(\d+)\.(\d+)", importlib.metadata.version("scikit-learn"))
+    except importlib.metadata.PackageNotFoundError:
+        return True
+    return found is None or (int(found[1]), int(found[2])) >= (1, 9)
+
+
+def _member_log_loss(labels, pred_probs, block=8192):
+    """cleanlab's log-loss of one member, as the installed scikit-learn computes it.
+
+    cleanlab clips the probabilities below at 1e-6 and renormalises each row
+    (in the member's dtype); ``sklearn.metrics.log_loss`` then clips them to
+    ``[eps, 1 - eps]`` (``eps`` of their dtype) and averages minus the log of
+    each label's probability, in that dtype from scikit-learn 1.9 on and in
+    float64 before (:func:`_sklearn_logs_in_input_dtype`). Read in blocks of rows.
     """
     eps = np.finfo(pred_probs.dtype).eps
-    losses = np.empty(len(labels), dtype=pred_probs.dtype)
+    loss_dtype = pred_probs.dtype if _sklearn_logs_in_input_dtype() else np.float64
+    losses = np.empty(len(labels), dtype=loss_dtype)
     for lo in range(0, len(labels), block):
         part = np.clip(pred_probs[lo : lo + block], LOG_LOSS_CLIP, None)
         part /= part.sum(axis=1)[:, np.newaxis]
         label_probs = part[np.arange(part.shape[0]), labels[lo : lo + block]]
-        losses[lo : lo + block] = -np.log(np.clip(label_probs, eps, 1 - eps))
+        losses[lo : lo + block] = -np.log(np.clip(label_probs, eps, 1 - eps).astype(loss_dtype))
     return float(np.mean(losses))
 
 
