@@ -639,7 +639,9 @@ def _shape(model):
 
 def _ratio(model, item):
     entry = model["items"].get(item)
-    return f"{entry['ratio']:.3g}" if entry else "-"
+    if not entry:
+        return "-"
+    return f"{entry['ratio']:.0f}" if entry["ratio"] >= 100 else f"{entry['ratio']:.3g}"
 
 
 def markdown(results, every=False):
