@@ -28,11 +28,6 @@ Differences from cleanlab, all deliberate:
   of reach of ``max_trace_prob`` / ``min_trace_prob``, a trace below 1 for
   K = 2 with ``frac_zero_noise_rates >= 0.5`` (0.1.0 returned a negative
   rate), labels outside 0..K-1, noise-matrix columns not summing to 1.
-
-Values stay values, as in 0.1.0: :func:`noise_matrix_is_valid` returns False
-(not an error) for a ``py`` that is not a distribution and for K = 1;
-``generate_noise_matrix_from_trace`` returns False for ``max_iter < 1`` and
-ignores ``py`` where 0.1.0 did (K = 2, or ``valid_noise_matrix=False``).
 - ``generate_noisy_labels`` accepts a class with no examples (no flips for
   it); cleanlab's ``value_counts`` drops the class and misaligns ``py``.
 - The repair loop of :func:`generate_n_rand_probabilities_that_sum_to_m`
@@ -40,6 +35,11 @@ ignores ``py`` where 0.1.0 did (K = 2, or ``valid_noise_matrix=False``).
   forever on bounds it cannot meet.
 - ``seed`` and ``n_jobs`` are added as keywords; ``verbose`` of
   :func:`noise_matrix_is_valid` prints its own diagnostics.
+
+Values stay values, as in 0.1.0: :func:`noise_matrix_is_valid` returns False
+(not an error) for a ``py`` that is not a distribution and for K = 1;
+``generate_noise_matrix_from_trace`` returns False for ``max_iter < 1`` and
+ignores ``py`` where 0.1.0 did (K = 2, or ``valid_noise_matrix=False``).
 """
 
 from __future__ import annotations

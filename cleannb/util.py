@@ -50,6 +50,40 @@ __all__ = [
 def assert_inputs_are_valid(X, s, psx=None):
     """Raise ``TypeError``/``ValueError`` if ``X``, ``s`` (and ``psx``) do not fit together.
 
+    cleanlab 1.0's check, run before any cross-validation. The modern
+    counterpart is :func:`cleannb.count.assert_valid_inputs` (``X``, ``y``,
+    ``pred_probs``), which also allows missing classes and multi-label data.
+    Here ``s`` and ``psx`` go through cleannb's full validation (shape, dtype,
+    finite values in [0, 1], rows summing to 1 within 0.1), then 1.0's
+    zero-indexing rule: a ``TypeError`` if *no* distinct label sits at its
+    position in 0..K-1 (labels 1..K, say; ``{0, 2, 3}`` passes, as in 1.0).
+    Lists are accepted (0.1.0 and 1.0 required numpy arrays) and row sums
+    are checked (neither release checked them).
+
+    Parameters
+    ----------
+    X : array_like or None
+        Features, one row per example; only ``X.shape[0]`` is read, when
+        ``X`` has a ``shape``.
+    s : array_like of int, shape (N,)
+        Noisy labels, zero-based (0..K-1).
+    psx : array_like of float, shape (N, K), optional
+        Out-of-sample predicted probabilities; when given, ``s`` must have
+        ``N`` labels, each below ``K``.
+
+    Returns
+    -------
+    None
+        Returns only when the inputs are valid.
+
+    Raises
+    ------
+    TypeError
+        Labels not zero-based, or inputs of the wrong type.
+    ValueError
+        Lengths that differ, ``psx`` values outside [0, 1], or rows of ``psx``
+        not summing to 1.
+
     Examples
     --------
     >>> import numpy as np
@@ -133,8 +167,24 @@ def onehot2int(onehot_matrix):
 def remove_noise_from_class(noise_matrix, class_without_noise):
     """Copy of ``noise_matrix`` where class ``class_without_noise`` receives no flips.
 
-    Row ``class_without_noise`` is zeroed off the diagonal, then each diagonal
-    entry is reset so its column sums to 1.
+    Row ``class_without_noise`` is zeroed off the diagonal (no example of
+    another true class is given that label), then each diagonal entry is reset
+    so its column sums to 1. cleanlab 2.x keeps the same function, with the
+    same arguments, in ``cleanlab.internal.util``; the PU-learning branch of
+    :class:`cleannb.classification.LearningWithNoisyLabels` uses it. O(K^2).
+
+    Parameters
+    ----------
+    noise_matrix : array_like of float, shape (K, K)
+        P(s|y): column ``y`` holds the distribution of the noisy label of
+        true class ``y``. Not modified.
+    class_without_noise : int
+        The class (a row, 0..K-1) that must receive no flipped labels.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (K, K)
+        A new matrix; its columns sum to 1 when they did before.
 
     Examples
     --------
@@ -156,6 +206,23 @@ def remove_noise_from_class(noise_matrix, class_without_noise):
 def clip_noise_rates(noise_matrix):
     """Clip off-diagonal rates to [0, 0.9999], keep the diagonal, renormalise columns.
 
+    The same function as cleanlab 2.x's ``clip_noise_rates``, in cleannb also
+    :func:`cleannb.count.clip_noise_rates`. One difference from 0.1.0: a
+    column whose clipped entries sum to 0 gives zeros (0.1.0 divided 0 by 0
+    and gave NaN). A NaN entry stays NaN, as in 0.1.0. O(K^2).
+
+    Parameters
+    ----------
+    noise_matrix : array_like of float, shape (K, K)
+        A noise matrix P(s|y) or inverse noise matrix P(y|s) whose columns
+        should be distributions. Not modified.
+
+    Returns
+    -------
+    numpy.ndarray, shape (K, K)
+        A new matrix, each column summing to 1 (or all 0); float input keeps
+        its dtype, anything else becomes float64.
+
     Examples
     --------
     >>> import numpy as np
@@ -169,6 +236,35 @@ def clip_noise_rates(noise_matrix):
 
 def clip_values(x, low=0.0, high=1.0, new_sum=None):
     """Clip ``x`` to [low, high], then rescale to sum to ``new_sum`` (default: the old sum).
+
+    The same function as cleanlab 2.x's ``clip_values``, in cleannb also
+    :func:`cleannb.count.clip_values`. Differences from 0.1.0: the input is
+    read as float64 (0.1.0 kept an int array int when the bounds were ints),
+    sums are numpy's (0.1.0 used Python's sequential ``sum``, which can differ
+    in the last bit), and values that clip to all zeros give zeros (0.1.0:
+    NaN). O(N).
+
+    Parameters
+    ----------
+    x : array_like of float, shape (N,)
+        The values; not modified.
+    low : float, default 0.0
+        Lower bound of each value before rescaling.
+    high : float, default 1.0
+        Upper bound of each value before rescaling.
+    new_sum : float, optional
+        The total after rescaling; default: the sum of ``x`` before clipping.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (N,)
+        The clipped values times ``new_sum / sum(clipped)``; after the
+        rescaling an entry may lie outside [low, high].
+
+    Raises
+    ------
+    TypeError
+        ``x`` has more than one dimension.
 
     Examples
     --------
@@ -186,6 +282,28 @@ def value_counts(x, num_classes=None):
     (absent classes below the maximum count 0, as in 0.1.0); anything else
     counts the classes present, in sorted order, unless ``num_classes`` asks
     for zeros for every absent class 0..num_classes-1.
+
+    cleanlab 2.x's ``value_counts`` takes the same ``num_classes``; for a
+    count of every class 0..K-1 whatever the input type, use
+    :func:`cleannb.count.value_counts_fill_missing_classes`. Difference from
+    0.1.0: a pandas Series is counted as its values (ordered by class, an
+    array); 0.1.0 returned ``Series.value_counts()``, ordered by frequency.
+    ``num_classes`` is 2.x's (0.1.0 did not have it). O(N log N) (O(N) for the
+    ``bincount`` branch).
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Labels: a list, tuple, numpy array or pandas Series; not modified.
+    num_classes : int, optional
+        Pad with zeros to this many classes. For an array, a count for each
+        of 0..num_classes-1 (the labels must then be ints in that range).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        One count per class: ``max(x) + 1`` of them for a list of ints, one
+        per distinct value otherwise, or ``num_classes`` when it is larger.
 
     Examples
     --------
@@ -213,11 +331,27 @@ def value_counts(x, num_classes=None):
 
 
 def round_preserving_sum(iterable):
-    """Round to integers keeping the total: see :func:`cleannb._algebra.round_preserving_sum`.
+    """Round to integers whose sum is the rounded sum of the input.
 
-    The unit of the shortfall goes to the largest residual; equal residuals
-    are ordered by ``np.argsort`` as in 0.1.0 (here the second 0.4), or lower
-    index first under ``cleannb.tie_order("index")``.
+    Entries are rounded half-to-even, then the shortfall is made up one unit
+    at a time: the unit of the shortfall goes to the largest residual (the
+    most negative one when the sum is too high); equal residuals are ordered
+    by ``np.argsort`` as in 0.1.0 (here the second 0.4), or lower index first
+    under ``cleannb.tie_order("index")``. cleanlab 2.x keeps the same
+    function in ``cleanlab.internal.util``; 0.1.0, 1.0 and 2.x give the same
+    result on the same machine (numpy's ``argsort`` order of ties depends on
+    the CPU). O(N log N).
+
+    Parameters
+    ----------
+    iterable : array_like of float, shape (N,)
+        The values to round; not modified.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (N,)
+        Each entry within 1 of its value; the entries sum to
+        ``round(sum(iterable))``.
 
     Examples
     --------
@@ -235,6 +369,22 @@ def round_preserving_sum(iterable):
 def round_preserving_row_totals(confident_joint):
     """Apply :func:`round_preserving_sum` to each row.
 
+    Calibration (:func:`cleannb.latent_estimation.calibrate_confident_joint`)
+    uses it so that each row of a calibrated joint sums to its label count.
+    The same function as cleanlab 2.x's, in cleannb also
+    :func:`cleannb.count.round_preserving_row_totals`. O(K^2 log K) for a
+    K x K matrix.
+
+    Parameters
+    ----------
+    confident_joint : array_like of float, shape (K, K)
+        The matrix to round (any 2-D array works); not modified.
+
+    Returns
+    -------
+    numpy.ndarray of int64, same shape
+        Each row sums to the rounded sum of the input row.
+
     Examples
     --------
     >>> from cleannb.util import round_preserving_row_totals
@@ -247,6 +397,26 @@ def round_preserving_row_totals(confident_joint):
 
 def estimate_pu_f1(s, prob_s_eq_1):
     """The PU-learning F1 proxy ``recall**2 / P(prediction = 1)`` / 2 (NaN without positives).
+
+    A score for a classifier trained on positive and unlabelled examples
+    (Lee and Liu, 2003), as in 0.1.0: a prediction is positive when its
+    probability is at least 0.5; ``recall`` is the fraction of the examples
+    labelled 1 predicted positive. cleanlab 2.x keeps it in
+    ``cleanlab.internal.util``, unchanged. O(N).
+
+    Parameters
+    ----------
+    s : array_like of {0, 1}, shape (N,)
+        Observed labels: 1 for a labelled positive, 0 for unlabelled.
+    prob_s_eq_1 : array_like of float, shape (N,)
+        Predicted probability that ``s`` is 1, for each example.
+
+    Returns
+    -------
+    float
+        ``recall**2 / (2 * fraction predicted positive)``; NaN when no
+        example is predicted positive (and NaN or inf, with a numpy warning,
+        when ``s`` has no 1).
 
     Examples
     --------
@@ -266,6 +436,30 @@ def estimate_pu_f1(s, prob_s_eq_1):
 
 def confusion_matrix(true, pred):
     """Float confusion matrix; rows follow the sorted values of ``true``, columns of ``pred``.
+
+    Rows and columns are indexed independently, by the distinct values of
+    each input, so the matrix need not be square and any sortable labels
+    (negative ints, strings) work, as in 0.1.0. cleanlab 2.x keeps it in
+    ``cleanlab.internal.util``. Difference from 0.1.0: a length mismatch
+    raises ``ValueError`` (0.1.0: ``AssertionError``). O(N log N).
+
+    Parameters
+    ----------
+    true : array_like, shape (N,)
+        True (or given) labels: the rows.
+    pred : array_like, shape (N,)
+        Predicted labels: the columns.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (number of distinct ``true``, number of distinct ``pred``)
+        Entry [i, j]: how many examples have the i-th smallest value of
+        ``true`` and the j-th smallest value of ``pred``.
+
+    Raises
+    ------
+    ValueError
+        ``true`` and ``pred`` differ in length.
 
     Examples
     --------
@@ -292,6 +486,28 @@ def print_square_matrix(
     The title line gives the shape; cells and the trace are rounded to
     ``round_places`` (integer matrices print as integers). A 1-D input is
     printed as one row (0.1.0 crashed on it unless it had one entry).
+    cleanlab 2.x keeps the print helpers in ``cleanlab.internal.util`` with
+    the same arguments.
+
+    Parameters
+    ----------
+    matrix : array_like, shape (K, K) or (K,)
+        The matrix to print; not modified.
+    left_name : str, default "s"
+        Name of the row variable: rows are headed ``s=0``, ``s=1``, ...
+    top_name : str, default "y"
+        Name of the column variable: columns are headed ``y=0``, ``y=1``, ...
+    title : str, default " A square matrix"
+        First line, followed by ``of shape (K, K)``.
+    short_title : str, default "s,y"
+        Printed at the corner of the table.
+    round_places : int, default 2
+        Decimal places of the cells and of the trace.
+
+    Returns
+    -------
+    None
+        The table is printed to standard output.
 
     Examples
     --------
@@ -323,7 +539,36 @@ def print_square_matrix(
 
 
 def print_noise_matrix(noise_matrix, round_places=2):
-    """Print P(s|y) as a table (see :func:`print_square_matrix`)."""
+    """Print P(s|y) as a table (see :func:`print_square_matrix`).
+
+    Rows are the noisy label ``s``, columns the true label ``y``.
+
+    Parameters
+    ----------
+    noise_matrix : array_like of float, shape (K, K)
+        P(s|y); not modified.
+    round_places : int, default 2
+        Decimal places of the cells and of the trace.
+
+    Returns
+    -------
+    None
+        The table is printed to standard output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.util import print_noise_matrix
+    >>> print_noise_matrix(np.array([[0.8, 0.1], [0.2, 0.9]]))  # doctest: +NORMALIZE_WHITESPACE
+    <BLANKLINE>
+     Noise Matrix (aka Noisy Channel) P(s|y) of shape (2, 2)
+     p(s|y)	y=0	y=1
+        ---	---
+    s=0 |	0.8	0.1
+    s=1 |	0.2	0.9
+        Trace(matrix) = 1.7
+    <BLANKLINE>
+    """
     print_square_matrix(
         noise_matrix,
         title=" Noise Matrix (aka Noisy Channel) P(s|y)",
@@ -333,7 +578,36 @@ def print_noise_matrix(noise_matrix, round_places=2):
 
 
 def print_inverse_noise_matrix(inverse_noise_matrix, round_places=2):
-    """Print P(y|s) as a table (see :func:`print_square_matrix`)."""
+    """Print P(y|s) as a table (see :func:`print_square_matrix`).
+
+    Rows are the true label ``y``, columns the noisy label ``s``.
+
+    Parameters
+    ----------
+    inverse_noise_matrix : array_like of float, shape (K, K)
+        P(y|s); not modified.
+    round_places : int, default 2
+        Decimal places of the cells and of the trace.
+
+    Returns
+    -------
+    None
+        The table is printed to standard output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.util import print_inverse_noise_matrix
+    >>> print_inverse_noise_matrix(np.eye(2), round_places=1)  # doctest: +NORMALIZE_WHITESPACE
+    <BLANKLINE>
+     Inverse Noise Matrix P(y|s) of shape (2, 2)
+     p(y|s)	s=0	s=1
+        ---	---
+    y=0 |	1.0	0.0
+    y=1 |	0.0	1.0
+        Trace(matrix) = 2.0
+    <BLANKLINE>
+    """
     print_square_matrix(
         inverse_noise_matrix,
         left_name="y",
@@ -345,7 +619,37 @@ def print_inverse_noise_matrix(inverse_noise_matrix, round_places=2):
 
 
 def print_joint_matrix(joint_matrix, round_places=2):
-    """Print P(s, y) as a table (see :func:`print_square_matrix`)."""
+    """Print P(s, y) as a table (see :func:`print_square_matrix`).
+
+    Rows are the noisy label ``s``, columns the true label ``y``.
+
+    Parameters
+    ----------
+    joint_matrix : array_like of float, shape (K, K)
+        P(s, y), e.g. from :func:`cleannb.latent_estimation.estimate_joint`;
+        not modified.
+    round_places : int, default 2
+        Decimal places of the cells and of the trace.
+
+    Returns
+    -------
+    None
+        The table is printed to standard output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.util import print_joint_matrix
+    >>> print_joint_matrix(np.array([[0.4, 0.1], [0.0, 0.5]]))  # doctest: +NORMALIZE_WHITESPACE
+    <BLANKLINE>
+     Joint Label Noise Distribution Matrix P(s,y) of shape (2, 2)
+     p(s,y)	y=0	y=1
+        ---	---
+    s=0 |	0.4	0.1
+    s=1 |	0.0	0.5
+        Trace(matrix) = 0.9
+    <BLANKLINE>
+    """
     print_square_matrix(
         joint_matrix,
         title=" Joint Label Noise Distribution Matrix P(s,y)",
