@@ -482,6 +482,7 @@ def time_model(name, repeat, cleanlab=False, select=None, log=print):
             floors.append(base)
             ratios[item].append(took / base)
             seconds[item].append(took)
+    result["load_average"] = round(os.getloadavg()[0], 1)
     result["floor_seconds"] = min(floors) if floors else floor.seconds()
     result["floor_kind"] = max(kinds, key=kinds.get) if kinds else floor.kind
     result["items"] = {
@@ -514,6 +515,16 @@ def _git(*args, cwd):
         return None
 
 
+def _threading_layer():
+    import numba
+
+    READERS[0][1](np.zeros(64, dtype=np.int32), 2)  # a parallel region starts the layer
+    try:
+        return numba.threading_layer()
+    except ValueError:
+        return numba.config.THREADING_LAYER
+
+
 def environment():
     """The machine, the versions and the code that were timed."""
     import numba
@@ -536,6 +547,8 @@ def environment():
         "cleannb": getattr(cleannb, "__version__", None),
         "cleannb_commit": _git("rev-parse", "--short", "HEAD", cwd=source),
         "cleannb_path": str(source),
+        # uncommitted changes under cleannb/ when timed (None: not a git checkout)
+        "cleannb_modified": _git("status", "--porcelain", "--", ".", cwd=source),
     }
     try:
         import cleanlab
@@ -548,7 +561,7 @@ def environment():
             "cpu": cpu,
             "cores": os.cpu_count(),
             "numba_threads": numba.get_num_threads(),
-            "threading_layer": numba.config.THREADING_LAYER,
+            "threading_layer": _threading_layer(),
             "platform": platform.platform(),
         },
         "versions": versions,
