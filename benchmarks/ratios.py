@@ -2,12 +2,17 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/ratios.py                  # default matrix (a few minutes), prints the ratios
-    python benchmarks/ratios.py --quick          # one data model per shape and dtype
+    python benchmarks/ratios.py                  # default matrix (24 data models): the ratios
+    python benchmarks/ratios.py --quick          # one data model per shape and dtype (8)
     python benchmarks/ratios.py --compare        # time, then name every entry > 20 % worse
                                                  # than benchmarks/baseline.json (exit status 1)
     python benchmarks/ratios.py --markdown       # the README table, from baseline.json (no timing)
     python benchmarks/ratios.py --markdown --all # every ratio, one table per shape and dtype
+
+A faster check of one stage: ``--compare --only 100000x1000/float32 --items
+kernel.select`` (time only what is named; the rest of the baseline is not
+compared). Timings on a loaded machine are noisy: compare on a quiet one, or
+read a flagged entry's ``ratio_range`` in the ``--out`` file.
 
 Other options: ``--large`` adds the ImageNet shape (1,281,167 x 1,000; 5.1 GB
 in float32, about 12 GB free needed), ``--full`` every noise x strength x dtype
@@ -23,9 +28,16 @@ What is timed. Each data model (:func:`make_data`, seeded by its name) is a
 matrix of labels and ``pred_probs``; for it, every entry (:func:`entries`) is
 a pipeline stage called as ``cleannb._pipeline`` calls it (``kernel.*``) or a
 public call (``filter.*``, ``count.*``, ``rank.*``, ``dataset.*``, and
-``cleanlab.*``). The floor is the fastest single read of the array: a Numba
-parallel kernel over float32 lanes (a vectorised sum) or int32 lanes (a
-vectorised max), whichever is faster, best of three. Each entry is run once
+``cleanlab.*``). The stages, for the default ``prune_by_noise_rate``:
+``class_sums`` (the thresholds' gather), ``row_pass`` (argmax, confident
+class, kept values), ``pair_counts`` (the confident joint), ``select_*`` (the
+rows pruned per cell, by noise rate or by class), ``label_check`` (the 1e-6
+head start on the flagged rows), ``scores_*`` (the scores kernel) and
+``smallest`` (the ``low_*`` rules' selection). The floor is the fastest single
+read of the array: a Numba kernel over float32 lanes (a vectorised sum, for
+float32 data) or int32 lanes (a vectorised max), on all threads or, under 64
+MiB, on one if that is faster (waking the thread pool can cost more than
+reading a small array), best of three. Each entry is run once
 to warm it (compilation, caches), then in every round the floor is taken right
 before the entry and the ratio entry / floor recorded, so that load on the
 machine hits both; the reported ratio is the median over rounds. Entries
