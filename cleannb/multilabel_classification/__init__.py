@@ -5,7 +5,7 @@ allowed); ``pred_probs`` holds an independent probability per class. Every
 method reduces the data one-vs-rest to K binary problems, as cleanlab 2.9.
 """
 
-from . import filter, rank
+from . import dataset, filter, rank
 from .rank import get_label_quality_scores
 
-__all__ = ["filter", "get_label_quality_scores", "rank"]
+__all__ = ["dataset", "filter", "get_label_quality_scores", "rank"]
