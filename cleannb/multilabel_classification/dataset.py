@@ -179,8 +179,11 @@ def common_multilabel_issues(
     >>> import numpy as np
     >>> from cleannb.multilabel_classification.dataset import common_multilabel_issues
     >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.3], [0.1, 0.9], [0.2, 0.8], [0.9, 0.2]])
-    >>> common_multilabel_issues([[0], [0], [1], [1], [1]], pred_probs).iloc[0].tolist()
-    [1, False, True, 1, 0.2]
+    >>> issues = common_multilabel_issues([[0], [0], [1], [1], [1]], pred_probs)
+    >>> issues[["Class Index", "In Given Label", "Num Examples"]].head(2)
+       Class Index  In Given Label  Num Examples
+    0            0           False             1
+    1            1            True             1
     """
     _num_examples(labels)
     per_class, given = _per_class_issues(labels, pred_probs, confident_joint)
