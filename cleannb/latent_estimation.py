@@ -121,10 +121,12 @@ def compute_confident_joint(
 ):
     """Confident joint C[s][y] with cleanlab 0.1.0's semantics.
 
-    The counting rule is that of :func:`cleannb.count.compute_confident_joint`
-    (``p >= threshold - 1e-6``; the row argmax when several classes are
-    confident), but thresholds are not clipped and the diagonal is not raised
-    to 1. Thresholds and the comparison use the dtype of ``psx``, as numpy did.
+    The modern counterpart is :func:`cleannb.count.compute_confident_joint`
+    (``labels``, ``pred_probs``, keyword-only options, no ``K``). The
+    counting rule is the same (``p >= threshold - 1e-6``; the row argmax when
+    several classes are confident), but thresholds are not clipped and the
+    diagonal is not raised to 1. Thresholds and the comparison use the dtype
+    of ``psx``, as numpy did. O(N K).
 
     Parameters
     ----------
@@ -137,12 +139,17 @@ def compute_confident_joint(
     thresholds : array_like, shape (K,), optional
         Per-class thresholds (default: mean self-confidence per class).
     calibrate : bool, default True
+        Rescale each row to its label count and the total to N
+        (:func:`calibrate_confident_joint`).
     multi_label : bool, default False
         1.0's K x K multi-label joint (each example counts in every row of
         its labels and every column where it is confident; no tolerance);
         ``thresholds`` are used as given, as in 1.0 (0.1.0 ignored them);
         ``K`` and the indices flag are ignored, as in 0.1.0 and 1.0.
     return_indices_of_off_diagonals : bool, default False
+        Also return the indices of the examples counted off the diagonal.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores); the result does not depend on it.
 
     Returns
     -------
@@ -196,6 +203,32 @@ def calibrate_confident_joint(confident_joint, s, multi_label=False):
     With ``multi_label``, rows are rescaled to the number of examples
     carrying each label (0.1.0's K x K multi-label joint).
 
+    Each row is scaled to the number of examples given that label, the
+    whole matrix to their total, and each row rounded with
+    :func:`cleannb.util.round_preserving_row_totals`, so row ``k`` sums to
+    the count of label ``k`` exactly (when no row is all zero). The modern counterpart is
+    :func:`cleannb.count.calibrate_confident_joint` (``labels``,
+    ``multi_label`` keyword-only), which for multi-label data calibrates one
+    2 x 2 joint per class (a (K, 2, 2) array). Differences from 0.1.0: an
+    all-zero row stays zero, and the other rows share all N examples (0.1.0
+    divided 0 by 0 and cast NaN to int); a class with no example has a count
+    of 0 (0.1.0 misaligned the counts). O(K^2 log K).
+
+    Parameters
+    ----------
+    confident_joint : array_like of int, shape (K, K)
+        Rows: noisy label, columns: true label; not modified.
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1 (with ``multi_label``, a list of label lists).
+    multi_label : bool, default False
+        Whether ``s`` holds label lists.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (K, K)
+        The calibrated joint, summing to N: row ``k`` sums to the number of
+        examples labelled ``k`` when no row is all zero.
+
     Examples
     --------
     >>> import numpy as np
@@ -214,6 +247,31 @@ def estimate_joint(s, psx=None, confident_joint=None, multi_label=False, *, n_jo
 
     A given ``confident_joint`` is calibrated with ``multi_label`` passed on,
     as in 1.0 (0.1.0 calibrated it as single-label data).
+
+    The modern counterpart is :func:`cleannb.count.estimate_joint`
+    (``labels``, ``pred_probs``, keyword-only options): from ``pred_probs``
+    it uses 2.x's confident joint (thresholds clipped, diagonal raised to at
+    least 1), and its multi-label result is one 2 x 2 joint per class.
+    O(N K) with ``psx``, O(K^2 log K) from a given joint.
+
+    Parameters
+    ----------
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1 (with ``multi_label``, a list of label lists).
+    psx : array_like of float, shape (N, K), optional
+        Out-of-sample predicted probabilities; needed when
+        ``confident_joint`` is not given.
+    confident_joint : array_like of int, shape (K, K), optional
+        Default: :func:`compute_confident_joint` of ``s`` and ``psx``.
+    multi_label : bool, default False
+        Whether ``s`` holds label lists.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores); the result does not depend on it.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (K, K)
+        P(s, y), summing to 1 (rows: noisy label, columns: true label).
 
     Examples
     --------
@@ -234,6 +292,36 @@ def estimate_joint(s, psx=None, confident_joint=None, multi_label=False, *, n_jo
 
 def estimate_latent(confident_joint, s, py_method="cnt", converge_latent_estimates=False):
     """p(y), P(s|y) and P(y|s) from a confident joint (0.1.0 clips p(y) at 1e-5).
+
+    P(s|y) is the joint over its column sums, P(y|s) its transpose over its
+    row sums, p(y) comes from :func:`cleannb.latent_algebra.compute_py`, and
+    both matrices go through :func:`cleannb.util.clip_noise_rates`. The
+    modern counterpart is :func:`cleannb.count.estimate_latent` (``labels``,
+    options keyword-only), which clips p(y) at 1e-6. Differences from 0.1.0:
+    a class that is never the true label of a confident example gives a zero
+    column instead of NaN, and p(s) has an entry for every class. O(N + K^2)
+    (O(K^3) with ``converge_latent_estimates``).
+
+    Parameters
+    ----------
+    confident_joint : array_like of int, shape (K, K)
+        Rows: noisy label, columns: true label (calibrated or not).
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
+    py_method : {"cnt", "eqn", "marginal", "marginal_ps"}, default "cnt"
+        How p(y) is estimated (see :func:`cleannb.latent_algebra.compute_py`).
+    converge_latent_estimates : bool, default False
+        Then make the three estimates consistent with
+        :func:`converge_estimates`.
+
+    Returns
+    -------
+    py : numpy.ndarray of float64, shape (K,)
+        p(y), summing to 1, each entry at least 1e-5.
+    noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(s|y), columns summing to 1.
+    inverse_noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(y|s), columns summing to 1.
 
     Examples
     --------
@@ -267,6 +355,42 @@ def estimate_py_and_noise_matrices_from_probabilities(
 ):
     """(py, noise_matrix, inverse_noise_matrix, confident_joint) from ``psx``.
 
+    :func:`compute_confident_joint`, then :func:`estimate_latent`. The modern
+    counterpart is
+    :func:`cleannb.count.estimate_py_and_noise_matrices_from_probabilities`
+    (``labels``, ``pred_probs``, options keyword-only); it differs in the
+    confident joint (thresholds clipped, diagonal raised to at least 1) and
+    the floor of p(y) (1e-6). Note the default
+    ``converge_latent_estimates=True``, unlike :func:`estimate_latent`. O(N K).
+
+    Parameters
+    ----------
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
+    psx : array_like of float, shape (N, K)
+        Out-of-sample predicted probabilities.
+    thresholds : array_like of float, shape (K,), optional
+        Per-class thresholds (default: the mean self-confidence of each class).
+    converge_latent_estimates : bool, default True
+        Make the estimates consistent with :func:`converge_estimates`.
+    py_method : {"cnt", "eqn", "marginal", "marginal_ps"}, default "cnt"
+        How p(y) is estimated (see :func:`cleannb.latent_algebra.compute_py`).
+    calibrate : bool, default True
+        Calibrate the confident joint (:func:`calibrate_confident_joint`).
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores); the result does not depend on it.
+
+    Returns
+    -------
+    py : numpy.ndarray of float64, shape (K,)
+        p(y), summing to 1.
+    noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(s|y), columns summing to 1.
+    inverse_noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(y|s), columns summing to 1.
+    confident_joint : numpy.ndarray of int64, shape (K, K)
+        The confident joint the estimates come from.
+
     Examples
     --------
     >>> import numpy as np
@@ -291,6 +415,27 @@ def num_label_errors(labels, psx, confident_joint=None, *, n_jobs=None):
     ``joint`` is the confident joint over its total (the calibrated one when
     none is given). 0.1.0 truncates; cleanlab 2.x's
     ``num_label_issues(estimation_method="off_diagonal_calibrated")`` rounds.
+    So :func:`cleannb.count.num_label_issues` with that method can be one
+    more than this. O(N K) without ``confident_joint``, else O(K^2).
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Noisy labels 0..K-1; only their number is used when
+        ``confident_joint`` is given.
+    psx : array_like of float, shape (N, K) or None
+        Out-of-sample predicted probabilities; may be None when
+        ``confident_joint`` is given.
+    confident_joint : array_like, shape (K, K), optional
+        Default: the calibrated :func:`compute_confident_joint` of ``labels``
+        and ``psx``. Used as given (it is not calibrated here).
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores); the result does not depend on it.
+
+    Returns
+    -------
+    int
+        The estimated number of mislabelled examples.
 
     Examples
     --------
@@ -314,6 +459,37 @@ def converge_estimates(
     noise_matrix_iterations=3,
 ):
     """Alternate the algebraic relations between p(y), P(s|y) and P(y|s).
+
+    ``noise_matrix_iterations`` times: ``inv_noise_matrix_iterations`` times
+    recompute P(y|s) from p(y) and P(s|y), then p(y) (method ``"cnt"``,
+    clipped at 1e-5); then recompute P(s|y) from P(y|s) and p(y). cleanlab
+    2.x keeps this private (``count._converge_estimates``, floor 1e-6);
+    :func:`cleannb.count.estimate_latent` runs it with
+    ``converge_latent_estimates=True``. O(K^2) per step.
+
+    Parameters
+    ----------
+    ps : array_like of float, shape (K,)
+        p(s), the distribution of the noisy labels.
+    py : array_like of float, shape (K,)
+        Starting p(y).
+    noise_matrix : array_like of float, shape (K, K)
+        Starting P(s|y).
+    inverse_noise_matrix : array_like of float, shape (K, K)
+        Starting P(y|s).
+    inv_noise_matrix_iterations : int, default 5
+        Updates of P(y|s) and p(y) per outer iteration.
+    noise_matrix_iterations : int, default 3
+        Outer iterations, each ending with an update of P(s|y).
+
+    Returns
+    -------
+    py : numpy.ndarray of float64, shape (K,)
+        p(y), summing to 1.
+    noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(s|y), columns summing to 1.
+    inverse_noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(y|s), columns summing to 1.
 
     Examples
     --------
@@ -343,7 +519,23 @@ def estimate_confident_joint_from_probabilities(
     Runs ``compute_confident_joint`` (calibrated) for 1 epoch, 5 if
     ``force_ps is True``, or ``force_ps`` epochs if it is an int, nudging the
     thresholds between epochs by half the gap between the joint's and the
-    labels' marginals (which calibration makes zero).
+    labels' marginals (which calibration makes zero). There is no 2.x
+    counterpart: use :func:`cleannb.count.compute_confident_joint`. O(N K)
+    per epoch.
+
+    Parameters
+    ----------
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
+    psx : array_like of float, shape (N, K)
+        Out-of-sample predicted probabilities.
+    thresholds : array_like of float, shape (K,), optional
+        Starting per-class thresholds (default: the mean self-confidence of
+        each class).
+    force_ps : bool or int, default False
+        ``True``: 5 epochs; an int (not a bool): that many; otherwise 1.
+    return_list_of_converging_cj_matrices : bool, default False
+        Return the confident joint of every epoch instead of the last.
 
     Returns
     -------
@@ -405,6 +597,62 @@ def estimate_confident_joint_and_cv_pred_proba(
     ``clf`` defaults to ``LogisticRegression()``; it is cloned for each fold.
     ``X`` and ``s`` are checked first by :func:`assert_inputs_are_valid`, as
     in 1.0 (labels 1..K raise its ``TypeError``).
+
+    Out-of-sample probabilities from ``cv_n_folds`` shuffled stratified
+    folds, then :func:`compute_confident_joint`. The modern counterpart is
+    :func:`cleannb.count.estimate_confident_joint_and_cv_pred_proba`
+    (``labels``, options after ``clf`` keyword-only, plus ``clf_kwargs`` and
+    ``validation_func``), whose confident joint follows 2.x (clipped
+    thresholds, diagonal raised to at least 1).
+    Differences from 0.1.0: the model is copied with ``sklearn.base.clone``
+    (0.1.0: ``copy.deepcopy``), and a class absent from a training fold gets
+    one of its holdout examples copied into that fold, with a
+    ``UserWarning``, as cleanlab 2.x does (0.1.0 failed on a shape mismatch).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, ...)
+        Features: a numpy array, sparse matrix, pandas object or list, one
+        row per example.
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
+    clf : scikit-learn classifier, optional
+        Must support ``sklearn.base.clone``, ``fit`` and ``predict_proba``;
+        default ``sklearn.linear_model.LogisticRegression()`` (0.1.0's
+        default model). It is cloned for each fold and never fitted itself.
+    cv_n_folds : int, default 5
+        Number of stratified folds (at least 2).
+    thresholds : array_like of float, shape (K,), optional
+        Per-class thresholds of the confident joint (default: the mean
+        self-confidence of each class).
+    seed : int, numpy.random.Generator or None, default None
+        ``random_state`` of the shuffled ``StratifiedKFold``; None shuffles
+        with numpy's global RNG, as 0.1.0 did.
+    calibrate : bool, default True
+        Calibrate the confident joint (:func:`calibrate_confident_joint`).
+    n_jobs : int or None, default None
+        Threads for the confident joint (None or -1: all cores); the folds
+        run one after the other.
+
+    Returns
+    -------
+    confident_joint : numpy.ndarray of int64, shape (K, K)
+        Rows: noisy label, columns: true label.
+    psx : numpy.ndarray of float64, shape (N, K)
+        The out-of-sample predicted probabilities.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import estimate_confident_joint_and_cv_pred_proba
+    >>> X = np.r_[np.linspace(-3, -1, 10), np.linspace(1, 3, 10)][:, None]
+    >>> s = np.repeat([0, 1], 10)
+    >>> cj, psx = estimate_confident_joint_and_cv_pred_proba(X, s, cv_n_folds=2, seed=0)
+    >>> cj
+    array([[10,  0],
+           [ 0, 10]])
+    >>> psx.shape
+    (20, 2)
     """
     assert_inputs_are_valid(X, s)
     psx = _crossval.cv_pred_probs(X, s, clf, cv_n_folds, seed)
@@ -425,7 +673,70 @@ def estimate_py_noise_matrices_and_cv_pred_proba(
     *,
     n_jobs=None,
 ):
-    """(py, noise_matrix, inverse_noise_matrix, confident_joint, psx) via cross-validation."""
+    """(py, noise_matrix, inverse_noise_matrix, confident_joint, psx) via cross-validation.
+
+    :func:`estimate_confident_joint_and_cv_pred_proba` (calibrated), then
+    :func:`estimate_latent`. The modern counterpart is
+    :func:`cleannb.count.estimate_py_noise_matrices_and_cv_pred_proba`
+    (``labels``, options after ``clf`` keyword-only), which follows 2.x's
+    confident joint and clips p(y) at 1e-6 (here 1e-5, as in 0.1.0).
+    Differences from 0.1.0: the model is copied with ``sklearn.base.clone``
+    (0.1.0: ``copy.deepcopy``), and a class absent from a training fold gets
+    one of its holdout examples copied into that fold, with a
+    ``UserWarning``, as cleanlab 2.x does (0.1.0 failed on a shape mismatch).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, ...)
+        Features: a numpy array, sparse matrix, pandas object or list, one
+        row per example.
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
+    clf : scikit-learn classifier, optional
+        Must support ``sklearn.base.clone``, ``fit`` and ``predict_proba``;
+        default ``sklearn.linear_model.LogisticRegression()`` (0.1.0's
+        default model). It is cloned for each fold and never fitted itself.
+    cv_n_folds : int, default 5
+        Number of stratified folds (at least 2).
+    thresholds : array_like of float, shape (K,), optional
+        Per-class thresholds of the confident joint (default: the mean
+        self-confidence of each class).
+    converge_latent_estimates : bool, default False
+        Make the estimates consistent with :func:`converge_estimates`.
+    py_method : {"cnt", "eqn", "marginal", "marginal_ps"}, default "cnt"
+        How p(y) is estimated (see :func:`cleannb.latent_algebra.compute_py`).
+    seed : int, numpy.random.Generator or None, default None
+        ``random_state`` of the shuffled ``StratifiedKFold``; None shuffles
+        with numpy's global RNG, as 0.1.0 did.
+    n_jobs : int or None, default None
+        Threads for the confident joint (None or -1: all cores).
+
+    Returns
+    -------
+    py : numpy.ndarray of float64, shape (K,)
+        p(y), summing to 1.
+    noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(s|y), columns summing to 1.
+    inverse_noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(y|s), columns summing to 1.
+    confident_joint : numpy.ndarray of int64, shape (K, K)
+        The calibrated confident joint.
+    psx : numpy.ndarray of float64, shape (N, K)
+        The out-of-sample predicted probabilities.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import estimate_py_noise_matrices_and_cv_pred_proba
+    >>> X = np.r_[np.linspace(-3, -1, 10), np.linspace(1, 3, 10)][:, None]
+    >>> s = np.repeat([0, 1], 10)
+    >>> py, nm, inv, cj, psx = estimate_py_noise_matrices_and_cv_pred_proba(
+    ...     X, s, cv_n_folds=2, seed=0
+    ... )
+    >>> py, nm
+    (array([0.5, 0.5]), array([[1., 0.],
+           [0., 1.]]))
+    """
     confident_joint, psx = estimate_confident_joint_and_cv_pred_proba(
         X, s, clf, cv_n_folds, thresholds, seed, n_jobs=n_jobs
     )
@@ -436,7 +747,50 @@ def estimate_py_noise_matrices_and_cv_pred_proba(
 
 
 def estimate_cv_predicted_probabilities(X, labels, clf=None, cv_n_folds=5, seed=None):
-    """Out-of-sample ``psx`` (N, K) by stratified cross-validation (inputs checked as in 1.0)."""
+    """Out-of-sample ``psx`` (N, K) by stratified cross-validation (inputs checked as in 1.0).
+
+    Each example's row comes from a clone of ``clf`` fitted on the other
+    folds. The modern counterpart is
+    :func:`cleannb.count.estimate_cv_predicted_probabilities` (options
+    after ``clf`` keyword-only, plus ``clf_kwargs`` and ``validation_func``).
+    0.1.0 computed the confident joint and latent estimates too and dropped
+    them; this only cross-validates, with the same ``psx``.
+    Differences from 0.1.0: the model is copied with ``sklearn.base.clone``
+    (0.1.0: ``copy.deepcopy``), and a class absent from a training fold gets
+    one of its holdout examples copied into that fold, with a
+    ``UserWarning``, as cleanlab 2.x does (0.1.0 failed on a shape mismatch).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, ...)
+        Features: a numpy array, sparse matrix, pandas object or list, one
+        row per example.
+    labels : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
+    clf : scikit-learn classifier, optional
+        Must support ``sklearn.base.clone``, ``fit`` and ``predict_proba``;
+        default ``sklearn.linear_model.LogisticRegression()`` (0.1.0's
+        default model). It is cloned for each fold and never fitted itself.
+    cv_n_folds : int, default 5
+        Number of stratified folds (at least 2).
+    seed : int, numpy.random.Generator or None, default None
+        ``random_state`` of the shuffled ``StratifiedKFold``; None shuffles
+        with numpy's global RNG, as 0.1.0 did.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (N, K)
+        The out-of-sample predicted probabilities.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import estimate_cv_predicted_probabilities
+    >>> X = np.r_[np.linspace(-3, -1, 10), np.linspace(1, 3, 10)][:, None]
+    >>> psx = estimate_cv_predicted_probabilities(X, np.repeat([0, 1], 10), cv_n_folds=2, seed=0)
+    >>> psx.shape, bool(np.all(psx.argmax(axis=1) == np.repeat([0, 1], 10)))
+    ((20, 2), True)
+    """
     assert_inputs_are_valid(X, labels)
     return _crossval.cv_pred_probs(X, labels, clf, cv_n_folds, seed)
 
@@ -452,7 +806,58 @@ def estimate_noise_matrices(
     *,
     n_jobs=None,
 ):
-    """(noise_matrix, inverse_noise_matrix) via cross-validation."""
+    """(noise_matrix, inverse_noise_matrix) via cross-validation.
+
+    The middle two results of :func:`estimate_py_noise_matrices_and_cv_pred_proba`
+    (with ``py_method="cnt"``). The modern counterpart is
+    :func:`cleannb.count.estimate_noise_matrices` (options after ``clf``
+    keyword-only). Note the default ``converge_latent_estimates=True``.
+    Differences from 0.1.0: the model is copied with ``sklearn.base.clone``
+    (0.1.0: ``copy.deepcopy``), and a class absent from a training fold gets
+    one of its holdout examples copied into that fold, with a
+    ``UserWarning``, as cleanlab 2.x does (0.1.0 failed on a shape mismatch).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, ...)
+        Features: a numpy array, sparse matrix, pandas object or list, one
+        row per example.
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
+    clf : scikit-learn classifier, optional
+        Must support ``sklearn.base.clone``, ``fit`` and ``predict_proba``;
+        default ``sklearn.linear_model.LogisticRegression()`` (0.1.0's
+        default model). It is cloned for each fold and never fitted itself.
+    cv_n_folds : int, default 5
+        Number of stratified folds (at least 2).
+    thresholds : array_like of float, shape (K,), optional
+        Per-class thresholds of the confident joint (default: the mean
+        self-confidence of each class).
+    converge_latent_estimates : bool, default True
+        Make the estimates consistent with :func:`converge_estimates`.
+    seed : int, numpy.random.Generator or None, default None
+        ``random_state`` of the shuffled ``StratifiedKFold``; None shuffles
+        with numpy's global RNG, as 0.1.0 did.
+    n_jobs : int or None, default None
+        Threads for the confident joint (None or -1: all cores).
+
+    Returns
+    -------
+    noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(s|y), columns summing to 1.
+    inverse_noise_matrix : numpy.ndarray of float64, shape (K, K)
+        P(y|s), columns summing to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.latent_estimation import estimate_noise_matrices
+    >>> X = np.r_[np.linspace(-3, -1, 10), np.linspace(1, 3, 10)][:, None]
+    >>> nm, inv = estimate_noise_matrices(X, np.repeat([0, 1], 10), cv_n_folds=2, seed=0)
+    >>> nm
+    array([[1., 0.],
+           [0., 1.]])
+    """
     result = estimate_py_noise_matrices_and_cv_pred_proba(
         X, s, clf, cv_n_folds, thresholds, converge_latent_estimates, seed=seed, n_jobs=n_jobs
     )
