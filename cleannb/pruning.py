@@ -82,6 +82,19 @@ def get_noise_indices(
 ):
     """Flag the examples whose noisy label ``s`` is probably wrong (cleanlab 0.1.0).
 
+    The modern counterpart is :func:`cleannb.filter.find_label_issues`:
+    ``s`` and ``psx`` are its ``labels`` and ``pred_probs``,
+    ``prune_method`` its ``filter_by`` and ``sorted_index_method`` its
+    ``return_indices_ranked_by`` (``"prob_given_label"`` is 2.x's
+    ``"self_confidence"``). What differs: classes with at most
+    :data:`MIN_NUM_PER_CLASS` (5) examples are never pruned (2.x:
+    ``min_examples_per_class=1``); each class's count is applied as a value
+    cut-off, so ties at the cut-off are all flagged by noise rate and none by
+    class (2.x flags exactly that many); the confident joint is 0.1.0's
+    (thresholds not clipped, diagonal not raised to 1); the normalized
+    margin order is unscaled (same order, other scores). Cost: one O(N K)
+    pass for the confident joint and one O(N K) selection.
+
     Parameters
     ----------
     s : array_like of int, shape (N,)
@@ -97,14 +110,23 @@ def get_noise_indices(
         confident errors of each cell: a subset of ``frac_noise=1``).
     num_to_remove_per_class : int or array_like of int, optional
         Examples to remove per class (exact with ``prune_by_class``).
-    prune_method : {"prune_by_noise_rate", "prune_by_class", "both"}
-    sorted_index_method : {None, "prob_given_label", "normalized_margin"}
+    prune_method : {"prune_by_noise_rate", "prune_by_class", "both"}, default "prune_by_noise_rate"
+        ``"prune_by_class"``: in each class, flag the examples with the
+        lowest self-confidence, as many as its prune counts say are
+        mislabelled;
+        ``"prune_by_noise_rate"``: for each off-diagonal cell (s, y), flag
+        the examples labelled s with the largest margin ``psx[:, y] -
+        psx[:, s]``, as many as the cell's count; ``"both"``: flagged by both.
+    sorted_index_method : {None, "prob_given_label", "normalized_margin"}, default None
         None returns a mask; otherwise indices ordered by
         :func:`order_label_errors` (any other value: by the normalized
         margin, with a ``UserWarning``, as 0.1.0 and 1.0 order them).
     multi_label : bool, default False
+        ``s`` holds a list of labels per example; an example is counted once
+        per label, and kept when its labels equal the
+        :func:`multiclass_crossval_predict` prediction.
     n_jobs : int or None, default None
-        Threads (None or -1: all cores).
+        Threads (None or -1: all cores); the result does not depend on it.
     verbose : int, default 0
         Print the number of issues found.
 
@@ -261,6 +283,13 @@ def _sort_method(sorted_index_method):
 def order_label_errors(label_errors_bool, psx, labels, sorted_index_method="normalized_margin"):
     """Order flagged examples from most to least likely mislabelled (cleanlab 0.1.0).
 
+    The modern counterpart is :func:`cleannb.rank.order_label_issues`
+    (``label_issues_mask``, ``labels``, ``pred_probs``, ``rank_by``): 2.x's
+    ``"self_confidence"`` is ``"prob_given_label"`` here, and its
+    ``"normalized_margin"`` scores ``(margin + 1) / 2``, the same order
+    except that rounding can merge or split ties. O(N + M log M) for M
+    flagged examples.
+
     ``"prob_given_label"`` sorts by ``psx[i, labels[i]]`` ascending;
     ``"normalized_margin"`` by ``psx[i, labels[i]] - max(psx[i])``
     ascending (unscaled, as in 0.1.0), both computed in the dtype of ``psx``;
@@ -272,15 +301,19 @@ def order_label_errors(label_errors_bool, psx, labels, sorted_index_method="norm
     Parameters
     ----------
     label_errors_bool : array_like of bool, shape (N,)
+        The examples to order (e.g. :func:`get_noise_indices`'s mask).
     psx : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities.
     labels : array_like of int, shape (N,)
         Given labels (or an (N, K) bool membership matrix for multi-label
         data, scored by the mean probability of the given labels).
-    sorted_index_method : {"normalized_margin", "prob_given_label"}
+    sorted_index_method : {"normalized_margin", "prob_given_label"}, default "normalized_margin"
+        The score sorted ascending (see above).
 
     Returns
     -------
-    numpy.ndarray of int64
+    numpy.ndarray of int64, shape (M,)
+        The indices of the M flagged examples, most likely mislabelled first.
 
     Examples
     --------
@@ -317,18 +350,26 @@ def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0):
 
     Each column's nonzero entries lose the amount its diagonal gained (floored
     at 0), then :func:`reduce_prune_counts` applies ``frac_noise``; counts
-    are truncated to int as in 0.1.0.
+    are truncated to int as in 0.1.0. cleanlab 2.x keeps the same function
+    in ``cleanlab.filter`` as private ``_keep_at_least_n_per_class`` (with
+    ``n = min_examples_per_class``, default 1). O(K^2).
 
     Parameters
     ----------
     prune_count_matrix : numpy.ndarray, shape (K, K)
         The confident joint transposed (rows: true label, columns: given label).
+        Not modified.
     n : int
+        Least number of examples of each given label to keep (the diagonal).
     frac_noise : float, default 1.0
+        Fraction of each off-diagonal count kept (see
+        :func:`reduce_prune_counts`).
 
     Returns
     -------
-    numpy.ndarray of int, shape (K, K)
+    numpy.ndarray of int64, shape (K, K)
+        The new prune counts; off-diagonal entry [y, s] is how many examples
+        labelled s to remove as really y.
 
     Examples
     --------
@@ -343,6 +384,23 @@ def keep_at_least_n_per_class(prune_count_matrix, n, frac_noise=1.0):
 
 def reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
     """Scale off-diagonal counts by ``frac_noise``; each column's loss goes to its diagonal.
+
+    Counts are then truncated to int, as in 0.1.0, so column sums may drop by
+    less than 1 per entry. cleanlab 2.x keeps it private in ``cleanlab.filter``
+    (``_reduce_prune_counts``). O(K^2).
+
+    Parameters
+    ----------
+    prune_count_matrix : array_like, shape (K, K)
+        Prune counts (rows: true label, columns: given label); not modified.
+    frac_noise : float, default 1.0
+        Fraction of each off-diagonal count kept, in [0, 1]; 1 leaves the
+        matrix unchanged (but truncated to int).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (K, K)
+        The reduced prune counts.
 
     Examples
     --------
@@ -360,15 +418,22 @@ def multiclass_crossval_predict(pyx, labels):
 
     ``b`` runs over 0.05, 0.10, ..., 0.85 (the first best wins), scored
     against the one-hot labels (columns: the classes present), as in 0.1.0.
+    :func:`get_noise_indices` uses it with ``multi_label=True`` to keep the
+    examples whose labels are all predicted. cleanlab 2.x has no
+    counterpart (its multi-label filter works one class at a time).
+    O(17 N K).
 
     Parameters
     ----------
     pyx : numpy.ndarray, shape (N, K)
+        Predicted probability of each class for each example.
     labels : list of lists of int
+        The given labels of each example.
 
     Returns
     -------
     numpy.ndarray of uint8, shape (N, K)
+        1 where ``pyx`` exceeds the chosen boundary.
 
     Examples
     --------
