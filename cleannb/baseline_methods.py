@@ -31,6 +31,25 @@ __all__ = [
 def baseline_argmax(psx, s, *, n_jobs=None):
     """Flag the examples whose argmax (first maximum) is not their label ``s``.
 
+    The modern counterpart is :func:`cleannb.filter.find_predicted_neq_given`
+    (``labels`` first, then ``pred_probs``; note the order of the arguments
+    here, ``psx`` first, as in 0.1.0). Difference from 0.1.0: ``psx`` and
+    ``s`` are validated (0.1.0 accepted any numbers). O(N K).
+
+    Parameters
+    ----------
+    psx : array_like of float, shape (N, K)
+        Out-of-sample predicted probabilities.
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores); the result does not depend on it.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (N,)
+        True where ``argmax(psx[i]) != s[i]``.
+
     Examples
     --------
     >>> import numpy as np
@@ -46,18 +65,33 @@ def baseline_argmax_confusion_matrix(
 ):
     """Prune with the (given label, argmax) confusion matrix as the confident joint.
 
+    The matrix counts each example in row ``s[i]``, column
+    ``argmax(psx[i])``; :func:`cleannb.pruning.get_noise_indices` then prunes
+    with it, so 0.1.0's rules hold (classes with at most 5 examples kept,
+    value cut-offs, argmax filter). The modern counterpart is
+    :func:`cleannb.filter.find_label_issues_using_argmax_confusion_matrix`
+    (``labels``, ``pred_probs``, ``filter_by``), whose ``calibrate``
+    defaults to True and which prunes with 2.x's rules (exact counts, classes
+    of one example kept). O(N K).
+
     Parameters
     ----------
     psx : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities.
     s : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
     calibrate : bool, default False
-        Calibrate the matrix to the label counts first.
-    prune_method : {"prune_by_noise_rate", "prune_by_class", "both"}
+        Calibrate the matrix to the label counts first
+        (:func:`cleannb.latent_estimation.calibrate_confident_joint`).
+    prune_method : {"prune_by_noise_rate", "prune_by_class", "both"}, default "prune_by_noise_rate"
+        As in :func:`cleannb.pruning.get_noise_indices`.
     n_jobs : int or None, default None
+        Threads (None or -1: all cores); the result does not depend on it.
 
     Returns
     -------
     numpy.ndarray of bool, shape (N,)
+        True for the examples flagged as label errors.
 
     Examples
     --------
@@ -88,6 +122,27 @@ def baseline_argmax_calibrated_confusion_matrix(
     psx, s, prune_method="prune_by_noise_rate", *, n_jobs=None
 ):
     """:func:`baseline_argmax_confusion_matrix` with ``calibrate=True``.
+
+    The modern counterpart is
+    :func:`cleannb.filter.find_label_issues_using_argmax_confusion_matrix`
+    with its default ``calibrate=True``; it prunes with 2.x's rules (see
+    :func:`baseline_argmax_confusion_matrix`). O(N K).
+
+    Parameters
+    ----------
+    psx : numpy.ndarray, shape (N, K)
+        Out-of-sample predicted probabilities.
+    s : array_like of int, shape (N,)
+        Noisy labels 0..K-1.
+    prune_method : {"prune_by_noise_rate", "prune_by_class", "both"}, default "prune_by_noise_rate"
+        As in :func:`cleannb.pruning.get_noise_indices`.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores); the result does not depend on it.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (N,)
+        True for the examples flagged as label errors.
 
     Examples
     --------
