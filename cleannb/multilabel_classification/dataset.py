@@ -15,12 +15,14 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _multilabel
+from .._internal import get_onehot_num_classes
 from .filter import find_label_issues, find_multilabel_issues_per_class
 
 __all__ = [
     "common_multilabel_issues",
     "find_label_issues",
     "find_multilabel_issues_per_class",
+    "get_onehot_num_classes",
     "multilabel_health_summary",
     "overall_multilabel_health_score",
     "rank_classes_by_multilabel_quality",

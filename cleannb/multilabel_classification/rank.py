@@ -18,38 +18,32 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _multilabel
-from .._scores import method_code, numpy_block_keys
+from .._internal import assert_valid_inputs, get_num_classes, int2onehot
+from .._scores import method_code
+from ._scorer import (
+    Aggregator,
+    ClassLabelScorer,
+    MultilabelScorer,
+    class_scores,
+    exponential_moving_average,
+    softmin,
+)
 
 #: Aggregation used when ``aggregator_kwargs`` is None or empty (cleanlab's default).
 DEFAULT_AGGREGATOR = {"method": "exponential_moving_average", "alpha": 0.8}
-#: Lower bound on the softmin temperature (cleanlab's ``EPSILON``).
-MIN_TEMPERATURE = 1e-6
 #: Class scores (float64 values) per block of rows.
 BLOCK_VALUES = 1 << 18
 
-__all__ = ["get_label_quality_scores", "get_label_quality_scores_per_class"]
-
-
-def exponential_moving_average(scores, alpha):
-    """EMA of each row's scores from the largest down to the smallest (float64, (n,)).
-
-    ``ema = s_(1)``, then ``ema = alpha * s_(t) + (1 - alpha) * ema`` for the
-    scores sorted in decreasing order: cleanlab's arithmetic, in its order.
-    """
-    descending = np.sort(scores, axis=1)[:, ::-1]
-    ema = descending[:, 0]
-    for column in descending.T[1:]:
-        ema = alpha * column + (1 - alpha) * ema
-    return ema
-
-
-def softmin(scores, temperature):
-    """Each row's scores weighted by a softmax of ``(1 - s) / temperature`` (cleanlab's)."""
-    x = (1 - scores) / max(temperature, MIN_TEMPERATURE)
-    x = x - np.max(x, axis=1, keepdims=True)
-    weights = np.exp(x)
-    weights = weights / np.sum(weights, axis=1, keepdims=True)
-    return np.einsum("ij,ij->i", scores, weights)
+__all__ = [
+    "Aggregator",
+    "ClassLabelScorer",
+    "MultilabelScorer",
+    "assert_valid_inputs",
+    "get_label_quality_scores",
+    "get_label_quality_scores_per_class",
+    "get_num_classes",
+    "int2onehot",
+]
 
 
 def _aggregator(aggregator_kwargs, num_classes):
@@ -71,13 +65,13 @@ def _aggregator(aggregator_kwargs, num_classes):
             raise ValueError(f"alpha must be in the interval [0, 1], got {alpha}.")
 
         def aggregate(scores):
-            return exponential_moving_average(scores, alpha)
+            return exponential_moving_average(scores, alpha=alpha)
 
     elif method == "softmin":
         temperature = options.pop("temperature", 0.1)
 
         def aggregate(scores):
-            return softmin(scores, temperature)
+            return softmin(scores, temperature=temperature)
 
     else:
         raise ValueError(
@@ -103,11 +97,7 @@ def _class_scores(labels, pred_probs, method, adjust_pred_probs):
         ]
 
     def block_scores(lo, hi):
-        out = np.zeros((hi - lo, num_classes))  # float64, as cleanlab's
-        for k in range(num_classes):
-            binary = _multilabel.stack_complement(pred_probs[lo:hi, k])
-            out[:, k] = numpy_block_keys(binary, given[k][lo:hi], method, thresholds[k])
-        return out
+        return class_scores(given, pred_probs, method, thresholds, lo, hi)
 
     return pred_probs.shape, block_scores
 
