@@ -455,6 +455,7 @@ def num_label_issues(
     return int(np.rint((1.0 - joint.trace()) * len(labels)))
 
 
+from . import _internal  # noqa: E402
 from ._crossval import (  # noqa: E402  (the CV functions build on the ones above)
     estimate_confident_joint_and_cv_pred_proba,
     estimate_cv_predicted_probabilities,
@@ -465,9 +466,6 @@ from ._crossval import (  # noqa: E402  (the CV functions build on the ones abov
 # cleanlab 2.9's cleanlab.count also exposes these helpers (its own tests and
 # user code import them from here): one implementation, in cleannb._internal.
 from ._internal import (  # noqa: E402
-    CONFIDENT_THRESHOLDS_LOWER_BOUND,
-    FLOATING_POINT_COMPARISON,
-    TINY_VALUE,
     append_extra_datapoint,
     assert_valid_inputs,
     clip_noise_rates,
@@ -486,10 +484,12 @@ from ._internal import (  # noqa: E402
     value_counts_fill_missing_classes,
 )
 
+#: cleanlab 2.9's constants of the same names.
+CONFIDENT_THRESHOLDS_LOWER_BOUND = _internal.CONFIDENT_THRESHOLDS_LOWER_BOUND
+FLOATING_POINT_COMPARISON = _internal.FLOATING_POINT_COMPARISON
+TINY_VALUE = _internal.TINY_VALUE
+
 __all__ += [
-    "CONFIDENT_THRESHOLDS_LOWER_BOUND",
-    "FLOATING_POINT_COMPARISON",
-    "TINY_VALUE",
     "append_extra_datapoint",
     "assert_valid_inputs",
     "clip_noise_rates",

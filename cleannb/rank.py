@@ -488,10 +488,13 @@ def get_label_quality_ensemble_scores(
 
 
 # Names cleanlab 2.9's cleanlab.rank also exposes (from its internal helpers).
-from ._internal import CLIPPING_LOWER_BOUND, assert_valid_inputs, get_normalized_entropy  # noqa: E402
+from . import _internal  # noqa: E402
+from ._internal import assert_valid_inputs, get_normalized_entropy  # noqa: E402
+
+#: cleanlab 2.9's constants of the same names.
+CLIPPING_LOWER_BOUND = _internal.CLIPPING_LOWER_BOUND
 
 __all__ += [
-    "CLIPPING_LOWER_BOUND",
     "assert_valid_inputs",
     "get_normalized_entropy",
 ]

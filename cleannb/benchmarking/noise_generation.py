@@ -136,9 +136,12 @@ def randomly_distribute_N_balls_into_K_bins(
 
 
 # Names cleanlab 2.9's benchmarking.noise_generation also exposes.
-from .._internal import FLOATING_POINT_COMPARISON, value_counts  # noqa: E402
+from .. import _internal  # noqa: E402
+from .._internal import value_counts  # noqa: E402
+
+#: cleanlab 2.9's constants of the same names.
+FLOATING_POINT_COMPARISON = _internal.FLOATING_POINT_COMPARISON
 
 __all__ += [
-    "FLOATING_POINT_COMPARISON",
     "value_counts",
 ]
