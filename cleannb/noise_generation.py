@@ -123,6 +123,11 @@ def noise_matrix_is_valid(noise_matrix, py, verbose=False):
     ValueError
         If the shapes disagree or an entry is NaN/inf.
 
+    See Also
+    --------
+    cleannb.benchmarking.noise_generation.noise_matrix_is_valid
+        The same code with ``verbose`` keyword-only, as in cleanlab 2.x.
+
     Examples
     --------
     >>> import numpy as np
@@ -184,6 +189,12 @@ def generate_noisy_labels(y, noise_matrix, verbose=False, *, seed=None, n_jobs=N
     ValueError, TypeError
         On labels outside 0..K-1 or not integers, a non-square matrix, entries
         outside [0, 1], or columns not summing to 1.
+
+    See Also
+    --------
+    cleannb.benchmarking.noise_generation.generate_noisy_labels
+        The same code with ``true_labels`` for ``y`` and no ``verbose``, as in
+        cleanlab 2.x.
 
     Examples
     --------
@@ -302,6 +313,12 @@ def generate_noise_matrix_from_trace(
         no diagonal can meet. Infeasible noise-rate bounds are not raised (2.9
         raises them from a helper): the attempts fail and the warning names
         ``max_noise_rate`` / ``min_noise_rate``.
+
+    See Also
+    --------
+    cleannb.benchmarking.noise_generation.generate_noise_matrix_from_trace
+        The same code with every option after ``trace`` keyword-only, as in
+        cleanlab 2.x.
 
     Examples
     --------
@@ -428,6 +445,12 @@ def generate_n_rand_probabilities_that_sum_to_m(n, m, max_prob=1.0, min_prob=0.0
     ValueError
         If ``m / n`` is above ``max_prob`` or below ``min_prob`` (slack 1e-6).
 
+    See Also
+    --------
+    cleannb.benchmarking.noise_generation.generate_n_rand_probabilities_that_sum_to_m
+        The same code with ``max_prob`` and ``min_prob`` keyword-only, as in
+        cleanlab 2.x.
+
     Examples
     --------
     >>> p = generate_n_rand_probabilities_that_sum_to_m(5, 2.0, max_prob=0.6, seed=3)
@@ -484,6 +507,11 @@ def randomly_distribute_N_balls_into_K_bins(
     Returns
     -------
     numpy.ndarray of int64, shape (K,)
+
+    See Also
+    --------
+    cleannb.benchmarking.noise_generation.randomly_distribute_N_balls_into_K_bins
+        The same code with the bin bounds keyword-only, as in cleanlab 2.x.
 
     Examples
     --------

@@ -87,7 +87,7 @@ def get_noise_indices(
     ``prune_method`` its ``filter_by`` and ``sorted_index_method`` its
     ``return_indices_ranked_by`` (``"prob_given_label"`` is 2.x's
     ``"self_confidence"``). What differs: classes with at most
-    :data:`MIN_NUM_PER_CLASS` (5) examples are never pruned (2.x:
+    ``MIN_NUM_PER_CLASS`` (5) examples are never pruned (2.x:
     ``min_examples_per_class=1``); each class's count is applied as a value
     cut-off, so ties at the cut-off are all flagged by noise rate and none by
     class (2.x flags exactly that many); the confident joint is 0.1.0's
@@ -119,12 +119,13 @@ def get_noise_indices(
         psx[:, s]``, as many as the cell's count; ``"both"``: flagged by both.
     sorted_index_method : {None, "prob_given_label", "normalized_margin"}, default None
         None returns a mask; otherwise indices ordered by
-        :func:`order_label_errors` (any other value: by the normalized
-        margin, with a ``UserWarning``, as 0.1.0 and 1.0 order them).
+        :func:`cleannb.pruning.order_label_errors` (any other value: by the
+        normalized margin, with a ``UserWarning``, as 0.1.0 and 1.0 order
+        them).
     multi_label : bool, default False
         ``s`` holds a list of labels per example; an example is counted once
         per label, and kept when its labels equal the
-        :func:`multiclass_crossval_predict` prediction.
+        :func:`cleannb.pruning.multiclass_crossval_predict` prediction.
     n_jobs : int or None, default None
         Threads (None or -1: all cores); the result does not depend on it.
     verbose : int, default 0

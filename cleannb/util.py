@@ -367,7 +367,7 @@ def round_preserving_sum(iterable):
 
 
 def round_preserving_row_totals(confident_joint):
-    """Apply :func:`round_preserving_sum` to each row.
+    """Apply :func:`~cleannb.util.round_preserving_sum` to each row.
 
     Calibration (:func:`cleannb.latent_estimation.calibrate_confident_joint`)
     uses it so that each row of a calibrated joint sums to its label count.
@@ -677,7 +677,7 @@ class VersionWarning:
     warning_str, list_of_compatible_versions
         As given.
     warning_already_issued : bool
-        True once :meth:`is_compatible` has warned; it then warns no more.
+        True once ``is_compatible()`` has warned; it then warns no more.
 
     Examples
     --------
