@@ -1,8 +1,9 @@
 """cleanlab 0.1.0's ``latent_algebra``: closed-form relations between p(s), p(y),
 P(s|y) and P(y|s), with 0.1.0's names, signatures and clipping floors.
 
-All six functions are O(K^2) (O(K^3) for an inverse) and run the formulas in
-:mod:`cleannb._algebra`; denominators are guarded as in cleanlab 2.x. As in
+All six functions are O(K^2) (O(K^3) for an inverse) and run the formulas
+that :mod:`cleannb.count` uses (private module ``cleannb._algebra``), with
+0.1.0's floors; denominators are guarded as in cleanlab 2.x. As in
 0.1.0, ``clip_noise_rates``, ``clip_values`` and ``value_counts`` of
 :mod:`cleannb.util` can be imported from here too.
 """

@@ -1,7 +1,7 @@
 """cleanlab 0.1.0's ``pruning`` module (seed vocabulary: ``s``, ``psx``).
 
 Thin adapters over :mod:`cleannb.filter`'s selection code with 0.1.0's
-semantics: at least :data:`MIN_NUM_PER_CLASS` examples kept per class, value
+semantics: at least ``MIN_NUM_PER_CLASS`` (5) examples kept per class, value
 cut-offs instead of exact counts (prune by class flags self-confidences
 strictly below the (m+1)-th smallest; prune by noise rate flags every margin
 at or above the m-th largest, so ties at the cut-off are all flagged), and a
