@@ -11,42 +11,64 @@ module: ``count``'s ``multi_label=True`` branches, and
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
-from ._validation import check_pred_probs, pred_probs_views, raise_for_value_stats
+from ._validation import (
+    check_pred_probs,
+    mark_checked,
+    pred_probs_views,
+    raise_for_value_stats,
+)
 
 
-def check_multilabel_labels(labels, num_classes=None, name="labels"):
-    """Return ``labels`` as a list of int arrays (ragged lists allowed)."""
+def flat_labels(labels, num_classes=None, name="labels"):
+    """``labels`` (ragged lists of class indices) as row lengths and the classes, both int64.
+
+    The classes of row i are ``classes[offsets[i]:offsets[i + 1]]`` with
+    ``offsets = [0, *cumsum(lengths)]``. Checked: integers in 0..K-1.
+    """
     if isinstance(labels, np.ndarray) and labels.ndim == 2:
         raise TypeError(
             f"{name} must be a list of lists of class indices for multi_label=True; "
             "to convert a one-hot matrix use [np.flatnonzero(row) for row in onehot]."
         )
-    try:
-        rows = [np.asarray(row, dtype=np.int64).reshape(-1) for row in labels]
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be a list of lists of integer class indices for multi_label=True."
-        ) from None
-    if not rows:
+    try:  # fast path: rows that are sized iterables of integers
+        labels = labels if isinstance(labels, list | tuple) else list(labels)
+        lengths = np.fromiter(map(len, labels), dtype=np.int64, count=len(labels))
+        classes = np.fromiter(chain.from_iterable(labels), dtype=np.int64, count=int(lengths.sum()))
+    except (TypeError, ValueError, OverflowError):
+        try:
+            rows = [np.asarray(row, dtype=np.int64).reshape(-1) for row in labels]
+        except (TypeError, ValueError, OverflowError):
+            raise TypeError(
+                f"{name} must be a list of lists of integer class indices for multi_label=True."
+            ) from None
+        lengths = np.array([row.size for row in rows], dtype=np.int64)
+        classes = np.concatenate(rows) if lengths.sum() else np.zeros(0, np.int64)
+    if not len(lengths):
         raise ValueError(f"{name} is empty: pass at least one example.")
-    present = np.concatenate(rows) if any(r.size for r in rows) else np.zeros(0, np.int64)
-    if present.size and present.min() < 0:
-        raise ValueError(f"{name} must hold class indices 0..K-1 but contains {present.min()}.")
-    if num_classes is not None and present.size and present.max() >= num_classes:
+    if classes.size and classes.min() < 0:
+        raise ValueError(f"{name} must hold class indices 0..K-1 but contains {classes.min()}.")
+    if num_classes is not None and classes.size and classes.max() >= num_classes:
         raise ValueError(
-            f"{name} contains class {present.max()} but pred_probs has only {num_classes} columns."
+            f"{name} contains class {classes.max()} but pred_probs has only {num_classes} columns."
         )
-    return rows
+    return lengths, classes
+
+
+def check_multilabel_labels(labels, num_classes=None, name="labels"):
+    """Return ``labels`` as a list of int64 arrays (ragged lists allowed), checked."""
+    lengths, classes = flat_labels(labels, num_classes, name)
+    return np.split(classes, np.cumsum(lengths)[:-1])
 
 
 def onehot(labels, num_classes):
     """(N, K) bool matrix: ``onehot[i, k]`` is whether ``k`` is among ``labels[i]``."""
-    rows = check_multilabel_labels(labels, num_classes)
-    matrix = np.zeros((len(rows), num_classes), dtype=bool)
-    for i, row in enumerate(rows):
-        matrix[i, row] = True
+    lengths, classes = flat_labels(labels, num_classes)
+    matrix = np.zeros((len(lengths), num_classes), dtype=bool)
+    matrix[np.repeat(np.arange(len(lengths)), lengths), classes] = True
     return matrix
 
 
@@ -98,7 +120,7 @@ def binary_tasks(labels, pred_probs):
     """
     pred_probs, matrix = checked(labels, pred_probs)
     for k in range(pred_probs.shape[1]):
-        yield matrix[:, k].astype(np.int64), stack_complement(pred_probs[:, k])
+        yield matrix[:, k].astype(np.int64), mark_checked(stack_complement(pred_probs[:, k]))
 
 
 def binary_thresholds(binary_labels, binary_pred_probs):

@@ -136,12 +136,13 @@ def get_label_quality_scores(
         (N, K) per-class scores with ``axis=1``. Default
         ``{"method": "exponential_moving_average", "alpha": 0.8}``.
     n_jobs : int or None, default None
-        Threads (None or -1: all cores).
+        Accepted for compatibility; unused (the scores are numpy's arithmetic).
 
     Returns
     -------
     numpy.ndarray
-        float64, shape (N,).
+        float64, shape (N,): cleanlab 2.9's values, bit for bit (class
+        scores in the dtype of ``pred_probs``, aggregated in float64).
 
     Raises
     ------
@@ -151,9 +152,10 @@ def get_label_quality_scores(
 
     Notes
     -----
-    One read of ``pred_probs`` (two with ``adjust_pred_probs``); extra
-    memory O(N + K) per thread for the built-in aggregators, (N, K) for a
-    callable one.
+    O(N K log K) time; ``pred_probs`` is read in blocks of rows (once more
+    for the thresholds with ``adjust_pred_probs``), never copied whole: extra
+    memory O(N) plus one block's class scores for the built-in aggregators,
+    (N, K) float64 for a callable one (it is handed every class score).
 
     Examples
     --------
@@ -186,7 +188,8 @@ def get_label_quality_scores_per_class(
     Returns
     -------
     numpy.ndarray
-        float64, shape (N, K): column k scores "is class k among the labels".
+        float64, shape (N, K): column k scores "is class k among the labels"
+        (cleanlab 2.9's values, computed in the dtype of ``pred_probs``).
 
     Examples
     --------
