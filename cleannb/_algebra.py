@@ -9,8 +9,10 @@ All functions are O(K^2) (O(K^3) for a matrix inverse; O(entries) on
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from . import _ties
@@ -94,7 +96,7 @@ def _round_rows(rows):
         units = np.minimum(np.abs(missing[short]), width).astype(np.int64)
         residual = rows - ints if len(short) == len(rows) else rows[short] - ints[short]
         if by_numpy:  # units go to the end of numpy's order (its start when taken away)
-            order = np.argsort(residual, axis=1)
+            order = argsort_rows(residual)
         else:  # the largest residuals (times the step) first, lower column first
             order = np.argsort(-residual * step[:, None], axis=1, kind="stable")
         which = np.repeat(np.arange(len(short)), units)
@@ -262,7 +264,7 @@ def _rounded_entries(joint, rows, scaled):
     counts = ints.astype(np.int64)
     if not len(dense_rows):
         return SparseCounts(joint.start, joint.columns, counts)
-    return _round_dense_rows(joint, rows, scaled, counts, dense_rows)
+    return _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units)
 
 
 def _row_sums(joint, rows, scaled):
@@ -283,32 +285,89 @@ def _row_sums(joint, rows, scaled):
     return sums
 
 
-def _round_dense_rows(joint, rows, scaled, counts, dense_rows):
+def argsort_rows(rows):
+    """``np.argsort(rows, axis=1)``, the rows split between the threads in force.
+
+    numpy sorts each row of a 2-D array with the routine it uses for that row
+    alone and releases the GIL while sorting, so runs of rows sorted on their
+    own threads give the same indices as one call, on any number of threads.
+    """
+    threads = min(numba.get_num_threads(), len(rows) // ARGSORT_MIN_ROWS)
+    if threads <= 1:
+        return np.argsort(rows, axis=1)
+    out = np.empty(rows.shape, dtype=np.intp)
+    bounds = np.linspace(0, len(rows), threads + 1).astype(np.int64)
+
+    def sort(t):
+        out[bounds[t] : bounds[t + 1]] = np.argsort(rows[bounds[t] : bounds[t + 1]], axis=1)
+
+    list(_sort_pool().map(sort, range(threads)))
+    return out
+
+
+#: Rows sorted per thread by :func:`argsort_rows` at least (fewer: one thread).
+ARGSORT_MIN_ROWS = 16
+_POOL = []
+
+
+def _sort_pool():
+    """A thread pool for :func:`argsort_rows`, made on first use."""
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(max(1, numba.config.NUMBA_NUM_THREADS)))
+    return _POOL[0]
+
+
+def _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units):
     """``counts`` of the entries of ``joint``, with ``dense_rows`` rounded by :func:`round_rows`.
 
-    Those rows are made dense, in blocks of :data:`ROUND_BLOCK_VALUES`
-    values; the columns where they gain a unit join the entries.
+    Each of those rows gives ``units`` units of ``sign`` to the columns at the
+    end (``sign`` +1) or the start (-1) of numpy's ``argsort`` of its dense
+    residuals (the rescaled row minus its rounding: 0 off the entries), as
+    :func:`round_rows` gives them (in one round: ``units`` is at most K).
+    The residuals are made dense in blocks of :data:`ROUND_BLOCK_VALUES`
+    values and sorted on every thread (:func:`argsort_rows`); the columns
+    where a row gains a unit off its entries join the entries.
     """
     size = len(joint.start) - 1
     step = max(1, ROUND_BLOCK_VALUES // max(size, 1))
-    slot = np.full(size, -1)
+    first = joint.start[dense_rows]
+    lengths = joint.start[dense_rows + 1] - first
+    ends = np.cumsum(lengths)
+    # the entries of the dense rows, in row order (CSR)
+    entries = np.arange(ends[-1]) + np.repeat(first - (ends - lengths), lengths)
+    residual_of = scaled[entries] - np.rint(scaled[entries])
+    by_numpy = _ties.numpy_order()
     extra_rows, extra_columns, extra_counts = [], [], []
+    residual = np.empty((min(step, len(dense_rows)), size))  # one buffer for every block
     for lo in range(0, len(dense_rows), step):
-        block = dense_rows[lo : lo + step]
-        slot[block] = np.arange(len(block))
-        mine = np.flatnonzero(slot[rows] >= 0)
-        where = (slot[rows[mine]], joint.columns[mine])
-        dense = np.zeros((len(block), size))
-        dense[where] = scaled[mine]
-        rounded, gained = _round_rows(dense)
-        counts[mine] = rounded[where]
-        rounded[where] = 0  # what remains nonzero is new: units given to empty cells
-        cells = np.unique(np.concatenate(gained)) if gained else np.zeros(0, dtype=np.int64)
-        new_slot, new_columns = np.divmod(cells[rounded.ravel()[cells] != 0], size)
+        hi = min(len(dense_rows), lo + step)
+        block = dense_rows[lo:hi]
+        mine = entries[ends[lo] - lengths[lo] : ends[hi - 1]]
+        slot = np.repeat(np.arange(hi - lo), lengths[lo:hi])
+        flat = slot * size + joint.columns[mine]  # ascending: rows in order, columns ascending
+        dense = residual[: hi - lo]
+        dense.fill(0.0)
+        dense.ravel()[flat] = residual_of[ends[lo] - lengths[lo] : ends[hi - 1]]
+        # at most K units: a row's residuals are within 0.5 of 0, so are their sums
+        many = np.minimum(units[block], size).astype(np.int64)
+        which = np.repeat(np.arange(hi - lo), many)
+        nth = np.arange(len(which)) - np.repeat(np.cumsum(many) - many, many)
+        steps = sign[block][which].astype(np.int64)
+        if by_numpy:  # units go to the end of numpy's order (its start when taken away)
+            order = argsort_rows(dense)
+            nth = np.where(steps > 0, size - 1 - nth, nth)
+        else:  # the largest residuals (times the step) first, lower column first
+            dense *= -sign[block][:, None]
+            order = np.argsort(dense, axis=1, kind="stable")
+        gained = which * size + order[which, nth]
+        at = np.minimum(np.searchsorted(flat, gained), max(len(flat) - 1, 0))
+        on = flat[at] == gained if len(flat) else np.zeros(len(gained), dtype=bool)
+        np.add.at(counts, mine[at[on]], steps[on])
+        # units given to empty cells are new entries
+        new_slot, new_columns = np.divmod(gained[~on], size)
         extra_rows.append(block[new_slot])
         extra_columns.append(new_columns)
-        extra_counts.append(rounded[new_slot, new_columns].astype(np.int64))
-        slot[block] = -1
+        extra_counts.append(steps[~on])
     all_rows = np.concatenate([rows, *extra_rows])
     all_columns = np.concatenate([joint.columns, *extra_columns])
     all_counts = np.concatenate([counts, *extra_counts])
