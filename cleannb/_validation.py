@@ -35,6 +35,7 @@ import contextvars
 import sys
 import threading
 import warnings
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -378,6 +379,24 @@ def ceil_keys(limits, dtype, key_dtype=None):
     return keys
 
 
+#: Arrays derived from values already checked (:func:`mark_checked`), by id.
+_derived = weakref.WeakValueDictionary()
+
+
+def mark_checked(array):
+    """Mark ``array``, derived from checked values, as needing no value range check.
+
+    For the one-vs-rest problems ``[1 - p, p]`` of multi-label data, whose
+    ``p`` was checked (values up to 1.001 give ``1 - p`` down to -0.001);
+    NaN, infinity and the row sums are still checked. Its negative zeros
+    become +0.0, in place (``array`` is a new array of cleannb's, never the
+    caller's), so that no pass re-runs on an unmarked copy. Returns ``array``.
+    """
+    array += array.dtype.type(0.0)
+    _derived[id(array)] = array
+    return array
+
+
 def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_probs", views=None):
     """Raise if the statistics of a kernel pass show invalid probabilities.
 
@@ -442,20 +461,21 @@ def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_prob
         )
     # the largest key is the largest value's unless every value is negative
     highest = float(np.array(key_max, dtype=key_dtype).view(float_dtype))
+    checked = _derived.get(id(pred_probs)) is pred_probs  # see mark_checked
     # the tolerances as values of the dtype: float32(1.001) is a little above 1.001
     low_limit, high_limit = (
         float(dtype.type(x)) for x in (-NEGATIVE_TOLERANCE, 1 + VALUE_TOLERANCE)
     )
     if key_min < 0:
         lowest = float(np.min(pred_probs))
-        if lowest < low_limit:
+        if lowest < low_limit and not checked:
             raise ValueError(_out_of_range_message(name, lowest))
         if lowest < 0:
             zeros = (pred_probs == 0) & np.signbit(pred_probs)
             negative_zero = bool(np.any(zeros))
         else:
             negative_zero = True
-    if highest > high_limit:
+    if highest > high_limit and not checked:
         raise ValueError(_out_of_range_message(name, highest))
     if sum_dev > ROW_SUM_TOLERANCE:
         raise ValueError(
@@ -463,11 +483,19 @@ def raise_for_value_stats(pred_probs, key_min, key_max, sum_dev, name="pred_prob
             f"{name} / {name}.sum(axis=1, keepdims=True) (for multi-label data, where rows "
             "need not sum to 1, pass multi_label=True)."
         )
-    if highest > 1.0 + VALUE_SILENT:
+    if highest > 1.0 + VALUE_SILENT and not checked:
         warn_values_above_one(pred_probs, name, highest)
     if sum_dev > ROW_SUM_WARNING:
         warn_row_sums(pred_probs, name)
     return negative_zero
+
+
+def check_values(pred_probs, name="pred_probs"):
+    """Check the values of a checked ``pred_probs`` with numpy, for paths that run no
+    kernel pass: NaN, infinity and the range, as :func:`raise_for_value_stats`
+    (rows are not summed: multi-label rows need not sum to 1)."""
+    keys = pred_probs.view(_KEY_DTYPES[pred_probs.dtype])
+    raise_for_value_stats(pred_probs, int(keys.min()), int(keys.max()), 0.0, name)
 
 
 def _out_of_range_message(name, value):

@@ -28,7 +28,13 @@ from . import _algebra, _engine, _pipeline, _prune, _scores, _ties
 from ._names import FILTERS, PRUNE_FILTERS, RANKINGS
 from ._parallel import num_threads
 from ._source import as_pred_probs
-from ._validation import check_choice, check_flag, check_labels, check_pred_probs
+from ._validation import (
+    check_choice,
+    check_flag,
+    check_labels,
+    check_pred_probs,
+    check_values,
+)
 
 __all__ = [
     "find_label_issues",
@@ -316,13 +322,7 @@ def find_predicted_neq_given(labels, pred_probs, *, multi_label=False, n_jobs=No
 
 
 def _check_value_range(pred_probs):
-    if not np.all(np.isfinite(pred_probs)):
-        raise ValueError("pred_probs contains NaN or infinite values; pass finite probabilities.")
-    if pred_probs.min() < 0 or pred_probs.max() > 1 + 1e-6:
-        raise ValueError(
-            "pred_probs must lie in [0, 1]; these look like logits or scores: apply a sigmoid "
-            "(multi-label) or softmax first."
-        )
+    check_values(pred_probs)  # the tolerances of every pass (-1e-6 to 1.001)
 
 
 def find_label_issues_using_argmax_confusion_matrix(

@@ -152,7 +152,8 @@ def rounded_margin_score(own, other, precision):
 @inline
 def cwe_score(self_confidence, entropy_sum, log_k):
     """cleanlab's confidence-weighted entropy transform of one row."""
-    normalized_entropy = -entropy_sum / log_k
+    # at least 0: values above 1 (accepted up to 1.001) make p * log(p) positive
+    normalized_entropy = max(-entropy_sum / log_k, 0.0)
     ratio = normalized_entropy / max(self_confidence, CLIP)
     return np.log(ratio + 1.0) / max(ratio, CLIP)
 
