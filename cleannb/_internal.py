@@ -910,3 +910,100 @@ def split_arr(arr, chunksize):
     [4, 4, 2]
     """
     return np.split(arr, np.arange(chunksize, arr.shape[0], chunksize), axis=0)
+
+
+# --------------------------------------------------------------------------
+# Helpers cleanlab 2.9's classification module imports
+# --------------------------------------------------------------------------
+
+
+def compress_int_array(int_array, num_possible_values):
+    """``int_array`` in the smallest of int16 / int32 that holds its values.
+
+    Parameters
+    ----------
+    int_array : numpy.ndarray of int
+        Values in ``0 .. num_possible_values - 1``.
+    num_possible_values : int
+        How many distinct values the array may hold.
+
+    Returns
+    -------
+    numpy.ndarray or object
+        A new int16 array when ``num_possible_values`` is below int16's
+        maximum, int32 below int32's, else ``int_array`` itself; anything
+        that is not an array comes back unchanged (as in cleanlab).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.classification import compress_int_array
+    >>> compress_int_array(np.array([0, 2, 1]), 3).dtype
+    dtype('int16')
+    """
+    for dtype in (np.int16, np.int32):
+        if num_possible_values < np.iinfo(dtype).max:
+            try:
+                return int_array.astype(dtype)
+            except AttributeError:
+                return int_array
+    return int_array
+
+
+def force_two_dimensions(X):
+    """``X`` with every dimension after the first flattened into one.
+
+    Parameters
+    ----------
+    X : array_like with a ``shape`` and ``reshape``, or None
+        Features, e.g. images of shape (N, H, W).
+
+    Returns
+    -------
+    array_like or None
+        ``X.reshape(len(X), -1)`` when ``X`` has more than two dimensions,
+        else ``X`` itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.classification import force_two_dimensions
+    >>> force_two_dimensions(np.zeros((4, 3, 2))).shape
+    (4, 6)
+    """
+    if X is not None and len(X.shape) > 2:
+        return X.reshape((len(X), -1))
+    return X
+
+
+def subset_X_y(X, labels, mask):
+    """The rows of features and labels where ``mask`` is True.
+
+    Parameters
+    ----------
+    X : numpy.ndarray, sparse matrix, pandas object or list
+        Features with N rows.
+    labels : numpy.ndarray or list, length N
+        Labels (a list of lists for multi-label data).
+    mask : numpy.ndarray of bool, shape (N,)
+        Rows to keep.
+
+    Returns
+    -------
+    X_subset, labels_subset
+        The kept rows, in order, of the same kinds as ``X`` and ``labels``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.classification import subset_X_y
+    >>> subset_X_y(np.arange(6).reshape(3, 2), [0, 1, 1], np.array([True, False, True]))
+    (array([[0, 1],
+           [4, 5]]), [0, 1])
+    """
+    mask = np.asarray(mask, dtype=bool)
+    if isinstance(labels, np.ndarray):
+        labels_subset = labels[mask]
+    else:
+        labels_subset = [label for label, keep in zip(labels, mask, strict=True) if keep]
+    return take_rows(X, np.flatnonzero(mask)), labels_subset

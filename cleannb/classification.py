@@ -56,6 +56,16 @@ from ._estimator_base import (
     label_issues_frame,
     noise_weights,
 )
+from ._internal import (
+    assert_valid_inputs,
+    compress_int_array,
+    force_two_dimensions,
+    get_num_classes,
+    labels_to_array,
+    subset_X_y,
+)
+from .count import compute_confident_joint, estimate_latent
+from .experimental.label_issues_batched import find_label_issues_batched
 from .latent_algebra import compute_noise_matrix_from_inverse, compute_py_inv_noise_matrix
 from .latent_estimation import (
     estimate_cv_predicted_probabilities,
@@ -63,20 +73,32 @@ from .latent_estimation import (
     estimate_py_noise_matrices_and_cv_pred_proba,
 )
 from .pruning import get_noise_indices
+from .rank import get_label_quality_scores
 from .util import assert_inputs_are_valid, remove_noise_from_class, value_counts
 
-# 0.1.0's classification module exposed the helpers it imported; so does this one.
+# cleanlab 0.1.0's and 2.9's classification modules exposed the helpers they
+# imported; so does this one (where a name is in both, with 0.1.0's signature).
 __all__ = [
     "CleanLearning",
     "LearningWithNoisyLabels",
     "assert_inputs_are_valid",
+    "assert_valid_inputs",
+    "compress_int_array",
+    "compute_confident_joint",
     "compute_noise_matrix_from_inverse",
     "compute_py_inv_noise_matrix",
     "estimate_cv_predicted_probabilities",
+    "estimate_latent",
     "estimate_py_and_noise_matrices_from_probabilities",
     "estimate_py_noise_matrices_and_cv_pred_proba",
+    "find_label_issues_batched",
+    "force_two_dimensions",
+    "get_label_quality_scores",
     "get_noise_indices",
+    "get_num_classes",
+    "labels_to_array",
     "remove_noise_from_class",
+    "subset_X_y",
     "value_counts",
 ]
 
@@ -360,8 +382,6 @@ class CleanLearning(NoisyLabelClassifier):
         return kwargs
 
     def _quality(self, labels, pred_probs):
-        from .rank import get_label_quality_scores
-
         kwargs = {"n_jobs": self.n_jobs, **(self.label_quality_scores_kwargs or {})}
         return get_label_quality_scores(labels, pred_probs, **kwargs)
 
