@@ -426,18 +426,15 @@ def num_label_issues(
     if check_flag(multi_label, "multi_label"):
         from .filter import find_label_issues
 
-        return int(
-            np.sum(
-                find_label_issues(
-                    labels,
-                    pred_probs,
-                    confident_joint=confident_joint,
-                    multi_label=True,
-                    filter_by="confident_learning",
-                    n_jobs=n_jobs,
-                )
-            )
+        flagged = find_label_issues(
+            labels,
+            pred_probs,
+            confident_joint=confident_joint,
+            multi_label=True,
+            filter_by="confident_learning",
+            n_jobs=n_jobs,
         )
+        return np.int64(np.count_nonzero(flagged))  # cleanlab 2.9's type here
     labels, pred_probs = _inputs(labels, pred_probs)
     if estimation_method != "off_diagonal_custom":
         with num_threads(n_jobs):

@@ -279,3 +279,27 @@ def test_filter_at_a_threshold_limit():
             labels, pred_probs, filter_by="confident_learning", n_jobs=1
         ),
     )
+
+
+@pytest.mark.parametrize("flag", [1, np.True_, 0, None])
+def test_adjust_flag_stand_ins_as_cleanlab(flag):
+    """cleanlab adjusts only for ``adjust_pred_probs is True``: 1 and numpy.True_ do not."""
+    labels, pred_probs = make_case(2, 200, 5, np.float32, True)
+    for method in METHODS:
+        assert_identical(
+            ml.get_label_quality_scores(labels, pred_probs, method=method, adjust_pred_probs=flag),
+            cl_ml.get_label_quality_scores(
+                labels, pred_probs, method=method, adjust_pred_probs=flag
+            ),
+        )
+    with pytest.raises(TypeError, match="adjust_pred_probs"):
+        ml.get_label_quality_scores(labels, pred_probs, adjust_pred_probs="yes")
+
+
+def test_num_label_issues(case):
+    labels, pred_probs = case
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = count.num_label_issues(labels, pred_probs, multi_label=True)
+        expected = cl_count.num_label_issues(labels, pred_probs, multi_label=True)
+    assert got == expected and type(got) is type(expected)

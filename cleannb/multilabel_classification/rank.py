@@ -20,6 +20,7 @@ import numpy as np
 from .. import _multilabel
 from .._internal import assert_valid_inputs, get_num_classes, int2onehot
 from .._scores import method_code
+from .._validation import check_flag
 from ._scorer import (
     Aggregator,
     ClassLabelScorer,
@@ -85,6 +86,11 @@ def _aggregator(aggregator_kwargs, num_classes):
 
 def _class_scores(labels, pred_probs, method, adjust_pred_probs):
     """Checked inputs, and a function returning the float64 class scores of rows ``lo:hi``."""
+    # cleanlab adjusts only when adjust_pred_probs is the object True (1 and numpy.True_
+    # leave the probabilities as they are, and pass with the entropy score)
+    adjust_pred_probs = check_flag(adjust_pred_probs, "adjust_pred_probs") and (
+        adjust_pred_probs is True
+    )
     method_code(method, adjust_pred_probs)  # checks both
     pred_probs, matrix = _multilabel.checked(labels, pred_probs)
     num_classes = pred_probs.shape[1]
@@ -128,7 +134,9 @@ def get_label_quality_scores(
     method : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
         The per-class binary score (see :func:`cleannb.rank.get_label_quality_scores`).
     adjust_pred_probs : bool, default False
-        Adjust each binary problem by its confident thresholds first.
+        Adjust each binary problem by its confident thresholds first. As in
+        cleanlab 2.9, only ``True`` itself adjusts (``1`` or ``numpy.True_``
+        do not).
     aggregator_kwargs : dict, optional
         ``{"method": ..., **options}``: ``"exponential_moving_average"``
         (option ``alpha``, None meaning ``2 / (K + 1)``), ``"softmin"``
