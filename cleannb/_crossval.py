@@ -209,13 +209,67 @@ def estimate_py_noise_matrices_and_cv_pred_proba(
 ):
     """Cross-validated ``pred_probs`` and every latent estimate from them.
 
-    Same arguments as :func:`estimate_confident_joint_and_cv_pred_proba`, plus
-    ``converge_latent_estimates`` and ``py_method`` (see
-    :func:`cleannb.count.estimate_latent`).
+    :func:`estimate_confident_joint_and_cv_pred_proba` (with the confident
+    joint calibrated) followed by :func:`cleannb.count.estimate_latent`. The
+    ``cv_n_folds`` fits of ``clf`` dominate the cost.
+
+    Parameters
+    ----------
+    X : array_like, sparse matrix or DataFrame, N rows
+        Features; passed to ``clf`` untouched apart from row selection.
+    labels : array_like of int, shape (N,)
+        Given (possibly noisy) labels 0..K-1; each fold is stratified by them.
+    clf : scikit-learn compatible classifier, optional
+        Cloned for each fold (``fit`` and ``predict_proba`` are used); default
+        ``LogisticRegression()`` (cleanlab 2.9's default, built on each call).
+    cv_n_folds : int, default 5
+        Number of stratified folds, >= 2.
+    thresholds : array_like, shape (K,), optional
+        Passed to :func:`cleannb.count.compute_confident_joint`.
+    converge_latent_estimates : bool, default False
+        Refine the three estimates with 3 x 5 rounds of the algebraic
+        relations between them (see :func:`cleannb.count.estimate_latent`).
+    py_method : {"cnt", "eqn", "marginal", "marginal_ps"}, default "cnt"
+        Estimator of the true-label prior p(y).
+    seed : None, int or numpy.random.Generator, optional
+        Shuffles the ``StratifiedKFold``: None with numpy's global RNG
+        (reproducible by ``np.random.seed``), otherwise leaving it untouched.
+        A classifier with ``random_state=None`` draws from the global RNG
+        itself.
+    clf_kwargs : dict, optional
+        Extra keyword arguments of ``clf.fit`` (cleanlab 2.9's default ``{}``).
+    validation_func : callable, optional
+        ``validation_func(X_holdout, y_holdout)`` returns extra ``fit`` kwargs
+        for that fold (for example an early-stopping set).
+    verbose : bool, default False
+        cleannb's addition: show a progress bar over the folds.
+    n_jobs : int or None, default None
+        cleannb's addition: threads for the confident-joint kernels (the
+        classifier is not affected).
 
     Returns
     -------
-    py, noise_matrix, inverse_noise_matrix, confident_joint, pred_probs
+    py : numpy.ndarray, shape (K,)
+        The prior of the true labels p(y); sums to 1.
+    noise_matrix : numpy.ndarray, shape (K, K)
+        P(s | y); columns sum to 1.
+    inverse_noise_matrix : numpy.ndarray, shape (K, K)
+        P(y | s); columns sum to 1.
+    confident_joint : numpy.ndarray of int64, shape (K, K)
+        Calibrated: rows sum to the label counts.
+    pred_probs : numpy.ndarray of float64, shape (N, K)
+        The out-of-sample predicted probabilities.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.count import estimate_py_noise_matrices_and_cv_pred_proba
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (30, 2)), rng.normal(3, 1, (30, 2))]
+    >>> py, nm, inv, cj, pred_probs = estimate_py_noise_matrices_and_cv_pred_proba(
+    ...     X, [0] * 30 + [1] * 30, seed=0)
+    >>> bool(np.isclose(py.sum(), 1)), bool(np.allclose(nm.sum(axis=0), 1)), pred_probs.shape
+    (True, True, (60, 2))
     """
     from .count import estimate_latent
 
@@ -253,9 +307,41 @@ def estimate_cv_predicted_probabilities(
 ):
     """Out-of-sample predicted probabilities by stratified cross-validation.
 
+    ``clf`` is fitted on all folds but one and predicts the held-out fold,
+    ``cv_n_folds`` times. A class absent from a training fold gets one of its
+    held-out examples copied into that fold (with a warning), and that
+    example's prediction is one-hot, as in cleanlab 2.x. The fits dominate
+    the cost; extra memory is the (N, K) result plus the folds' row copies.
+
+    Parameters
+    ----------
+    X : array_like, sparse matrix or DataFrame, N rows
+        Features; passed to ``clf`` untouched apart from row selection.
+    labels : array_like of int, shape (N,)
+        Given (possibly noisy) labels 0..K-1; each fold is stratified by them.
+    clf : scikit-learn compatible classifier, optional
+        Cloned for each fold (``fit`` and ``predict_proba`` are used); default
+        ``LogisticRegression()`` (cleanlab 2.9's default, built on each call).
+    cv_n_folds : int, default 5
+        Number of stratified folds, >= 2.
+    seed : None, int or numpy.random.Generator, optional
+        Shuffles the ``StratifiedKFold``: None with numpy's global RNG
+        (reproducible by ``np.random.seed``), otherwise leaving it untouched.
+        A classifier with ``random_state=None`` draws from the global RNG
+        itself.
+    clf_kwargs : dict, optional
+        Extra keyword arguments of ``clf.fit`` (cleanlab 2.9's default ``{}``).
+    validation_func : callable, optional
+        ``validation_func(X_holdout, y_holdout)`` returns extra ``fit`` kwargs
+        for that fold (for example an early-stopping set).
+    verbose : bool, default False
+        cleannb's addition: show a progress bar over the folds.
+
     Returns
     -------
-    pred_probs : numpy.ndarray, shape (N, K)
+    pred_probs : numpy.ndarray of float64, shape (N, K)
+        Row i is predicted by the model that did not see example i; K is
+        ``max(labels) + 1``.
 
     Examples
     --------
@@ -284,9 +370,58 @@ def estimate_noise_matrices(
 ):
     """Noise matrix P(s|y) and inverse P(y|s) estimated through cross-validation.
 
+    The two matrices of :func:`estimate_py_noise_matrices_and_cv_pred_proba`
+    (note the default ``converge_latent_estimates=True`` here, as in
+    cleanlab 2.9, where that function defaults to False).
+
+    Parameters
+    ----------
+    X : array_like, sparse matrix or DataFrame, N rows
+        Features; passed to ``clf`` untouched apart from row selection.
+    labels : array_like of int, shape (N,)
+        Given (possibly noisy) labels 0..K-1; each fold is stratified by them.
+    clf : scikit-learn compatible classifier, optional
+        Cloned for each fold (``fit`` and ``predict_proba`` are used); default
+        ``LogisticRegression()`` (cleanlab 2.9's default, built on each call).
+    cv_n_folds : int, default 5
+        Number of stratified folds, >= 2.
+    thresholds : array_like, shape (K,), optional
+        Passed to :func:`cleannb.count.compute_confident_joint`.
+    converge_latent_estimates : bool, default True
+        Refine the estimates with 3 x 5 rounds of the algebraic relations
+        between them (see :func:`cleannb.count.estimate_latent`).
+    seed : None, int or numpy.random.Generator, optional
+        Shuffles the ``StratifiedKFold``: None with numpy's global RNG
+        (reproducible by ``np.random.seed``), otherwise leaving it untouched.
+        A classifier with ``random_state=None`` draws from the global RNG
+        itself.
+    clf_kwargs : dict, optional
+        Extra keyword arguments of ``clf.fit`` (cleanlab 2.9's default ``{}``).
+    validation_func : callable, optional
+        ``validation_func(X_holdout, y_holdout)`` returns extra ``fit`` kwargs
+        for that fold (for example an early-stopping set).
+    verbose : bool, default False
+        cleannb's addition: show a progress bar over the folds.
+    n_jobs : int or None, default None
+        cleannb's addition: threads for the confident-joint kernels (the
+        classifier is not affected).
+
     Returns
     -------
-    noise_matrix, inverse_noise_matrix
+    noise_matrix : numpy.ndarray, shape (K, K)
+        P(s | y); columns sum to 1.
+    inverse_noise_matrix : numpy.ndarray, shape (K, K)
+        P(y | s); columns sum to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb.count import estimate_noise_matrices
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (30, 2)), rng.normal(3, 1, (30, 2))]
+    >>> nm, inv = estimate_noise_matrices(X, [0] * 30 + [1] * 30, seed=0)
+    >>> nm.shape, bool(np.allclose(inv.sum(axis=0), 1))
+    ((2, 2), True)
     """
     result = estimate_py_noise_matrices_and_cv_pred_proba(
         X,

@@ -348,11 +348,41 @@ def estimate_py_and_noise_matrices_from_probabilities(
 ):
     """p(y), P(s|y), P(y|s) and the confident joint from predicted probabilities.
 
-    :func:`compute_confident_joint` followed by :func:`estimate_latent`.
+    :func:`compute_confident_joint` followed by :func:`estimate_latent`: one
+    validating pass over ``pred_probs`` (O(N K)), then O(K^2) algebra (more
+    with ``converge_latent_estimates``). Note the default
+    ``converge_latent_estimates=True`` here, as in cleanlab, where
+    :func:`estimate_latent` defaults to False.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given (possibly noisy) labels 0..K-1.
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
+        Out-of-sample predicted probabilities (float16, float32 or float64);
+        rows sum to 1.
+    thresholds : array_like, shape (K,), optional
+        Per-class thresholds; default :func:`get_confident_thresholds`.
+    converge_latent_estimates : bool, default True
+        Refine the three estimates with 3 x 5 rounds of the algebraic
+        relations between them, as cleanlab does.
+    py_method : {"cnt", "eqn", "marginal", "marginal_ps"}, default "cnt"
+        Estimator of the true-label prior p(y).
+    calibrate : bool, default True
+        Calibrate the confident joint (see :func:`compute_confident_joint`).
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores).
 
     Returns
     -------
-    py, noise_matrix, inverse_noise_matrix, confident_joint
+    py : numpy.ndarray, shape (K,)
+        The prior of the true labels p(y); sums to 1.
+    noise_matrix : numpy.ndarray, shape (K, K)
+        P(s | y); columns sum to 1.
+    inverse_noise_matrix : numpy.ndarray, shape (K, K)
+        P(y | s); columns sum to 1.
+    confident_joint : numpy.ndarray of int64, shape (K, K)
+        As :func:`compute_confident_joint` returns it.
 
     Examples
     --------

@@ -153,7 +153,36 @@ def find_overlapping_classes(
 
     With ``asymmetric=False`` each unordered pair (A < B) gets
     P(s=A, y=B) + P(s=B, y=A); with ``asymmetric=True`` every ordered pair
-    (s=A, y=B), A != B, gets its own row.
+    (s=A, y=B), A != B, gets its own row. The joint comes from ``joint``, else
+    from ``confident_joint``, else from ``labels`` and ``pred_probs`` (one pass
+    over ``pred_probs``, as :func:`cleannb.count.estimate_joint`). Beyond that
+    pass: O(K^2 log K) time and memory for the K (K - 1) pairs.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,), optional
+        Given labels 0..K-1; needed unless ``joint`` or ``confident_joint``
+        is given.
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource, optional
+        Out-of-sample predicted probabilities; needed with ``labels`` alone.
+    asymmetric : bool, default False
+        One row per ordered pair instead of per unordered pair.
+    class_names : sequence of str, optional
+        Names of the classes, in class order: adds "Class Name A" and
+        "Class Name B" columns.
+    num_examples : int, optional
+        N, to turn probabilities into counts; default ``len(labels)``, else
+        the sum of ``confident_joint``. Required with ``joint`` alone.
+    joint : numpy.ndarray, shape (K, K), optional
+        Precomputed estimate of P(s, y) (:func:`cleannb.count.estimate_joint`);
+        wins over everything else.
+    confident_joint : numpy.ndarray of int, shape (K, K), optional
+        Precomputed confident joint (calibrated against ``labels`` when they
+        are given).
+    multi_label : bool, default False
+        Not supported (raises ``ValueError``), as in cleanlab.
+    n_jobs : int or None, default None
+        Threads for the pass over ``pred_probs`` (None or -1: all cores).
 
     Returns
     -------
@@ -219,8 +248,44 @@ def overall_label_health_score(
 ):
     """One number for the whole dataset: the estimated fraction of correct labels.
 
-    With ``labels`` and ``pred_probs``: ``1 - num_label_issues / N``;
-    otherwise the trace of the joint.
+    With ``labels`` and ``pred_probs``: ``1 - num_label_issues / N``, with
+    :func:`cleannb.count.num_label_issues` (``estimation_method="off_diagonal"``,
+    one pass over ``pred_probs``); otherwise the trace of the joint: ``joint``,
+    else ``confident_joint`` normalised (calibrated first against ``labels``
+    when they are given), as cleanlab 2.x decides.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,), optional
+        Given labels 0..K-1.
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource, optional
+        Out-of-sample predicted probabilities; with ``labels``, the score
+        counts the label issues and ignores ``joint`` and ``confident_joint``.
+    num_examples : int, optional
+        N; default ``len(labels)``, else the sum of ``confident_joint``.
+        Required with ``joint`` alone.
+    confident_joint : numpy.ndarray of int, shape (K, K), optional
+        Precomputed confident joint, used when ``joint`` is not given.
+    joint : numpy.ndarray, shape (K, K), optional
+        Precomputed estimate of P(s, y).
+    multi_label : bool, default False
+        Not supported (raises ``ValueError``), as in cleanlab.
+    verbose : bool, default True
+        Print the share and number of labels with potential issues and the
+        score.
+    n_jobs : int or None, default None
+        Threads for the pass over ``pred_probs`` (None or -1: all cores).
+
+    Returns
+    -------
+    float
+        The score in [0, 1] (a numpy float64 when taken from the joint).
+
+    Raises
+    ------
+    ValueError
+        If N cannot be known (no ``labels``, ``confident_joint`` or
+        ``num_examples``), or with ``multi_label=True``.
 
     Examples
     --------
@@ -266,11 +331,41 @@ def health_summary(
 ):
     """Class quality, class overlap and the overall score in one call.
 
+    :func:`rank_classes_by_label_quality`, :func:`find_overlapping_classes`
+    and :func:`overall_label_health_score` of one joint, with the same
+    arguments (see those for each). The joint comes from ``joint``, else from
+    ``confident_joint``, else from ``labels`` and ``pred_probs``.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,), optional
+        Given labels 0..K-1.
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource, optional
+        Out-of-sample predicted probabilities.
+    asymmetric : bool, default False
+        Passed to :func:`find_overlapping_classes`.
+    class_names : sequence of str, optional
+        One name per class (exactly K), in class order.
+    num_examples : int, optional
+        N; default ``len(labels)``, else the sum of ``confident_joint``.
+        Required with ``joint`` alone.
+    joint : numpy.ndarray, shape (K, K), optional
+        Precomputed estimate of P(s, y).
+    confident_joint : numpy.ndarray of int, shape (K, K), optional
+        Precomputed confident joint.
+    multi_label : bool, default False
+        Not supported (raises ``ValueError``), as in cleanlab.
+    verbose : bool, default True
+        Print the two tables (the first 10 overlapping pairs) and the score.
+    n_jobs : int or None, default None
+        Threads for the pass over ``pred_probs`` (None or -1: all cores).
+
     Returns
     -------
     dict
-        "overall_label_health_score", "joint", "classes_by_label_quality",
-        "overlapping_classes".
+        "overall_label_health_score" (float), "joint" (numpy.ndarray, shape
+        (K, K)), "classes_by_label_quality" and "overlapping_classes"
+        (pandas.DataFrame, as the functions above return them).
 
     Raises
     ------

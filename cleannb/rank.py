@@ -134,8 +134,30 @@ def get_label_quality_scores(
 def get_self_confidence_for_each_label(labels, pred_probs, *, n_jobs=None):
     """Return ``pred_probs[i, labels[i]]`` for every example, in the dtype of ``pred_probs``.
 
-    See :func:`get_label_quality_scores` (``method="self_confidence"``) for
-    parameters, validation and cost.
+    :func:`get_label_quality_scores` with ``method="self_confidence"`` and
+    no ``adjust_pred_probs``: one validating read of ``pred_probs``, O(N K)
+    time, O(N) extra memory.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given labels 0..K-1.
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
+        Out-of-sample predicted probabilities (float16/32/64, any layout);
+        rows sum to 1.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,)
+        The probability of each example's given label, in the dtype of
+        ``pred_probs``, bit for bit as cleanlab's.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On malformed input (the message names the argument).
 
     Examples
     --------
@@ -150,7 +172,31 @@ def get_self_confidence_for_each_label(labels, pred_probs, *, n_jobs=None):
 def get_normalized_margin_for_each_label(labels, pred_probs, *, n_jobs=None):
     """Return ``(p[k] - max_{j != k} p[j] + 1) / 2`` for every example (``k`` its label).
 
-    See :func:`get_label_quality_scores` (``method="normalized_margin"``).
+    :func:`get_label_quality_scores` with ``method="normalized_margin"`` and
+    no ``adjust_pred_probs``: the margin of the given label over the most
+    likely other class, mapped from [-1, 1] to [0, 1]. One validating read of
+    ``pred_probs``, O(N K) time, O(N) extra memory.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given labels 0..K-1.
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
+        Out-of-sample predicted probabilities (float16/32/64, any layout);
+        rows sum to 1.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,)
+        Scores in [0, 1] (0.5: the label ties with another class), in the
+        dtype of ``pred_probs``, bit for bit as cleanlab's.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On malformed input (the message names the argument).
 
     Examples
     --------
@@ -166,8 +212,32 @@ def get_confidence_weighted_entropy_for_each_label(labels, pred_probs, *, n_jobs
     """Return the confidence-weighted entropy score of every example.
 
     ``r = (entropy(p) / log K) / max(p[k], 1e-6)`` and the score is
-    ``log(r + 1) / max(r, 1e-6)`` (``0 * log 0`` counts as 0). See
-    :func:`get_label_quality_scores`.
+    ``log(r + 1) / max(r, 1e-6)`` (``0 * log 0`` counts as 0), with ``k``
+    the given label of the row ``p``: :func:`get_label_quality_scores` with
+    ``method="confidence_weighted_entropy"``. One validating read of
+    ``pred_probs`` and cleanlab's numpy arithmetic in blocks of rows (the
+    kernel for float64 input of 1 MiB or more), O(N K) time.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given labels 0..K-1.
+    pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
+        Out-of-sample predicted probabilities (float16/32/64, any layout);
+        rows sum to 1.
+    n_jobs : int or None, default None
+        Threads (None or -1: all cores).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,)
+        Scores in [0, 1], cleanlab's values in cleanlab's dtype (see
+        :func:`get_label_quality_scores`).
+
+    Raises
+    ------
+    ValueError, TypeError
+        On malformed input (the message names the argument).
 
     Examples
     --------

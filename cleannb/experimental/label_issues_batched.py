@@ -88,7 +88,7 @@ def find_label_issues_batched(
     filter_by : str, optional
         A rule of :func:`cleannb.filter.find_label_issues`, or
         "low_confidence_weighted_entropy" (cleannb's extension); default
-        "low_" + the score method.
+        ``"low_" + method``, with ``method`` the score method.
 
     Returns
     -------
