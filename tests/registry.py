@@ -18,6 +18,8 @@ and ``test_multilabel.make_multilabel``; see :data:`KINDS`.
 from __future__ import annotations
 
 import functools
+import importlib
+import inspect
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -93,8 +95,10 @@ def case(kind):
     """The generated :class:`Case` of ``kind`` (deterministic; see :data:`KINDS`)."""
     if kind in ML_KINDS:
         return _ml_case(kind)
-    if kind.startswith("v010_"):
+    if kind.startswith(("v010_case", "v010_ml")) and not kind.startswith("v010_mlmcp"):
         return _golden_case(kind)
+    if kind.startswith(("v10_", "v010")) or kind == "none":
+        return _golden_extra(kind)
     spec = {
         "ties": dict(seed=2701, n=300, k=6, kind="tied", confusers=2),
         "float16": dict(seed=2702, n=300, k=5, kind="float16"),
@@ -262,6 +266,7 @@ class Entry:
     sources: bool = False
     ref_map: Any = None
     ref_map_reason: str = ""
+    summary: Any = None  # random functions: summary(result, args, kwargs) is compared
 
     def __post_init__(self):
         if self.ref_map is not None and not self.ref_map_reason:
@@ -336,14 +341,6 @@ def _ml_cj(c):
 def _thresholds_shifted(c):
     t = _quiet(_cl("count.get_confident_thresholds"), c.labels, c.pred_probs)
     return np.asarray(t, dtype=np.float64) * 0.9
-
-
-def _mask(c):
-    return _quiet(_cl("filter.find_label_issues"), c.labels, c.pred_probs, n_jobs=1)
-
-
-def _scores(c):
-    return _quiet(_cl("rank.get_label_quality_scores"), c.labels, c.pred_probs)
 
 
 def _num_to_remove(c):
@@ -721,7 +718,7 @@ def modern_entries():
         Entry(
             "rank.order_label_issues",
             live("rank.order_label_issues"),
-            lambda c: ((_mask(c), c.labels, c.pred_probs), {}),
+            lambda c: ((c.pred_probs.argmax(axis=1) != c.labels, c.labels, c.pred_probs), {}),
             SL,
             options={"rank_by": RANKINGS[1:], "rank_by_kwargs": (ADJUSTED,)},
             combos=({"rank_by": "normalized_margin", "rank_by_kwargs": ADJUSTED},),
@@ -730,7 +727,8 @@ def modern_entries():
         Entry(
             "rank.find_top_issues",
             live("rank.find_top_issues"),
-            lambda c: ((_scores(c),), {}),
+            # the self-confidence, ties and values above 1 included
+            lambda c: ((c.pred_probs[np.arange(len(c.labels)), c.labels].astype(np.float64),), {}),
             SL,
             options={"top": (1, 3, 100000)},
         ),
@@ -901,9 +899,1133 @@ CLASSES_OUTSIDE = {
     "classification.CleanLearning": "estimator: not yet in the table (test_classification)",
     "classification.LearningWithNoisyLabels": "estimator: not yet in the table "
     "(test_classification)",
+    **{
+        f"multilabel_classification.rank.{name}": "cleanlab 2.9's internal scorer class, "
+        "re-exported for its name; the scores it computes are in the table"
+        for name in ("Aggregator", "ClassLabelScorer", "MultilabelScorer")
+    },
 }
 
 
 def entries():
     """The whole table."""
-    return modern_entries()
+    return modern_entries() + seed_entries() + noise_entries() + helper_entries()
+
+
+# ------------------------------------------------------------------ golden cases (0.1.0, 1.0)
+
+
+def _v10():
+    import test_v10_golden as v10
+
+    return v10
+
+
+V10_KINDS = tuple(f"v10_case{i}" for i in range(12))
+V10_NEAR1 = ("v10_near0", "v10_near1")
+V10_ML = ("v10_ml0", "v10_ml1")
+V010_MCP = ("v010_mcp0", "v010_mcp1", "v010_mlmcp0", "v010_mlmcp1")
+V010_ALGEBRA = tuple(f"v010_case{i}" for i in (0, 25, 29, 33, 36, 39))
+
+
+def _util_groups(prefix):
+    data = golden_file("v010_util_polyplex.npz")
+    groups = sorted({k.split("/", 1)[0] for k in data.files if k.startswith(prefix)})
+    return tuple(f"v010u:{g}" for g in groups if g[len(prefix) :].lstrip("_").isdigit())
+
+
+def _values_kinds(call):
+    import json
+
+    with open(os.path.join(HERE, "golden", "v010_values.json")) as f:
+        cases = json.load(f)["cases"]
+    return tuple(
+        f"v010v:{key}"
+        for key, c in sorted(cases.items())
+        if c["call"] == call and "python_only" not in c
+    )
+
+
+def _golden_extra(kind):
+    """Golden kinds other than ``v010_case``/``v010_ml`` (see :func:`case`)."""
+    if kind.startswith("v10_"):
+        v10 = _v10()
+        for prefix, data in (("case", v10.CASES), ("near", v10.NEAR1), ("ml", v10.MULTI)):
+            if kind.startswith(f"v10_{prefix}"):
+                golden = v10.case(int(kind[len(f"v10_{prefix}") :]), data, prefix)
+                break
+        if prefix == "ml":
+            labels = [[int(v) for v in row] for row in golden["labels"]]
+            return Case(kind, ml_labels=labels, ml_pred_probs=golden["psx"], golden=golden)
+        return Case(kind, golden["s"].astype(np.int64), golden["psx"], golden=golden)
+    if kind.startswith(("v010_mcp", "v010_mlmcp")):
+        data = golden_file("v010_multilabel.npz")
+        i = int(kind[-1])
+        if kind.startswith("v010_mcp"):
+            p = f"mcp{i}/"
+            flat, offsets = data[p + "labels_flat"], data[p + "labels_offsets"]
+            labels = [
+                [int(v) for v in flat[offsets[j] : offsets[j + 1]]] for j in range(len(offsets) - 1)
+            ]
+            return Case(
+                kind,
+                ml_labels=labels,
+                ml_pred_probs=data[p + "pyx"],
+                golden={"out": data[p + "out"]},
+            )
+        p = f"ml{i}/"
+        labels = [[int(v) for v in row] for row in data[p + "labels"]]
+        return Case(
+            kind,
+            ml_labels=labels,
+            ml_pred_probs=data[p + "psx"],
+            golden={"out": data[p + "multiclass_crossval_predict"]},
+        )
+    if kind.startswith("v010u:"):
+        data = golden_file("v010_util_polyplex.npz")
+        group = kind[len("v010u:") :]
+        golden = {k[len(group) + 1 :]: data[k] for k in data.files if k.startswith(group + "/")}
+        return Case(kind, golden=golden)
+    if kind.startswith("v010v:"):
+        import json
+
+        import test_v010_values as values
+
+        with open(os.path.join(HERE, "golden", "v010_values.json")) as f:
+            c = json.load(f)["cases"][kind[len("v010v:") :]]
+        golden = {
+            "args": values.decode(c["args"]),
+            "kwargs": values.decode(c["kwargs"]),
+            "out": values.decode(c["out"]),
+            "post": c.get("post"),
+            "stdout": c.get("stdout"),
+        }
+        return Case(kind, golden=golden)
+    if kind.startswith("v010n:"):
+        data = golden_file("v010_noise_generation.npz")
+        group = kind[len("v010n:") :]
+        golden = {k[len(group) + 1 :]: data[k] for k in data.files if k.startswith(group + "/")}
+        return Case(kind, golden=golden)
+    if kind.startswith("v010nmiv:"):
+        _, k, j = kind.split(":")
+        data = golden_file("v010_noise_generation.npz")
+        p = f"noise_matrix_is_valid/{k}/"
+        golden = {name: data[p + name][int(j)] for name in ("noise_matrix", "py", "valid")}
+        return Case(kind, golden=golden)
+    if kind == "none":
+        return Case(kind)
+    raise KeyError(kind)
+
+
+def _truthy(kwargs, name, default):
+    return bool(kwargs.get(name, default))
+
+
+def _g(key, convert=None):
+    """A golden reference: the stored array ``key`` (MISSING if 0.1.0/1.0 made none)."""
+
+    def fn(c, kwargs):
+        if key not in c.golden:
+            return MISSING
+        value = c.golden[key]
+        return convert(value) if convert else value
+
+    return fn
+
+
+def _indices(value):
+    """Row indices as 1.0 returns them (the 1.0 fixtures store them as int16)."""
+    return value.astype(np.int64)
+
+
+def _v10_sort_keys(rows, s, psx, method):
+    """The keys 0.1.0/1.0's ``order_label_errors`` sorts (its inventory): the given label's
+    probability for 'prob_given_label', else (any other name) that minus the row's max."""
+    given = np.array([np.mean(psx[i][s[i]]) for i in rows])
+    if method == "prob_given_label":
+        return given
+    return given - psx[rows].max(axis=1)
+
+
+def v10_order(label_errors_bool, psx, labels, sorted_index_method="normalized_margin"):
+    """0.1.0/1.0's order of the flagged rows: ``np.argsort`` of :func:`_v10_sort_keys` on
+    this CPU (the goldens' order among equal keys is their CPU's; see golden/README.md)."""
+    rows = np.flatnonzero(label_errors_bool)
+    keys = _v10_sort_keys(rows, np.asarray(labels), np.asarray(psx), sorted_index_method)
+    return rows[np.argsort(keys)]
+
+
+def _noise_key(c, pm):
+    for key in (f"noise/{pm}/nj1", f"noise/{pm}"):
+        if key in c.golden:
+            return key
+    return None
+
+
+def _golden_noise(c, kw):
+    """1.0's get_noise_indices for the options in ``kw`` (one option at a time, plus
+    prune_method with any one of them)."""
+    pm = kw.get("prune_method", "prune_by_noise_rate")
+    others = {
+        k: v
+        for k, v in kw.items()
+        if k not in ("prune_method", "n_jobs", "verbose", "inverse_noise_matrix", "multi_label")
+    }
+    if not others:
+        key = _noise_key(c, pm)
+        return MISSING if key is None else c.golden[key]
+    if list(others) == ["sorted_index_method"]:
+        key = _noise_key(c, pm)
+        if key is None or others["sorted_index_method"] is None:
+            return MISSING if key is None else c.golden[key]
+        return v10_order(c.golden[key], c.pred_probs, c.labels, others["sorted_index_method"])
+    if list(others) == ["frac_noise"] and others["frac_noise"] == 0.5:
+        return c.golden.get(f"noise_frac05/{pm}", MISSING)
+    if list(others) == ["confident_joint"]:
+        return c.golden.get(f"noise_given_cj_uncalibrated/{pm}", MISSING)
+    if list(others) == ["num_to_remove_per_class"]:
+        return c.golden.get(f"noise_ntr/{pm}", MISSING)
+    return MISSING
+
+
+def _golden_cj(c, kw):
+    calibrate = _truthy(kw, "calibrate", True)
+    if kw.get("multi_label"):
+        tag = "cal" if calibrate else "uncal"
+        key = f"cj_thresholds/{tag}" if kw.get("thresholds") is not None else f"cj/{tag}"
+        return c.golden[key]
+    cj = c.golden["cj_calibrated" if calibrate else "cj_uncalibrated"]
+    if _truthy(kw, "return_indices_of_off_diagonals", False):
+        return (cj, c.golden["cj_indices"])
+    return cj
+
+
+def _golden_latent(c, kw):
+    method = kw.get("py_method", "cnt")
+    conv = "conv" if _truthy(kw, "converge_latent_estimates", False) else "noconv"
+    p = f"estimate_latent/{method}/{conv}/"
+    if p + "py" not in c.golden:
+        return MISSING
+    return (c.golden[p + "py"], c.golden[p + "nm"], c.golden[p + "inv"])
+
+
+def _golden_py_noise(c, kw):
+    conv = "conv" if _truthy(kw, "converge_latent_estimates", True) else "noconv"
+    p = f"estimate_py_and_noise/{conv}/"
+    if p + "py" not in c.golden:
+        return MISSING
+    return tuple(c.golden[p + k] for k in ("py", "nm", "inv", "cj"))
+
+
+def _golden_joint(c, kw):
+    if kw.get("multi_label"):
+        return c.golden["estimate_joint_given_cj" if "confident_joint" in kw else "estimate_joint"]
+    if "confident_joint" in kw:  # 1.0: calibrate the given joint, divide by its sum
+        cal = c.golden["calibrate_confident_joint"]
+        return cal / float(np.sum(cal))
+    return c.golden["estimate_joint"]
+
+
+def _numpy_thresholds(c):
+    """0.1.0/1.0's thresholds: ``np.mean(psx[:, k][s == k])`` per class."""
+    return np.array([np.mean(c.pred_probs[:, k][c.labels == k]) for k in range(c.k)])
+
+
+def _algebra_inputs(c):
+    g = c.golden
+    return g.get("algebra/py"), g.get("algebra/nm"), g.get("algebra/inv"), g.get("algebra/ps")
+
+
+SEED_FLOATS = Compare(
+    "close",
+    rtol=1e-12,
+    atol=1e-15,
+    reason="DESIGN, semantics 1: seed-vocabulary floats equal 0.1.0/1.0's to 1e-12 relative; "
+    "the fixtures were made on another CPU, whose BLAS (matrix inverses, dot products) "
+    "rounds differently",
+)
+NO_GOLDEN = "changes the result, but the 0.1.0/1.0 fixtures hold only the default"
+CV = (
+    "cleanlab 0.1.0/1.0's cross-validation is 2.9's (StratifiedKFold(shuffle=True, "
+    "random_state=seed), the same default LogisticRegression): compared with 2.9 live"
+)
+
+
+def _values_entries(call, **extra):
+    """One entry replaying the ``golden/v010_values.json`` calls of ``call``."""
+    return Entry(
+        call,
+        Golden(lambda c, kw: c.golden["out"], "golden/v010_values.json"),
+        lambda c: (tuple(c.golden["args"]), dict(c.golden["kwargs"])),
+        _values_kinds(call),
+        variant="v010 values",
+        **extra,
+    )
+
+
+def _util(group, fn_args, out="out", **extra):
+    return dict(
+        ref=Golden(lambda c, kw: c.golden[out], "golden/v010_util_polyplex.npz"),
+        build=lambda c: (fn_args(c.golden), {}),
+        kinds=_util_groups(group),
+        **extra,
+    )
+
+
+def seed_entries():
+    v10 = V10_KINDS
+    golden = Golden
+    cj_uncal = Dep(lambda c: c.golden["cj_uncalibrated"], "cj_uncalibrated")
+    cj_cal = Dep(lambda c: c.golden["cj_calibrated"], "cj_calibrated")
+    s_psx = lp
+    return [
+        # ---- latent_estimation
+        Entry(
+            "latent_estimation.compute_confident_joint",
+            golden(_golden_cj, "1.0: cj_calibrated, cj_uncalibrated, cj_indices"),
+            s_psx,
+            v10,
+            options={
+                "calibrate": flag(True),
+                "return_indices_of_off_diagonals": flag(False),
+                "K": (Dep(lambda c: c.k, "K"),),
+                "thresholds": (Dep(_numpy_thresholds, "np.mean thresholds"),),
+            },
+            combos=({"calibrate": False, "return_indices_of_off_diagonals": True},),
+            same_result={"multi_label": "the [multi_label] variant runs it"},
+        ),
+        Entry(
+            "latent_estimation.compute_confident_joint",
+            golden(_golden_cj, "1.0 multi-label: cj, cj_thresholds"),
+            lambda c: ((c.ml_labels, c.ml_pred_probs), {"multi_label": True}),
+            V10_ML,
+            variant="multi_label",
+            options={
+                "calibrate": flag(True),
+                "thresholds": (Dep(lambda c: c.golden["thresholds"], "thresholds"),),
+            },
+        ),
+        Entry(
+            "latent_estimation.calibrate_confident_joint",
+            golden(_g("calibrate_confident_joint")),
+            lambda c: ((c.golden["cj_uncalibrated"], c.labels), {}),
+            v10,
+            same_result={"multi_label": "the [multi_label] variant runs it"},
+        ),
+        Entry(
+            "latent_estimation.calibrate_confident_joint",
+            golden(_g("cj/cal"), "1.0 calibrates cj/uncal into cj/cal (its inventory)"),
+            lambda c: ((c.golden["cj/uncal"], c.ml_labels), {"multi_label": True}),
+            V10_ML,
+            variant="multi_label",
+        ),
+        Entry(
+            "latent_estimation.estimate_joint",
+            golden(_golden_joint),
+            s_psx,
+            v10,
+            options={"confident_joint": (cj_uncal,)},
+            same_result={"multi_label": "the [multi_label] variant runs it"},
+        ),
+        Entry(
+            "latent_estimation.estimate_joint",
+            golden(_golden_joint),
+            lambda c: ((c.ml_labels, c.ml_pred_probs), {"multi_label": True}),
+            V10_ML,
+            variant="multi_label",
+            options={"confident_joint": (Dep(lambda c: c.golden["cj/uncal"], "cj/uncal"),)},
+        ),
+        Entry(
+            "latent_estimation.num_label_errors",
+            golden(_g("num_label_errors", int), "1.0 returns a Python int"),
+            s_psx,
+            v10,
+            options={"confident_joint": (cj_cal,)},
+        ),
+        Entry(
+            "latent_estimation.estimate_latent",
+            golden(_golden_latent),
+            lambda c: ((c.golden["cj_calibrated"], c.labels), {}),
+            v10,
+            options={
+                "py_method": ("eqn", "marginal", "marginal_ps"),
+                "converge_latent_estimates": flag(False),
+            },
+            combos=tuple(
+                {"py_method": m, "converge_latent_estimates": True}
+                for m in ("eqn", "marginal", "marginal_ps")
+            ),
+            compare=SEED_FLOATS,
+        ),
+        Entry(
+            "latent_estimation.estimate_py_and_noise_matrices_from_probabilities",
+            golden(_golden_py_noise),
+            s_psx,
+            v10 + V10_NEAR1,
+            options={"converge_latent_estimates": flag(True)},
+            compare=SEED_FLOATS,
+            no_reference={"thresholds": NO_GOLDEN, "py_method": NO_GOLDEN, "calibrate": NO_GOLDEN},
+        ),
+        _values_entries("latent_estimation.converge_estimates", compare=SEED_FLOATS),
+        _values_entries(
+            "latent_estimation.estimate_confident_joint_from_probabilities",
+            no_reference={
+                "thresholds": "only the goldens' calls (see v010_values.json)",
+                "force_ps": "only the goldens' calls (see v010_values.json)",
+                "return_list_of_converging_cj_matrices": "only the goldens' calls",
+            },
+        ),
+        # ---- pruning
+        Entry(
+            "pruning.get_noise_indices",
+            golden(_golden_noise, "1.0; sorted: 1.0's keys, argsorted on this CPU"),
+            lambda c: ((c.labels, c.pred_probs), {"n_jobs": 1}),
+            v10 + V10_NEAR1,
+            options={
+                "prune_method": ("prune_by_class", "both"),
+                "frac_noise": (0.5,),
+                "confident_joint": (cj_uncal,),
+                "num_to_remove_per_class": (
+                    Dep(lambda c: c.golden["num_to_remove_per_class"], "ntr"),
+                ),
+                "sorted_index_method": (
+                    "prob_given_label",
+                    "normalized_margin",
+                    "self_confidence",
+                    "confidence",
+                ),
+                "inverse_noise_matrix": (Dep(lambda c: np.eye(c.k), "eye"),),
+            },
+            combos=(
+                *[
+                    {"prune_method": pm, **opt}
+                    for pm in ("prune_by_class", "both")
+                    for opt in (
+                        {"frac_noise": 0.5},
+                        {"confident_joint": cj_uncal},
+                        {"sorted_index_method": "self_confidence"},
+                        {"sorted_index_method": "prob_given_label"},
+                    )
+                ],
+                {
+                    "prune_method": "prune_by_class",
+                    "num_to_remove_per_class": Dep(
+                        lambda c: c.golden["num_to_remove_per_class"], "ntr"
+                    ),
+                },
+            ),
+            same_result={"multi_label": "the [multi_label] variant runs it"},
+        ),
+        Entry(
+            "pruning.get_noise_indices",
+            golden(_golden_noise),
+            lambda c: ((c.ml_labels, c.ml_pred_probs), {"multi_label": True, "n_jobs": 1}),
+            V10_ML,
+            variant="multi_label",
+            options={"prune_method": ("prune_by_class", "both")},
+        ),
+        Entry(
+            "pruning.order_label_errors",
+            golden(
+                lambda c, kw: v10_order(
+                    c.golden["noise/prune_by_noise_rate/nj1"],
+                    c.pred_probs,
+                    c.labels,
+                    kw.get("sorted_index_method", "normalized_margin"),
+                ),
+                "1.0's keys argsorted on this CPU",
+            ),
+            lambda c: ((c.golden["noise/prune_by_noise_rate/nj1"], c.pred_probs, c.labels), {}),
+            v10,
+            options={"sorted_index_method": ("prob_given_label", "self_confidence", "confidence")},
+        ),
+        Entry(
+            "pruning.order_label_errors",
+            Naive(v10_order, "0.1.0/1.0's formula (inventory), argsorted here"),
+            lambda c: ((c.pred_probs.argmax(axis=1) != c.labels, c.pred_probs, c.labels), {}),
+            ("ties", "float16", "float32", "float64", "singleton", "sum099", "over1", "k2"),
+            variant="formula",
+            options={"sorted_index_method": ("prob_given_label", "self_confidence", "confidence")},
+        ),
+        Entry(
+            "pruning.keep_at_least_n_per_class",
+            golden(
+                lambda c, kw: c.golden[
+                    "keep_at_least_n_per_class/" + ("f05" if kw.get("frac_noise") == 0.5 else "f10")
+                ]
+            ),
+            lambda c: ((c.golden["cj_calibrated"].T, 5), {}),
+            v10,
+            options={"frac_noise": (0.5,)},
+        ),
+        Entry(
+            "pruning.reduce_prune_counts",
+            golden(
+                lambda c, kw: c.golden[
+                    "reduce_prune_counts/" + ("f05" if kw.get("frac_noise") == 0.5 else "f10")
+                ]
+            ),
+            lambda c: ((c.golden["cj_calibrated"].T,), {}),
+            v10,
+            options={"frac_noise": (0.5,)},
+        ),
+        Entry(
+            "pruning.multiclass_crossval_predict",
+            golden(_g("out"), "0.1.0: mcp{i}/out, ml{i}/multiclass_crossval_predict"),
+            lambda c: ((c.ml_pred_probs, c.ml_labels), {}),
+            V010_MCP,
+        ),
+        # ---- baseline_methods
+        Entry(
+            "baseline_methods.baseline_argmax",
+            golden(_g("baseline_argmax")),
+            lambda c: ((c.pred_probs, c.labels), {}),
+            v10,
+        ),
+        Entry(
+            "baseline_methods.baseline_argmax_confusion_matrix",
+            golden(
+                lambda c, kw: c.golden[
+                    "baseline_argmax_cm_cal" if kw.get("calibrate") else "baseline_argmax_cm"
+                ]
+            ),
+            lambda c: ((c.pred_probs, c.labels), {}),
+            v10,
+            options={"calibrate": flag(False)},
+            no_reference={"prune_method": NO_GOLDEN},
+        ),
+        Entry(
+            "baseline_methods.baseline_argmax_calibrated_confusion_matrix",
+            golden(_g("baseline_argmax_calibrated_cm")),
+            lambda c: ((c.pred_probs, c.labels), {}),
+            v10,
+            no_reference={"prune_method": NO_GOLDEN},
+        ),
+        # ---- latent_algebra (0.1.0's algebra/* fixtures)
+        Entry(
+            "latent_algebra.compute_ps_py_inv_noise_matrix",
+            golden(
+                lambda c, kw: tuple(c.golden[f"algebra/ps_py_inv/{k}"] for k in ("ps", "py", "inv"))
+            ),
+            lambda c: ((c.labels, c.golden["algebra/nm"]), {}),
+            V010_ALGEBRA,
+            compare=SEED_FLOATS,
+        ),
+        Entry(
+            "latent_algebra.compute_py_inv_noise_matrix",
+            golden(lambda c, kw: tuple(c.golden[f"algebra/py_inv/{k}"] for k in ("py", "inv"))),
+            lambda c: ((c.golden["algebra/ps"], c.golden["algebra/nm"]), {}),
+            V010_ALGEBRA,
+            compare=SEED_FLOATS,
+        ),
+        Entry(
+            "latent_algebra.compute_inv_noise_matrix",
+            golden(
+                lambda c, kw: c.golden[
+                    "algebra/inv_from_py_ps" if kw.get("ps") is not None else "algebra/inv_from_py"
+                ]
+            ),
+            lambda c: ((c.golden["algebra/py"], c.golden["algebra/nm"]), {}),
+            V010_ALGEBRA,
+            options={"ps": (Dep(lambda c: c.golden["algebra/ps"], "ps"),)},
+            compare=SEED_FLOATS,
+        ),
+        Entry(
+            "latent_algebra.compute_noise_matrix_from_inverse",
+            golden(
+                lambda c, kw: c.golden[
+                    "algebra/nm_from_inv_py" if kw.get("py") is not None else "algebra/nm_from_inv"
+                ]
+            ),
+            lambda c: ((c.golden["algebra/ps"], c.golden["algebra/inv"]), {}),
+            V010_ALGEBRA,
+            options={"py": (Dep(lambda c: c.golden["algebra/py"], "py"),)},
+            compare=SEED_FLOATS,
+        ),
+        Entry(
+            "latent_algebra.compute_py",
+            golden(lambda c, kw: c.golden[f"algebra/compute_py/{kw.get('py_method', 'cnt')}"]),
+            lambda c: (
+                (c.golden["algebra/ps"], c.golden["algebra/nm"], c.golden["algebra/inv"]),
+                {"y_count": c.golden["algebra/y_count"]},
+            ),
+            V010_ALGEBRA,
+            options={"py_method": ("eqn", "marginal", "marginal_ps")},
+            compare=SEED_FLOATS,
+        ),
+        Entry(
+            "latent_algebra.compute_pyx",
+            golden(_g("algebra/pyx")),
+            lambda c: ((c.pred_probs, c.golden["algebra/nm"], c.golden["algebra/inv"]), {}),
+            V010_ALGEBRA,
+            compare=SEED_FLOATS,
+        ),
+        # ---- util and polyplex (0.1.0's fixtures)
+        Entry(
+            "util.clip_noise_rates",
+            **_util("clip_noise_rates", lambda g: (g["x"],)),
+            compare=SEED_FLOATS,
+        ),
+        Entry(
+            "util.clip_values",
+            **_util(
+                "clip_values",
+                lambda g: (
+                    g["x"],
+                    float(g["low"]),
+                    float(g["high"]),
+                    None if np.isnan(g["new_sum"]) else float(g["new_sum"]),
+                ),
+            ),
+            compare=SEED_FLOATS,
+        ),
+        Entry("util.round_preserving_sum", **_util("rps", lambda g: (g["x"],))),
+        Entry("util.round_preserving_row_totals", **_util("rprt", lambda g: (g["x"],))),
+        Entry(
+            "util.value_counts",
+            **_util(
+                "value_counts",
+                lambda g: ([int(v) for v in g["x"]] if g["as_list"] else g["x"],),
+                no_reference={"num_classes": "1.0's addition; test_v10_golden covers it"},
+            ),
+        ),
+        Entry(
+            "util.confusion_matrix", **_util("confusion_matrix", lambda g: (g["true"], g["pred"]))
+        ),
+        Entry(
+            "util.estimate_pu_f1",
+            ref=Golden(lambda c, kw: float(c.golden["out"]), "0.1.0 returns a Python float"),
+            build=lambda c: ((c.golden["s"], c.golden["prob_s_eq_1"]), {}),
+            kinds=_util_groups("estimate_pu_f1_"),
+            compare=SEED_FLOATS,
+        ),
+        *[
+            Entry(
+                "util.remove_noise_from_class",
+                **_util(
+                    "remove_noise_from_class", lambda g, k=k: (g["noise_matrix"], k), f"out{k}"
+                ),
+                variant=f"class {k}",
+            )
+            for k in range(2)
+        ],
+        *[
+            _values_entries(
+                f"util.{name}",
+                no_reference={"round_places": "only the fixtures' calls"}
+                if name in ("print_noise_matrix", "print_joint_matrix")
+                else {},
+            )
+            for name in (
+                "print_square_matrix",
+                "print_noise_matrix",
+                "print_joint_matrix",
+                "print_inverse_noise_matrix",
+            )
+        ],
+        Entry(
+            "util.int2onehot",
+            golden(lambda c, kw: c.golden["int2onehot"]),
+            lambda c: ((c.ml_labels,), {}),
+            V10_ML,
+        ),
+        Entry(
+            "util.onehot2int",
+            Naive(lambda onehot: [list(np.flatnonzero(row)) for row in onehot], "its definition"),
+            lambda c: ((c.golden["int2onehot"],), {}),
+            V10_ML,
+        ),
+        Entry(
+            "util.assert_inputs_are_valid",
+            golden(lambda c, kw: None, "returns None on valid input"),
+            lambda c: ((np.zeros((len(c.labels), 2)), c.labels), {}),
+            v10,
+            options={"psx": (Dep(lambda c: c.pred_probs, "psx"),)},
+        ),
+        Entry(
+            "polyplex.joint_bounds",
+            golden(lambda c, kw: tuple(c.golden[f"joint_bounds/{k}"] for k in ("x", "min", "max"))),
+            lambda c: ((c.golden["py"],), {}),
+            _util_groups("polyplex"),
+            compare=SEED_FLOATS,
+        ),
+        _values_entries("polyplex.joint_min_max"),
+        _values_entries("polyplex.slope_intercept"),
+    ]
+
+
+# ------------------------------------------------------------------ random functions: invariants
+
+
+def _nmiv_kinds():
+    return tuple(f"v010nmiv:K{k}:{j}" for k in (2, 3, 4, 5, 8) for j in range(0, 50, 5))
+
+
+def _counts_s_y(result, args, kwargs):
+    """#(s == a, y == b): what a noisy-label draw must reproduce exactly."""
+    y = np.asarray(args[0] if args else kwargs.get("true_labels", kwargs.get("y")))
+    s = np.asarray(result)
+    k = int(max(y.max(), s.max())) + 1
+    return np.array([[int(np.sum((s == a) & (y == b))) for b in range(k)] for a in range(k)])
+
+
+def _trace_summary(result, args, kwargs):
+    """Shape, trace, column sums, validity for ``py`` and the number of zero rates."""
+    if result is False or result is None:
+        return repr(result)
+    nm = np.asarray(result, dtype=np.float64)
+    py = kwargs.get("py")
+    valid = None
+    if py is not None and kwargs.get("valid_noise_matrix", True):
+        valid = bool(_cl("benchmarking.noise_generation.noise_matrix_is_valid")(nm, py))
+    return (
+        list(nm.shape),
+        round(float(np.trace(nm)), 9),
+        [round(float(v), 9) for v in nm.sum(axis=0)],
+        valid,
+    )
+
+
+def _from_trace_call(c):
+    g = c.golden
+    py = g["py"] if g["py"].size else None
+    return (int(g["K"]), float(g["trace"])), {
+        "max_trace_prob": float(g["max_trace_prob"]),
+        "min_trace_prob": float(g["min_trace_prob"]),
+        "py": py,
+        "frac_zero_noise_rates": float(g["frac_zero_noise_rates"]),
+        "seed": int(g["seed"]),
+        "valid_noise_matrix": bool(g["valid_noise_matrix"]),
+    }
+
+
+def _probabilities_summary(result, args, kwargs):
+    n, m = args[:2]
+    low, high = kwargs.get("min_prob", 0.0), kwargs.get("max_prob", 1.0)
+    x = np.asarray(result, dtype=np.float64)
+    return (
+        len(x),
+        round(float(x.sum()), 9) if n else 0.0,
+        bool(np.all(x >= low - 1e-9)),
+        bool(np.all(x <= high + 1e-9)),
+    )
+
+
+def _probabilities_expected(args, kwargs):
+    n, m = args[:2]
+    return (n, round(float(m), 9) if n else 0.0, True, True)
+
+
+def _balls_summary(result, args, kwargs):
+    x = np.asarray(result)
+    low = kwargs.get("min_balls_per_bin") or 0
+    high = kwargs.get("max_balls_per_bin") or args[0]
+    return (len(x), int(x.sum()), bool(np.all(x >= low)), bool(np.all(x <= high)))
+
+
+def _balls_expected(args, kwargs):
+    return (args[1], args[0], True, True)
+
+
+def _noise_matrix_summary(result, args, kwargs):
+    nm = np.asarray(result, dtype=np.float64)
+    off = nm[~np.eye(len(nm), dtype=bool)]
+    return (
+        list(nm.shape),
+        [round(float(v), 9) for v in nm.sum(axis=0)],
+        bool(off.max(initial=0) <= kwargs.get("max_noise_rate", 1.0) + 1e-12),
+    )
+
+
+def _noise_matrix_expected(args, kwargs):
+    k = args[0]
+    return ([k, k], [1.0] * k, True)
+
+
+RANDOM = "random draws (DESIGN, semantics 6: draws need not equal cleanlab's); invariants compared"
+SEED_DRAW = "changes the draw, not the invariants compared"
+
+
+def _no_seed(kwargs):
+    return {k: v for k, v in kwargs.items() if k != "seed"}
+
+
+NO_SEED = (
+    "cleannb's keyword-only seed= (cleanlab 2.9 draws from numpy's global RNG): the invariants "
+    "compared do not depend on the draw"
+)
+
+
+def noise_entries():
+    inv = Invariant
+    from_trace = tuple(f"v010n:from_trace{i}" for i in range(10))
+    noisy = tuple(f"v010n:noisy_labels{i}" for i in range(4))
+    out = []
+    for module, live in (("noise_generation", None), ("benchmarking.noise_generation", True)):
+        lv = (lambda name: f"benchmarking.noise_generation.{name}") if live else (lambda name: None)
+        out += [
+            Entry(
+                f"{module}.noise_matrix_is_valid",
+                Live("benchmarking.noise_generation.noise_matrix_is_valid")
+                if live
+                else Golden(lambda c, kw: bool(c.golden["valid"]), "0.1.0 (Python bool)"),
+                lambda c: ((c.golden["noise_matrix"], c.golden["py"]), {}),
+                _nmiv_kinds(),
+            ),
+            Entry(
+                f"{module}.generate_noisy_labels",
+                inv(_counts_s_y, lv("generate_noisy_labels"), None, RANDOM)
+                if live
+                else Golden(lambda c, kw: c.golden["counts_s_y"], "0.1.0's counts"),
+                lambda c: ((c.golden["y"], c.golden["noise_matrix"]), {}),
+                noisy,
+                options={"seed": (0, 1)},
+                ref_map=_no_seed if live else None,
+                ref_map_reason=NO_SEED if live else "",
+                summary=None if live else _counts_s_y,
+            ),
+            Entry(
+                f"{module}.generate_noise_matrix_from_trace",
+                inv(_trace_summary, lv("generate_noise_matrix_from_trace"), None, RANDOM)
+                if live
+                else Golden(
+                    lambda c, kw: _trace_summary(c.golden["out"], *_from_trace_call(c)),
+                    "0.1.0's output, summarised",
+                ),
+                _from_trace_call,
+                from_trace,
+                summary=None if live else _trace_summary,
+                ref_map=_no_seed if live else None,
+                ref_map_reason=NO_SEED if live else "",
+                no_reference={
+                    "max_noise_rate": "only the fixtures' calls",
+                    "min_noise_rate": "only the fixtures' calls",
+                    "max_iter": "golden/v010_values.json's max_iter calls ([v010 values])",
+                },
+            ),
+            Entry(
+                f"{module}.generate_n_rand_probabilities_that_sum_to_m",
+                inv(
+                    _probabilities_summary,
+                    lv("generate_n_rand_probabilities_that_sum_to_m"),
+                    _probabilities_expected,
+                    RANDOM,
+                ),
+                lambda c: ((7, 1.0), {"seed": 3}),
+                ("none",),
+                options={"max_prob": (0.3,), "min_prob": (0.05,)},
+                ref_map=_no_seed if live else None,
+                ref_map_reason=NO_SEED if live else "",
+                combos=({"max_prob": 0.3, "min_prob": 0.05},),
+            ),
+            Entry(
+                f"{module}.randomly_distribute_N_balls_into_K_bins",
+                inv(
+                    _balls_summary,
+                    lv("randomly_distribute_N_balls_into_K_bins"),
+                    _balls_expected,
+                    RANDOM,
+                ),
+                lambda c: ((40, 6), {"seed": 3}),
+                ("none",),
+                options={"max_balls_per_bin": (9,), "min_balls_per_bin": (4,)},
+                ref_map=_no_seed if live else None,
+                ref_map_reason=NO_SEED if live else "",
+                combos=({"max_balls_per_bin": 9, "min_balls_per_bin": 4},),
+            ),
+        ]
+    out += [
+        Entry(
+            "noise_generation.generate_noise_matrix",
+            Invariant(_noise_matrix_summary, None, _noise_matrix_expected, RANDOM),
+            lambda c: ((4,), {"seed": 5}),
+            ("none",),
+            options={"max_noise_rate": (0.3,), "frac_zero_noise_rates": (0.5,)},
+        ),
+        _values_entries("noise_generation.noise_matrix_is_valid"),
+        _values_entries("noise_generation.generate_noise_matrix_from_trace"),
+        _values_entries("noise_generation.randomly_distribute_N_balls_into_K_bins"),
+        _values_entries("noise_generation.generate_n_rand_probabilities_that_sum_to_m"),
+    ]
+    return out
+
+
+# ------------------------------------------------- cleanlab 2.9's helpers, re-exported
+
+
+def _estimates(c):
+    """(py, noise_matrix, inv_noise_matrix, ps, y_count) from cleanlab 2.9 on the case."""
+    py, nm, inv, cj = _quiet(
+        _cl("count.estimate_py_and_noise_matrices_from_probabilities"), c.labels, c.pred_probs
+    )
+    ps = np.bincount(c.labels, minlength=c.k) / float(len(c.labels))
+    return py, nm, inv, ps, cj.sum(axis=0).astype(float)
+
+
+SEED_THRESHOLDS = (
+    "0.1.0/1.0 keep a zero diagonal in the confident joint where 2.9 clips it to 1, which "
+    "given thresholds produce here: 2.9 is no reference, and no 0.1.0/1.0 fixture holds it"
+)
+HELPER_KINDS = ("ties", "float16", "float32", "singleton", "k2")
+
+
+def helper_entries():
+    live = Live
+    est = _estimates
+    out = [
+        Entry(
+            "count.value_counts_fill_missing_classes",
+            live("count.value_counts_fill_missing_classes"),
+            lambda c: ((c.labels, c.k + 2), {}),
+            HELPER_KINDS,
+            same_result={"multi_label": "the [multi_label] variant runs it"},
+        ),
+        Entry(
+            "count.value_counts_fill_missing_classes",
+            live("count.value_counts_fill_missing_classes"),
+            lambda c: ((c.ml_labels, c.k + 1), {"multi_label": True}),
+            ("ml_float32", "ml_k2"),
+            variant="multi_label",
+        ),
+        Entry(
+            "benchmarking.noise_generation.value_counts",
+            live("benchmarking.noise_generation.value_counts"),
+            lambda c: ((c.labels,), {}),
+            HELPER_KINDS,
+            options={"num_classes": (Dep(lambda c: c.k + 2, "K+2"),)},
+            same_result={"multi_label": "the [multi_label] variant runs it"},
+        ),
+        Entry(
+            "benchmarking.noise_generation.value_counts",
+            live("benchmarking.noise_generation.value_counts"),
+            lambda c: ((c.ml_labels,), {"multi_label": True}),
+            ("ml_float32", "ml_k2"),
+            variant="multi_label",
+        ),
+        Entry(
+            "count.append_extra_datapoint",
+            live("count.append_extra_datapoint"),
+            lambda c: ((_features(c)[:3], _features(c), 5), {}),
+            ("float64",),
+        ),
+        Entry(
+            "count.assert_valid_inputs",
+            live("count.assert_valid_inputs"),
+            lambda c: ((_features(c), c.labels), {}),
+            SL,
+            options={
+                "pred_probs": (Dep(lambda c: c.pred_probs, "pred_probs"),),
+                "allow_missing_classes": flag(True),
+                "allow_one_class": flag(False),
+            },
+            same_result={"multi_label": "the [multi_label] variant runs it"},
+        ),
+        Entry(
+            "count.assert_valid_inputs",
+            live("count.assert_valid_inputs"),
+            lambda c: (
+                (np.zeros((len(c.ml_labels), 2)), c.ml_labels),
+                {"pred_probs": c.ml_pred_probs, "multi_label": True},
+            ),
+            ML,
+            variant="multi_label",
+        ),
+        Entry(
+            "count.clip_noise_rates",
+            live("count.clip_noise_rates"),
+            lambda c: ((est(c)[1] * 1.2,), {}),
+            HELPER_KINDS,
+        ),
+        Entry(
+            "count.clip_values",
+            live("count.clip_values"),
+            lambda c: ((est(c)[0] * 1.5,), {}),
+            HELPER_KINDS,
+            options={"low": (0.1,), "high": (0.4,), "new_sum": (1.0,)},
+            combos=({"low": 0.05, "high": 0.5, "new_sum": 1.0},),
+        ),
+        Entry(
+            "count.compute_inv_noise_matrix",
+            live("count.compute_inv_noise_matrix"),
+            lambda c: ((est(c)[0], est(c)[1]), {}),
+            HELPER_KINDS,
+            options={"ps": (Dep(lambda c: est(c)[3], "ps"),)},
+        ),
+        Entry(
+            "count.compute_noise_matrix_from_inverse",
+            live("count.compute_noise_matrix_from_inverse"),
+            lambda c: ((est(c)[3], est(c)[2]), {}),
+            HELPER_KINDS,
+            options={"py": (Dep(lambda c: est(c)[0], "py"),)},
+        ),
+        Entry(
+            "count.compute_py",
+            live("count.compute_py"),
+            lambda c: ((est(c)[3], est(c)[1], est(c)[2]), {}),
+            HELPER_KINDS,
+            options={"py_method": ("eqn", "marginal", "marginal_ps")},
+            combos=(
+                {
+                    "py_method": "marginal",
+                    "true_labels_class_counts": Dep(lambda c: est(c)[4], "y"),
+                },
+            ),
+            no_reference={"true_labels_class_counts": "used by py_method='marginal' (a combo)"},
+        ),
+        Entry(
+            "count.get_num_classes",
+            live("count.get_num_classes"),
+            lambda c: ((), {"labels": c.labels}),
+            HELPER_KINDS,
+            options={
+                "pred_probs": (Dep(lambda c: c.pred_probs, "pred_probs"),),
+                "label_matrix": (Dep(lambda c: np.eye(c.k)[c.labels], "onehot"),),
+            },
+            same_result={"multi_label": "the [multi_label] variant runs it"},
+        ),
+        Entry(
+            "count.get_num_classes",
+            live("count.get_num_classes"),
+            lambda c: ((), {"labels": c.ml_labels, "multi_label": True}),
+            ("ml_float32", "ml_k2", "ml_k40"),
+            variant="multi_label",
+            options={"pred_probs": (Dep(lambda c: c.ml_pred_probs, "pred_probs"),)},
+        ),
+        Entry(
+            "count.get_onehot_num_classes",
+            live("count.get_onehot_num_classes"),
+            lambda c: ((c.ml_labels,), {}),
+            ("ml_float32", "ml_k2", "ml_k40"),
+            options={"pred_probs": (Dep(lambda c: c.ml_pred_probs, "pred_probs"),)},
+        ),
+        Entry(
+            "count.get_unique_classes",
+            live("count.get_unique_classes"),
+            lambda c: ((c.labels,), {}),
+            HELPER_KINDS,
+            same_result={"multi_label": "the [multi_label] variant runs it"},
+        ),
+        Entry(
+            "count.get_unique_classes",
+            live("count.get_unique_classes"),
+            lambda c: ((c.ml_labels,), {"multi_label": True}),
+            ("ml_float32", "ml_k2"),
+            variant="multi_label",
+        ),
+        Entry(
+            "count.is_torch_dataset",
+            live("count.is_torch_dataset"),
+            lambda c: ((_features(c),), {}),
+            ("float64",),
+        ),
+        Entry(
+            "count.labels_to_array",
+            live("count.labels_to_array"),
+            lambda c: ((c.labels,), {}),
+            HELPER_KINDS,
+        ),
+        Entry(
+            "count.labels_to_array",
+            live("count.labels_to_array"),
+            lambda c: ((c.labels.tolist(),), {}),
+            ("k2",),
+            variant="list",
+        ),
+        Entry(
+            "count.round_preserving_row_totals",
+            live("count.round_preserving_row_totals"),
+            lambda c: ((_cj_uncal(c) * 1.37,), {}),
+            HELPER_KINDS,
+        ),
+        Entry(
+            "count.stack_complement",
+            live("count.stack_complement"),
+            lambda c: ((c.ml_pred_probs[:, 0],), {}),
+            ML,
+        ),
+        Entry(
+            "count.train_val_split",
+            live("count.train_val_split"),
+            lambda c: ((_features(c), c.labels, np.arange(0, 300, 2), np.arange(1, 300, 2)), {}),
+            ("float64",),
+        ),
+        Entry(
+            "experimental.label_issues_batched.split_arr",
+            live("experimental.label_issues_batched.split_arr"),
+            lambda c: ((c.pred_probs, 37), {}),
+            HELPER_KINDS,
+        ),
+        Entry(
+            "filter.int2onehot",
+            live("filter.int2onehot"),
+            lambda c: ((c.ml_labels, c.k), {}),
+            ML,
+        ),
+        Entry(
+            "classification.compress_int_array",
+            live("classification.compress_int_array"),
+            lambda c: ((c.labels, c.k), {}),
+            HELPER_KINDS,
+        ),
+        Entry(
+            "classification.force_two_dimensions",
+            live("classification.force_two_dimensions"),
+            lambda c: ((np.repeat(_features(c)[:, :, None], 2, axis=2),), {}),
+            ("float64",),
+        ),
+        Entry(
+            "classification.subset_X_y",
+            live("classification.subset_X_y"),
+            lambda c: ((_features(c), c.labels, c.labels % 3 != 0), {}),
+            ("float64",),
+        ),
+        Entry(
+            "rank.get_normalized_entropy",
+            live("rank.get_normalized_entropy"),
+            lambda c: ((c.pred_probs,), {}),
+            SL,
+            options={"min_allowed_prob": (1e-3,)},
+        ),
+    ]
+    for name, options in (
+        ("estimate_cv_predicted_probabilities", {"seed": (1,)}),
+        (
+            "estimate_confident_joint_and_cv_pred_proba",
+            {"calibrate": (False,), "thresholds": (THRESHOLDS,)},
+        ),
+        (
+            "estimate_noise_matrices",
+            {"converge_latent_estimates": (False,), "thresholds": (THRESHOLDS,)},
+        ),
+        (
+            "estimate_py_noise_matrices_and_cv_pred_proba",
+            {
+                "py_method": ("marginal",),
+                "thresholds": (THRESHOLDS,),
+                "converge_latent_estimates": (True,),
+            },
+        ),
+    ):
+        for module in ("count", "latent_estimation"):
+            seed = module == "latent_estimation"
+            params = inspect.signature(
+                getattr(importlib.import_module(f"cleannb.{module}"), name)
+            ).parameters
+            out.append(
+                Entry(
+                    f"{module}.{name}",
+                    live(f"count.{name}"),
+                    # two folds on two classes: each fit costs about 0.1 s here
+                    lambda c: ((_features(c), c.labels), {"seed": 0, "cv_n_folds": 2}),
+                    ("k2",),
+                    options={k: v for k, v in options.items() if not (seed and k == "thresholds")},
+                    variant="2.9" if seed else "",
+                    same_result={
+                        k: CV for k in ("clf", "clf_kwargs", "validation_func") if k in params
+                    },
+                    no_reference={"thresholds": SEED_THRESHOLDS}
+                    if seed and "thresholds" in params
+                    else {},
+                )
+            )
+    return out
