@@ -146,9 +146,11 @@ def estimate_confident_joint_and_cv_pred_proba(
     X : array_like, sparse matrix or DataFrame, N rows
         Features; passed to ``clf`` untouched apart from row selection.
     labels : array_like of int, shape (N,)
+        Given (possibly noisy) labels 0..K-1; each fold is stratified by them.
     clf : scikit-learn compatible classifier, optional
         Cloned for each fold; default ``LogisticRegression()``.
     cv_n_folds : int, default 5
+        Number of stratified folds, >= 2.
     thresholds : array_like, optional
         Passed to :func:`cleannb.count.compute_confident_joint`.
     seed : None, int or numpy.random.Generator, optional
@@ -157,6 +159,8 @@ def estimate_confident_joint_and_cv_pred_proba(
         A classifier with ``random_state=None`` draws from the global RNG
         itself.
     calibrate : bool, default True
+        Calibrate the confident joint (see
+        :func:`cleannb.count.compute_confident_joint`).
     clf_kwargs : dict, optional
         Extra keyword arguments of ``clf.fit``.
     validation_func : callable, optional

@@ -217,8 +217,12 @@ def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
     Parameters
     ----------
     confident_joint : numpy.ndarray, shape (K, K) (or (K, 2, 2) with ``multi_label``)
+        Counts, rows given labels and columns true labels; not modified.
     labels : array_like of int, shape (N,)
+        Given labels 0..K-1, whose counts are the target row sums (a list of
+        lists of labels with ``multi_label``).
     multi_label : bool, default False
+        Calibrate each one-vs-rest (2, 2) matrix against its binary labels.
 
     Returns
     -------
@@ -255,6 +259,7 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=Fals
     Parameters
     ----------
     labels : array_like of int, shape (N,)
+        Given labels 0..K-1 (a list of lists with ``multi_label``).
     pred_probs : numpy.ndarray, zarr, h5py or RowSource, shape (N, K), optional
         Not needed when ``confident_joint`` is given.
     confident_joint : numpy.ndarray, optional
@@ -262,6 +267,7 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=Fals
     multi_label : bool, default False
         Returns (K, 2, 2) one-vs-rest joints.
     n_jobs : int or None, default None
+        Threads (None or -1: all cores).
 
     Returns
     -------
@@ -301,10 +307,12 @@ def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent
     confident_joint : numpy.ndarray, shape (K, K)
         Usually calibrated (see :func:`compute_confident_joint`).
     labels : array_like of int, shape (N,)
+        Given labels 0..K-1 (their frequencies are P(s)).
     py_method : {"cnt", "eqn", "marginal", "marginal_ps"}, default "cnt"
         Estimator of the true-label prior p(y).
     converge_latent_estimates : bool, default False
-        Iterate the algebraic relations between the three estimates.
+        Refine the three estimates with 3 x 5 rounds of the algebraic
+        relations between them, as cleanlab does.
 
     Returns
     -------
@@ -421,7 +429,9 @@ def num_label_issues(
     Parameters
     ----------
     labels : array_like of int, shape (N,)
+        Given labels 0..K-1 (a list of lists with ``multi_label``).
     pred_probs : numpy.ndarray, shape (N, K), or zarr, h5py or RowSource (read in ranges)
+        Out-of-sample predicted probabilities (float16, float32 or float64).
     confident_joint : numpy.ndarray, optional
         Only used with ``estimation_method="off_diagonal_custom"`` (a warning
         says so otherwise).
@@ -431,11 +441,17 @@ def num_label_issues(
         tolerance in its favour). The other two: ``rint(N * (1 - trace(joint)))``
         of the calibrated joint, computed or given.
     multi_label : bool, default False
+        Count the examples :func:`cleannb.filter.find_label_issues` flags
+        with ``multi_label=True, filter_by="confident_learning"``
+        (``estimation_method`` is not used), as cleanlab 2.9 does.
     n_jobs : int or None, default None
+        Threads (None or -1: all cores).
 
     Returns
     -------
     int
+        A Python int; numpy.int64 with ``multi_label``. (cleanlab 2.9 returns
+        numpy.int64 with every method; the value is the same.)
 
     Examples
     --------

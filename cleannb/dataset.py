@@ -80,7 +80,10 @@ def rank_classes_by_label_quality(
     Parameters
     ----------
     labels : array_like of int, shape (N,), optional
+        Given labels 0..K-1; needed unless ``joint`` or ``confident_joint``
+        is given.
     pred_probs : numpy.ndarray, shape (N, K), optional
+        Out-of-sample predicted probabilities; needed with ``labels`` alone.
     class_names : sequence of str, optional
         One name per class (length K): adds a "Class Name" column.
     num_examples : int, optional
@@ -90,6 +93,7 @@ def rank_classes_by_label_quality(
     multi_label : bool, default False
         Not supported (raises ``ValueError``).
     n_jobs : int or None, default None
+        Threads for the pass over ``pred_probs`` (None or -1: all cores).
 
     Returns
     -------

@@ -466,16 +466,25 @@ def get_label_quality_ensemble_scores(
     Parameters
     ----------
     labels : array_like of int, shape (N,)
+        Given labels 0..K-1.
     pred_probs_list : list of numpy.ndarray, each (N, K)
-    method, adjust_pred_probs
+        Out-of-sample predicted probabilities of each model (a list, as in
+        cleanlab; one model gives a warning).
+    method : str, default "self_confidence"
+        As in :func:`get_label_quality_scores`.
+    adjust_pred_probs : bool, default False
         As in :func:`get_label_quality_scores`.
     weight_ensemble_members_by : {"uniform", "accuracy", "log_loss_search", "custom"}
+        How the members are weighted (see above); default "accuracy".
     custom_weights : array_like of float, optional
         One weight per model; only with ``weight_ensemble_members_by="custom"``.
     log_loss_search_T_values : sequence of float
+        The temperatures ``t`` tried by ``"log_loss_search"``; default
+        (1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 200), as in cleanlab.
     verbose : bool, default True
         Print the weighting scheme and the weights.
     n_jobs : int or None, default None
+        Threads (None or -1: all cores).
 
     Returns
     -------
