@@ -138,12 +138,13 @@ def generate_noise_matrix_from_trace(
     cleanlab 2.x's signature of 0.1.0's ``generate_noise_matrix_from_trace``
     (here :func:`cleannb.noise_generation.generate_noise_matrix_from_trace`,
     the one implementation, whose notes describe the sampling): every option
-    after ``trace`` is keyword-only, with the same defaults. What differs from
-    the 0.1.0 vocabulary is the failure value: None, with a ``UserWarning``,
-    both when ``max_iter < 1`` (0.1.0 returns False) and when no attempt gives
-    a valid matrix (0.1.0 returned the last, invalid one); 2.9 returns None
-    silently. Unlike cleanlab, numpy's global RNG is never reseeded.
-    O(K^2) time and memory per attempt.
+    after ``trace`` is keyword-only, with the same defaults. ``max_iter < 1``
+    gives None with a ``UserWarning`` (as 2.9 returns None; the 0.1.0
+    vocabulary returns False). When no attempt gives a valid matrix both
+    vocabularies return None with a ``UserWarning`` naming the constraint
+    that failed most often (2.9 returns None silently; 0.1.0 returned the
+    last, invalid matrix). Unlike cleanlab, numpy's global RNG is never
+    reseeded. O(K^2) time and memory per attempt.
 
     Parameters
     ----------
