@@ -51,7 +51,7 @@ import numpy as np
 from ._kernels import noise as _k
 from ._parallel import num_threads
 from ._random import stream_key as _key
-from ._validation import check_int, check_real, check_square
+from ._validation import check_flag, check_int, check_real, check_square
 from .util import confusion_matrix, value_counts
 
 __all__ = [
@@ -333,8 +333,7 @@ def generate_noise_matrix_from_trace(
     """
     k = check_int(K, "K", 2)
     trace = check_real(trace, "trace", 0.0, float(k))
-    if not isinstance(valid_noise_matrix, bool | np.bool_):
-        raise TypeError(f"valid_noise_matrix must be True or False, got {valid_noise_matrix!r}.")
+    valid_noise_matrix = check_flag(valid_noise_matrix, "valid_noise_matrix")
     if valid_noise_matrix and trace <= 1:
         raise ValueError(
             f"trace = {trace}: a valid noise matrix needs trace > 1; raise trace or pass "

@@ -275,3 +275,555 @@ def test_kernel_input_fixture_reads_small_inputs_both_ways(kernel_input):
 
     shared = _validation.pred_probs_views(np.zeros((4, 2), np.float32)).shared
     assert shared == (kernel_input == "float64 copy")
+
+
+# --- flags: None, 0 and 1 (and numpy booleans) mean False and True, as in cleanlab,
+# which tests flags with ``if flag:`` (issue 27, finding 5). Each public function that
+# takes a flag (a parameter whose default is True or False) is called with every
+# spelling of False and of True; results and printed output must match the bool's.
+
+FALSY = (None, 0, np.False_)
+TRUTHY = (1, np.True_)
+
+
+def _flag_data():
+    import pandas as pd  # noqa: F401 (CleanLearning's outputs)
+
+    labels, pred_probs = make_dataset(4, 90, 3)
+    features = np.random.default_rng(4).normal(size=(90, 2)) + pred_probs[:, :2] * 3
+    multilabel = [
+        [int(k) for k in np.flatnonzero(row > 0.3)] or [int(row.argmax())] for row in pred_probs
+    ]
+    return labels, pred_probs, features, multilabel
+
+
+def _flag_calls():
+    """{defining module.qualname: (flags, call(flag, value, truth))}."""
+    from sklearn.linear_model import LogisticRegression
+
+    from cleannb import (
+        baseline_methods,
+        dataset,
+        filter,
+        latent_estimation,
+        noise_generation,
+        plot,
+        pruning,
+        rank,
+    )
+    from cleannb import count as cnt
+    from cleannb.benchmarking import noise_generation as bench_noise
+    from cleannb.classification import CleanLearning, LearningWithNoisyLabels
+    from cleannb.datasets import load_cifar10_noisy
+    from cleannb.experimental import label_issues_batched as batched
+    from cleannb.multilabel_classification import dataset as ml_dataset
+    from cleannb.multilabel_classification import filter as ml_filter
+    from cleannb.multilabel_classification import rank as ml_rank
+
+    y, p, x, ml = _flag_data()
+    clf = LogisticRegression
+    nm = np.array([[0.8, 0.1, 0.2], [0.1, 0.8, 0.1], [0.1, 0.1, 0.7]])
+    py = np.array([0.3, 0.3, 0.4])
+
+    def labels_for(flag, truth):
+        return ml if flag == "multi_label" and truth else y
+
+    def simple(function, *extra, **fixed):
+        def call(flag, value, truth):
+            return function(labels_for(flag, truth), p, *extra, **fixed, **{flag: value})
+
+        return call
+
+    def cj_of(truth):
+        if truth:
+            return cnt.compute_confident_joint(ml, p, multi_label=True, calibrate=False)
+        return cnt.compute_confident_joint(y, p, calibrate=False)
+
+    def learner(flag, value, truth):
+        model = CleanLearning(clf(), seed=0, **{flag: value})
+        return model.find_label_issues(x, y, pred_probs=p)
+
+    def seed_learner(flag, value, truth):
+        model = LearningWithNoisyLabels(clf(), seed=0, **{flag: value})
+        model.fit(x, y, psx=p)
+        return model.noise_mask, model.confident_joint
+
+    def inspector(flag, value, truth):
+        inspector = batched.LabelInspector(num_class=3, **{flag: value})
+        inspector.update_confident_thresholds(y, p)
+        return inspector.score_label_quality(y, p), inspector.get_num_issues()
+
+    def inspector_method(method):
+        def call(flag, value, truth):
+            inspector = batched.LabelInspector(num_class=3, verbose=False)
+            inspector.update_confident_thresholds(y, p)
+            if method == "score_label_quality":
+                scores = inspector.score_label_quality(y, p, **{flag: value})
+                return scores, inspector.get_num_issues(silent=True)
+            inspector.score_label_quality(y, p)
+            return getattr(inspector, method)(**{flag: value})
+
+        return call
+
+    def cv(function, **fixed):
+        def call(flag, value, truth):
+            return function(x, y, clf(), cv_n_folds=3, seed=0, **fixed, **{flag: value})
+
+        return call
+
+    def figure(function, *args, **fixed):
+        def call(flag, value, truth):
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            result = function(*args, **fixed, **{flag: value})
+            fig = plt.gcf()
+            summary = [
+                (len(ax.texts), ax.get_title(), ax.get_legend() is not None) for ax in fig.axes
+            ]
+            plt.close("all")
+            return result is None, summary
+
+        return call
+
+    calls = {
+        "baseline_methods.baseline_argmax_confusion_matrix": (
+            ["calibrate"],
+            lambda f, v, t: baseline_methods.baseline_argmax_confusion_matrix(p, y, **{f: v}),
+        ),
+        "latent_estimation.calibrate_confident_joint": (
+            ["multi_label"],
+            lambda f, v, t: latent_estimation.calibrate_confident_joint(
+                cj_of(t), labels_for(f, t), **{f: v}
+            ),
+        ),
+        "pruning.get_noise_indices": (["multi_label"], simple(pruning.get_noise_indices)),
+        "noise_generation.generate_noise_matrix_from_trace": (
+            ["valid_noise_matrix"],
+            lambda f, v, t: noise_generation.generate_noise_matrix_from_trace(
+                3, 2.4, py=py, seed=1, **{f: v}
+            ),
+        ),
+        "benchmarking.noise_generation.generate_noise_matrix_from_trace": (
+            ["valid_noise_matrix"],
+            lambda f, v, t: bench_noise.generate_noise_matrix_from_trace(
+                3, 2.4, py=py, seed=1, **{f: v}
+            ),
+        ),
+        "benchmarking.noise_generation.noise_matrix_is_valid": (
+            ["verbose"],
+            lambda f, v, t: bench_noise.noise_matrix_is_valid(nm, py, **{f: v}),
+        ),
+        "latent_estimation.estimate_py_and_noise_matrices_from_probabilities": (
+            ["converge_latent_estimates", "calibrate"],
+            simple(latent_estimation.estimate_py_and_noise_matrices_from_probabilities),
+        ),
+        "noise_generation.noise_matrix_is_valid": (
+            ["verbose"],
+            lambda f, v, t: noise_generation.noise_matrix_is_valid(nm, py, **{f: v}),
+        ),
+        "_internal.value_counts": (
+            ["multi_label"],
+            lambda f, v, t: bench_noise.value_counts(labels_for(f, t), **{f: v}),
+        ),
+        "_internal.value_counts_fill_missing_classes": (
+            ["multi_label"],
+            lambda f, v, t: cnt.value_counts_fill_missing_classes(labels_for(f, t), 4, **{f: v}),
+        ),
+        "_internal.assert_valid_inputs": (
+            ["multi_label", "allow_missing_classes", "allow_one_class"],
+            lambda f, v, t: _outcome(
+                cnt.assert_valid_inputs,
+                x,
+                np.zeros(90, int) if f == "allow_one_class" else labels_for(f, t),
+                p,
+                **{f: v},
+            ),
+        ),
+        "classification.CleanLearning.__init__": (
+            ["converge_latent_estimates", "verbose", "low_memory"],
+            learner,
+        ),
+        "classification.CleanLearning.find_label_issues": (
+            ["save_space"],
+            lambda f, v, t: CleanLearning(clf(), seed=0).find_label_issues(
+                x, y, pred_probs=p, **{f: v}
+            ),
+        ),
+        "classification.LearningWithNoisyLabels.__init__": (
+            ["converge_latent_estimates"],
+            seed_learner,
+        ),
+        "count.compute_confident_joint": (
+            ["calibrate", "multi_label", "return_indices_of_off_diagonals"],
+            simple(cnt.compute_confident_joint),
+        ),
+        "count.estimate_latent": (
+            ["converge_latent_estimates"],
+            lambda f, v, t: cnt.estimate_latent(cj_of(False), y, **{f: v}),
+        ),
+        "count.estimate_py_and_noise_matrices_from_probabilities": (
+            ["converge_latent_estimates", "calibrate"],
+            simple(cnt.estimate_py_and_noise_matrices_from_probabilities),
+        ),
+        "latent_estimation.estimate_py_noise_matrices_and_cv_pred_proba": (
+            ["converge_latent_estimates"],
+            cv(latent_estimation.estimate_py_noise_matrices_and_cv_pred_proba),
+        ),
+        "experimental.label_issues_batched.find_label_issues_batched": (
+            ["verbose", "return_mask"],
+            lambda f, v, t: batched.find_label_issues_batched(y, p, batch_size=40, **{f: v}),
+        ),
+        "rank.get_label_quality_scores": (
+            ["adjust_pred_probs"],
+            simple(rank.get_label_quality_scores),
+        ),
+        "count.calibrate_confident_joint": (
+            ["multi_label"],
+            lambda f, v, t: cnt.calibrate_confident_joint(cj_of(t), labels_for(f, t), **{f: v}),
+        ),
+        "_crossval.estimate_confident_joint_and_cv_pred_proba": (
+            ["calibrate", "verbose"],
+            cv(cnt.estimate_confident_joint_and_cv_pred_proba),
+        ),
+        "_crossval.estimate_cv_predicted_probabilities": (
+            ["verbose"],
+            cv(cnt.estimate_cv_predicted_probabilities),
+        ),
+        "_crossval.estimate_noise_matrices": (
+            ["converge_latent_estimates", "verbose"],
+            cv(cnt.estimate_noise_matrices),
+        ),
+        "_crossval.estimate_py_noise_matrices_and_cv_pred_proba": (
+            ["converge_latent_estimates", "verbose"],
+            cv(cnt.estimate_py_noise_matrices_and_cv_pred_proba),
+        ),
+        "count.estimate_joint": (["multi_label"], simple(cnt.estimate_joint)),
+        "count.get_confident_thresholds": (["multi_label"], simple(cnt.get_confident_thresholds)),
+        "count.num_label_issues": (["multi_label"], simple(cnt.num_label_issues)),
+        "dataset.find_overlapping_classes": (
+            ["asymmetric", "multi_label"],
+            simple(dataset.find_overlapping_classes),
+        ),
+        "dataset.health_summary": (
+            ["asymmetric", "multi_label", "verbose"],
+            simple(dataset.health_summary),
+        ),
+        "dataset.overall_label_health_score": (
+            ["multi_label", "verbose"],
+            simple(dataset.overall_label_health_score),
+        ),
+        "dataset.rank_classes_by_label_quality": (
+            ["multi_label"],
+            simple(dataset.rank_classes_by_label_quality),
+        ),
+        "datasets.load_cifar10_noisy": (
+            ["as_float32"],
+            lambda f, v, t: load_cifar10_noisy(**{f: v}),
+        ),
+        "experimental.label_issues_batched.LabelInspector.__init__": (
+            ["store_results", "verbose"],
+            inspector,
+        ),
+        "experimental.label_issues_batched.LabelInspector.get_confident_thresholds": (
+            ["silent"],
+            inspector_method("get_confident_thresholds"),
+        ),
+        "experimental.label_issues_batched.LabelInspector.get_num_issues": (
+            ["silent"],
+            inspector_method("get_num_issues"),
+        ),
+        "experimental.label_issues_batched.LabelInspector.score_label_quality": (
+            ["update_num_issues"],
+            inspector_method("score_label_quality"),
+        ),
+        "filter.find_label_issues": (["verbose", "multi_label"], simple(filter.find_label_issues)),
+        "filter.find_label_issues_using_argmax_confusion_matrix": (
+            ["calibrate"],
+            simple(filter.find_label_issues_using_argmax_confusion_matrix),
+        ),
+        "multilabel_classification.filter.find_multilabel_issues_per_class": (
+            ["verbose", "low_memory"],
+            lambda f, v, t: ml_filter.find_multilabel_issues_per_class(ml, p, **{f: v}),
+        ),
+        "filter.find_predicted_neq_given": (
+            ["multi_label"],
+            simple(filter.find_predicted_neq_given),
+        ),
+        "latent_estimation.compute_confident_joint": (
+            ["calibrate", "multi_label", "return_indices_of_off_diagonals"],
+            simple(latent_estimation.compute_confident_joint),
+        ),
+        "latent_estimation.estimate_confident_joint_and_cv_pred_proba": (
+            ["calibrate"],
+            cv(latent_estimation.estimate_confident_joint_and_cv_pred_proba),
+        ),
+        "latent_estimation.estimate_confident_joint_from_probabilities": (
+            # force_ps is also a number of epochs (0.1.0): 1 means one epoch, not True
+            ["force_ps", "return_list_of_converging_cj_matrices"],
+            simple(latent_estimation.estimate_confident_joint_from_probabilities),
+        ),
+        "latent_estimation.estimate_joint": (
+            ["multi_label"],
+            simple(latent_estimation.estimate_joint),
+        ),
+        "latent_estimation.estimate_latent": (
+            ["converge_latent_estimates"],
+            lambda f, v, t: latent_estimation.estimate_latent(cj_of(False), y, **{f: v}),
+        ),
+        "latent_estimation.estimate_noise_matrices": (
+            ["converge_latent_estimates"],
+            cv(latent_estimation.estimate_noise_matrices),
+        ),
+        "multilabel_classification.filter.find_label_issues": (
+            ["verbose", "low_memory"],
+            lambda f, v, t: ml_filter.find_label_issues(ml, p, **{f: v}),
+        ),
+        "multilabel_classification.dataset.multilabel_health_summary": (
+            ["verbose"],
+            lambda f, v, t: ml_dataset.multilabel_health_summary(ml, p, **{f: v}),
+        ),
+        "multilabel_classification.rank.get_label_quality_scores": (
+            ["adjust_pred_probs"],
+            lambda f, v, t: ml_rank.get_label_quality_scores(ml, p, **{f: v}),
+        ),
+        "multilabel_classification._scorer.MultilabelScorer.__init__": (
+            ["strict"],
+            lambda f, v, t: ml_rank.MultilabelScorer(**{f: v})(
+                np.array([[1 if k in row else 0 for k in range(3)] for row in ml]), p
+            ),
+        ),
+        "multilabel_classification.rank.get_label_quality_scores_per_class": (
+            ["adjust_pred_probs"],
+            lambda f, v, t: ml_rank.get_label_quality_scores_per_class(ml, p, **{f: v}),
+        ),
+        "noise_generation.generate_noise_matrix": (
+            ["verbose"],
+            lambda f, v, t: noise_generation.generate_noise_matrix(3, 0.5, seed=2, **{f: v}),
+        ),
+        "noise_generation.generate_noisy_labels": (
+            ["verbose"],
+            lambda f, v, t: noise_generation.generate_noisy_labels(y, nm, seed=3, **{f: v}),
+        ),
+        "plot._data.plot_decision_boundary": (
+            ["legend"],
+            figure(plot.plot_decision_boundary, clf().fit(x, y), x, labels=y, resolution=20),
+        ),
+        "plot._data.plot_issues_scatter": (
+            ["legend"],
+            figure(plot.plot_issues_scatter, x, y, np.arange(90) % 7 == 0),
+        ),
+        "plot._matrices.plot_noise_matrices": (
+            ["show_rmse"],
+            figure(plot.plot_noise_matrices, nm, nm),
+        ),
+        "plot._matrices.plot_noise_matrix": (["colorbar"], figure(plot.plot_noise_matrix, nm)),
+        "rank.get_label_quality_ensemble_scores": (
+            ["adjust_pred_probs", "verbose"],
+            lambda f, v, t: rank.get_label_quality_ensemble_scores(y, [p, p[:, ::-1]], **{f: v}),
+        ),
+    }
+    return calls
+
+
+def _outcome(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except (ValueError, TypeError) as error:
+        return type(error).__name__, str(error)
+
+
+def _public_flags():
+    """{defining module.qualname: flags} over the ``__all__`` of every public module."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import cleannb
+
+    found = {}
+    for info in pkgutil.walk_packages(cleannb.__path__, "cleannb."):
+        if any(part.startswith("_") for part in info.name.split(".")[1:]):
+            continue
+        module = importlib.import_module(info.name)
+        for attribute in getattr(module, "__all__", []):
+            obj = getattr(module, attribute)
+            if inspect.isclass(obj):
+                members = [
+                    f
+                    for n, f in inspect.getmembers(obj, inspect.isfunction)
+                    if not n.startswith("_") or n == "__init__"
+                ]
+            else:
+                members = [obj] if callable(obj) else []
+            for function in members:
+                try:
+                    parameters = inspect.signature(function).parameters.values()
+                except (TypeError, ValueError):
+                    continue
+                flags = [q.name for q in parameters if isinstance(q.default, bool)]
+                if flags and function.__module__.startswith("cleannb."):
+                    key = f"{function.__module__[len('cleannb.') :]}.{function.__qualname__}"
+                    found[key] = flags
+    return found
+
+
+_FLAG_CALLS = None
+
+
+def _calls():
+    global _FLAG_CALLS
+    if _FLAG_CALLS is None:
+        _FLAG_CALLS = _flag_calls()
+    return _FLAG_CALLS
+
+
+def test_every_public_flag_is_tested():
+    expected = {key: sorted(flags) for key, (flags, _) in _calls().items()}
+    assert {key: sorted(flags) for key, flags in _public_flags().items()} == expected
+
+
+def _same(a, b):
+    import pandas as pd
+
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=a.dtype.kind == "f")
+    if isinstance(a, pd.DataFrame | pd.Series):
+        return a.equals(b)
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same(u, v) for u, v in zip(a, b, strict=True))
+    if isinstance(a, float) and np.isnan(a):
+        return np.isnan(b)
+    return a == b
+
+
+def _run_flag(call, flag, value, truth, capsys):
+    np.random.seed(0)  # noqa: NPY002 (functions drawing from the global RNG, as cleanlab)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            result = call(flag, value, truth)
+        except (ValueError, TypeError) as error:  # e.g. multi-label data where not supported
+            result = (type(error).__name__, str(error))
+    return result, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("key", "flag"),
+    [
+        pytest.param(key, flag, id=f"{key}-{flag}")
+        for key, flags in sorted(_public_flags().items())
+        for flag in flags
+    ],
+)
+def test_flags_take_none_0_1_as_cleanlab_does(key, flag, capsys):
+    if key == "datasets.load_cifar10_noisy":
+        pytest.importorskip("cleannb.datasets")
+        from cleannb import datasets
+
+        try:
+            datasets.load_cifar10_noisy()
+        except (FileNotFoundError, OSError, ValueError):
+            pytest.skip("the CIFAR-10 data are not available here")
+    if key.startswith("plot."):
+        pytest.importorskip("matplotlib")
+    call = _calls()[key][1]
+    for truth, spellings in ((False, FALSY), (True, TRUTHY)):
+        if key.endswith("estimate_confident_joint_from_probabilities") and flag == "force_ps":
+            spellings = (None, 0, np.False_) if not truth else (np.True_,)
+        # cleanlab 2.9's multi-label scorer adjusts only for the object True
+        # (test_multilabel_adjust_is_true_only): 1 and numpy.True_ mean False there
+        meaning = truth and not key.startswith(MULTILABEL_RANK)
+        expected = _run_flag(call, flag, meaning, truth, capsys)
+        for value in spellings:
+            got = _run_flag(call, flag, value, truth, capsys)
+            assert _same(got[0], expected[0]), (value, got[0], expected[0])
+            assert got[1] == expected[1], value  # printed output too (verbose flags)
+
+
+MULTILABEL_RANK = "multilabel_classification.rank.get_label_quality_scores"
+
+
+def test_multilabel_adjust_is_true_only():
+    """cleanlab 2.9 (``MultilabelScorer``) tests ``adjust_pred_probs is True``."""
+    cl_rank = pytest.importorskip("cleanlab.multilabel_classification.rank")
+    from cleannb.multilabel_classification import rank as ml_rank
+
+    _, pred_probs, _, labels = _flag_data()
+    for value in (True, 1, np.True_, None, 0):
+        np.testing.assert_allclose(
+            ml_rank.get_label_quality_scores(labels, pred_probs, adjust_pred_probs=value),
+            cl_rank.get_label_quality_scores(labels, pred_probs, adjust_pred_probs=value),
+            rtol=1e-12,
+        )
+
+
+@pytest.mark.parametrize("wrong", ["yes", 2, 0.5, [True]])
+def test_check_flag_still_refuses_other_values(wrong):
+    from cleannb._validation import check_flag
+
+    with pytest.raises(TypeError, match=r"adjust_pred_probs must be True or False \(or None"):
+        check_flag(wrong, "adjust_pred_probs")
+
+
+@pytest.mark.parametrize("value", [None, 0, 1, np.False_, np.True_])
+def test_flags_in_keyword_dicts(value):
+    """``adjust_pred_probs`` inside ``rank_by_kwargs`` / ``quality_score_kwargs``."""
+    from cleannb import filter, rank
+    from cleannb.experimental import label_issues_batched as batched
+    from cleannb.multilabel_classification import filter as ml_filter
+
+    labels, pred_probs, _, multilabel = _flag_data()
+    truth = bool(value)
+
+    def ranked(v):
+        return filter.find_label_issues(
+            labels,
+            pred_probs,
+            return_indices_ranked_by="normalized_margin",
+            rank_by_kwargs={"adjust_pred_probs": v},
+        )
+
+    np.testing.assert_array_equal(ranked(value), ranked(truth))
+    mask = np.arange(90) % 4 == 0
+    np.testing.assert_array_equal(
+        rank.order_label_issues(
+            mask, labels, pred_probs, rank_by_kwargs={"adjust_pred_probs": value}
+        ),
+        rank.order_label_issues(
+            mask, labels, pred_probs, rank_by_kwargs={"adjust_pred_probs": truth}
+        ),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got, expected = (  # True raises (not supported in batches): 1 must raise alike
+            _outcome(
+                batched.find_label_issues_batched,
+                labels,
+                pred_probs,
+                verbose=False,
+                quality_score_kwargs={"adjust_pred_probs": v},
+            )
+            for v in (value, truth)
+        )
+    assert _same(got, expected)
+    cl_filter = pytest.importorskip("cleanlab.multilabel_classification.filter")
+    for ranked_by in ("self_confidence", "normalized_margin"):
+        np.testing.assert_array_equal(
+            ml_filter.find_label_issues(
+                multilabel,
+                pred_probs,
+                return_indices_ranked_by=ranked_by,
+                rank_by_kwargs={"adjust_pred_probs": value},
+            ),
+            cl_filter.find_label_issues(
+                multilabel,
+                pred_probs,
+                return_indices_ranked_by=ranked_by,
+                rank_by_kwargs={"adjust_pred_probs": value},
+            ),
+        )
