@@ -449,16 +449,16 @@ def num_label_issues(
 
     Returns
     -------
-    int
-        A Python int; numpy.int64 with ``multi_label``. (cleanlab 2.9 returns
-        numpy.int64 with every method; the value is the same.)
+    numpy.int64
+        The estimated number of label issues (cleanlab 2.9's type, with
+        every method).
 
     Examples
     --------
     >>> import numpy as np
     >>> from cleannb.count import num_label_issues
     >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.95, 0.05]])
-    >>> num_label_issues([0, 0, 1, 1, 1], pred_probs)
+    >>> int(num_label_issues([0, 0, 1, 1, 1], pred_probs))
     1
     """
     check_choice(estimation_method, "estimation_method", NUM_ISSUE_METHODS)
@@ -486,8 +486,8 @@ def num_label_issues(
         with num_threads(n_jobs):
             _, rows = confident_pass(labels, pred_probs)
         if estimation_method == "off_diagonal":
-            return count_off_diagonal_issues(labels, pred_probs, rows)
-        return calibrated_issue_count(labels, rows.guess, pred_probs.shape[1])
+            return np.int64(count_off_diagonal_issues(labels, pred_probs, rows))
+        return np.int64(calibrated_issue_count(labels, rows.guess, pred_probs.shape[1]))
     if estimation_method == "off_diagonal_custom":
         if confident_joint is None:
             raise ValueError(
@@ -495,7 +495,7 @@ def num_label_issues(
                 "use estimation_method='off_diagonal_calibrated'."
             )
     joint = estimate_joint(labels, pred_probs, confident_joint=confident_joint)
-    return int(np.rint((1.0 - joint.trace()) * len(labels)))
+    return np.int64(np.rint((1.0 - joint.trace()) * len(labels)))
 
 
 from . import _internal  # noqa: E402

@@ -161,8 +161,8 @@ def test_joint_and_latent(parity):
 def test_num_label_issues(parity, method):
     labels, pred_probs = parity
     ours = nb.num_label_issues(labels, pred_probs, estimation_method=method)
-    assert isinstance(ours, int)
-    assert ours == int(cl.num_label_issues(labels, pred_probs, estimation_method=method))
+    theirs = cl.num_label_issues(labels, pred_probs, estimation_method=method)
+    assert type(ours) is type(theirs) and ours == theirs
     if method == "off_diagonal":
         assert ours == naive.num_label_issues_off_diagonal(labels, pred_probs)
 
@@ -453,3 +453,17 @@ def test_properties(index):
     np.testing.assert_allclose(nm.sum(axis=0), 1.0)
     np.testing.assert_allclose(inv.sum(axis=0), 1.0)
     assert nb.num_label_issues(labels, pred_probs) <= off.size
+
+
+@pytest.mark.parametrize(
+    "method", ["off_diagonal", "off_diagonal_calibrated", "off_diagonal_custom"]
+)
+def test_num_label_issues_returns_cleanlabs_type(method):
+    rng = np.random.default_rng(7)
+    pred_probs = rng.dirichlet(np.ones(4), 300).astype(np.float32)
+    labels = rng.integers(0, 4, 300)
+    joint = nb.compute_confident_joint(labels, pred_probs)
+    kwargs = {"confident_joint": joint} if method == "off_diagonal_custom" else {}
+    ours = nb.num_label_issues(labels, pred_probs, estimation_method=method, **kwargs)
+    theirs = cl.num_label_issues(labels, pred_probs, estimation_method=method, **kwargs)
+    assert type(ours) is type(theirs) and ours == theirs
