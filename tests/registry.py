@@ -1570,7 +1570,8 @@ def _counts_s_y(result, args, kwargs):
 
 
 def _trace_summary(result, args, kwargs):
-    """Shape, trace, column sums, validity for ``py`` and the number of zero rates."""
+    """Shape, trace, column sums, validity for ``py``, and whether the noise rates keep
+    to ``max_noise_rate`` (and, where not zero, to ``min_noise_rate``)."""
     if result is False or result is None:
         return repr(result)
     nm = np.asarray(result, dtype=np.float64)
@@ -1578,11 +1579,17 @@ def _trace_summary(result, args, kwargs):
     valid = None
     if py is not None and kwargs.get("valid_noise_matrix", True):
         valid = bool(_cl("benchmarking.noise_generation.noise_matrix_is_valid")(nm, py))
+    off = nm[~np.eye(len(nm), dtype=bool)]
+    rates_ok = bool(
+        np.all(off <= kwargs.get("max_noise_rate", 0.99999) + 1e-9)
+        and np.all(off[off > 0] >= kwargs.get("min_noise_rate", 0.0) - 1e-9)
+    )
     return (
         list(nm.shape),
         round(float(np.trace(nm)), 9),
         [round(float(v), 9) for v in nm.sum(axis=0)],
         valid,
+        rates_ok,
     )
 
 
@@ -1697,10 +1704,17 @@ def noise_entries():
                 summary=None if live else _trace_summary,
                 ref_map=_no_seed if live else None,
                 ref_map_reason=NO_SEED if live else "",
+                options={"max_noise_rate": (0.5,), "min_noise_rate": (0.01,)} if live else {},
                 no_reference={
-                    "max_noise_rate": "only the fixtures' calls",
-                    "min_noise_rate": "only the fixtures' calls",
                     "max_iter": "golden/v010_values.json's max_iter calls ([v010 values])",
+                    **(
+                        {}
+                        if live
+                        else {
+                            "max_noise_rate": "only the fixtures' calls (the 2.9 twin runs it)",
+                            "min_noise_rate": "only the fixtures' calls (the 2.9 twin runs it)",
+                        }
+                    ),
                 },
             ),
             Entry(

@@ -35,11 +35,27 @@ from registry import (
     case,
 )
 
+from cleannb._validation import large_input_paths
+
 pytest.importorskip("cleanlab")
 
 ENTRIES = registry.entries()
 #: Kinds the ``sources`` entries also run on with pred_probs as a RowSource and as dask.
 SOURCE_KINDS = ("ties", "float16")
+#: Functions that read pred_probs: small inputs take numpy paths (the float64 copy),
+#: so each kind also runs once, default options, with the kernels reading pred_probs as
+#: given (``cleannb._validation.large_input_paths``, as ``conftest.kernel_input`` does).
+KERNEL_MODULES = (
+    "count.",
+    "filter.",
+    "rank.",
+    "dataset.",
+    "multilabel_classification.",
+    "experimental.",
+    "pruning.",
+    "latent_estimation.",
+    "baseline_methods.",
+)
 
 
 def _label(value):
@@ -61,6 +77,10 @@ def assignments(entry, c):
     out.extend(entry.combos)
     if entry.sources and c.kind in SOURCE_KINDS:
         out += [{"@source": "RowSource"}, {"@source": "dask"}]
+    if entry.func.startswith(KERNEL_MODULES) and (
+        c.pred_probs is not None or c.ml_pred_probs is not None
+    ):
+        out.append({"@kernels": "as given"})
     return out
 
 
@@ -74,7 +94,7 @@ def _golden_available(entry, kind, assign):
     c = case(kind)
     try:
         args, kwargs = entry.build(c)
-        kwargs = {**kwargs, **{k: resolve(v, c) for k, v in assign.items() if k != "@source"}}
+        kwargs = {**kwargs, **{k: resolve(v, c) for k, v in assign.items() if k[0] != "@"}}
         return entry.ref.fn(c, kwargs) is not MISSING
     except KeyError:  # an input or output the fixture does not hold (0.1.0/1.0 made none)
         return False
@@ -225,7 +245,7 @@ def _reference(entry, c, args, kwargs):
 def test_parity(entry, kind, assign):
     c = case(kind)
     args, kwargs = entry.build(c)
-    kwargs = {**kwargs, **{k: resolve(v, c) for k, v in assign.items() if k != "@source"}}
+    kwargs = {**kwargs, **{k: resolve(v, c) for k, v in assign.items() if k[0] != "@"}}
     ref_kwargs = entry.ref_map(kwargs) if entry.ref_map else kwargs
     expected, ref_error = _reference(entry, c, copy.deepcopy(args), copy.deepcopy(ref_kwargs))
     our_args, our_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
@@ -239,7 +259,8 @@ def test_parity(entry, kind, assign):
         }
     before = _snapshot([*our_args, *our_kwargs.values()])
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
+    paths = large_input_paths() if "@kernels" in assign else contextlib.nullcontext()
+    with contextlib.redirect_stdout(printed), paths:
         got, our_error = _call(entry.callable(), our_args, our_kwargs, capture=False)
     after = _snapshot([*our_args, *our_kwargs.values()])
     for a, b in zip(before, after, strict=True):
