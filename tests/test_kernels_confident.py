@@ -236,17 +236,39 @@ def test_float16_decode_table_covers_every_finite_value():
     np.testing.assert_array_equal(views.table[finite], values[finite].astype(np.float64))
 
 
+def test_half_to_float_decodes_every_bit_pattern():
+    """The kernels' float16 conversion (an LLVM ``fpext``) is numpy's, for all 65,536 patterns."""
+    from numba import njit
+
+    from cleannb._kernels._prefetch import half_to_float
+
+    @njit
+    def decode(bits, out):
+        for q in range(bits.shape[0]):
+            out[q] = half_to_float(bits[q])
+
+    bits = np.arange(-(1 << 15), 1 << 15).astype(np.int16)
+    out = np.empty(len(bits), np.float32)
+    decode(bits, out)
+    expected = bits.view(np.float16).astype(np.float32)
+    nan = np.isnan(expected)
+    np.testing.assert_array_equal(np.isnan(out), nan)
+    np.testing.assert_array_equal(out[~nan].view(np.int32), expected[~nan].view(np.int32))
+
+
 @pytest.mark.parametrize("twin", ["serial", "parallel"])
 @pytest.mark.parametrize("k", [kern.CHUNK - 1, kern.CHUNK, kern.CHUNK + 1, 2 * kern.CHUNK + 22])
 @pytest.mark.parametrize("ties", [False, True])
-def test_row_pass_many_classes_and_ties(twin, k, ties):
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_row_pass_many_classes_and_ties(twin, k, ties, dtype):
     """Rows span several chunks of the kernel; with ties the first maximum must win.
 
-    The maximum of each chunk, which the kernel keeps on request, is checked too.
+    The maximum of each chunk, which the kernel keeps on request, is checked too;
+    the row sums (float16: decoded from the bits) to float64 rounding.
     """
-    labels, pred_probs = make_dataset(k, 600, k, np.float32, "skewed", sharpness=20.0)
+    labels, pred_probs = make_dataset(k, 600, k, dtype, "skewed", sharpness=20.0)
     if ties:
-        pred_probs = np.round(pred_probs * 50).astype(np.float32) / 50  # many equal values
+        pred_probs = (np.round(pred_probs.astype(np.float32) * 50) / 50).astype(dtype)
     n = len(labels)
     thresholds = naive.thresholds(labels, pred_probs).astype(np.float64)
     thresholds *= np.random.default_rng(k).uniform(0.3, 1.5, k)
@@ -263,7 +285,7 @@ def test_row_pass_many_classes_and_ties(twin, k, ties):
             labels,
             views.ceil_keys(thresholds - 1e-6),
             rule == "confident_argmax",
-            False,
+            True,
             100,
             guess,
             argmax,
@@ -272,6 +294,8 @@ def test_row_pass_many_classes_and_ties(twin, k, ties):
             chunk_keys,
             *stats,
         )
+        deviation = np.abs(pred_probs.astype(np.float64).sum(axis=1) - 1).max()
+        np.testing.assert_allclose(stats[2].max(), deviation, rtol=1e-6, atol=k * 1e-7)
         np.testing.assert_array_equal(argmax, naive.row_argmax(pred_probs))
         expected = naive.confident_guesses(labels, pred_probs, thresholds, rule)
         np.testing.assert_array_equal(guess, expected)

@@ -1,4 +1,4 @@
-"""A software prefetch that Numba kernels can call (``llvm.prefetch``)."""
+"""Intrinsics for Numba kernels: software prefetches (``llvm.prefetch``), a float16 decode."""
 
 from llvmlite import ir
 from numba import types
@@ -28,5 +28,22 @@ def prefetch(typingctx, array, row, column):
         read, locality, data_cache = (ir.Constant(ir.IntType(32), x) for x in (0, 3, 1))
         builder.call(function, [byte_pointer, read, locality, data_cache])
         return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def half_to_float(typingctx, bits):
+    """The float16 value whose bit pattern is the int16 ``bits``, as float32 (exact).
+
+    One ``fpext`` from LLVM's half type: loops of it vectorise (F16C's
+    ``vcvtph2ps``) where a table lookup per value does not."""
+    sig = types.float32(bits)
+
+    def codegen(context, builder, signature, args):
+        # other types only reach here in branches compiled for other dtypes
+        pattern = context.cast(builder, args[0], signature.args[0], types.int16)
+        half = builder.bitcast(pattern, ir.HalfType())
+        return builder.fpext(half, ir.FloatType())
 
     return sig, codegen

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit, prange
 
 from ._compile import _OPTIONS, inline, twins
-from ._prefetch import prefetch
+from ._prefetch import half_to_float, prefetch
 
 
 @inline
@@ -34,9 +34,9 @@ def as_float(x, table):
 def row_sum(values_row, table):
     """Sum of one row in float64, reassociated so that it vectorises."""
     total = 0.0
-    if table.shape[0] != 0:
+    if table.shape[0] != 0:  # float16 bits: decoded by a conversion that vectorises
         for k in range(values_row.shape[0]):
-            total += table[np.uint16(values_row[k])]
+            total += np.float64(half_to_float(values_row[k]))
     else:
         for k in range(values_row.shape[0]):
             total += np.float64(values_row[k])
@@ -90,6 +90,17 @@ def _class_sums(values, table, labels, num_classes, atom_rows, lead, carry, tota
 class_sums = twins(_class_sums)
 
 
+@inline
+def _one_confident(row, threshold_keys, best_confident):
+    """Whether exactly one key of ``row`` reaches its threshold key, given that
+    ``best_confident`` is the largest that does: counted only for the rows
+    that need it (a confident class that is not the argmax)."""
+    count = 0
+    for j in range(row.shape[0]):
+        count += row[j] >= threshold_keys[j]
+    return count == 1
+
+
 #: Classes per chunk of a row in :func:`_row_pass`: the vectorised pass keeps
 #: one maximum per chunk, so that locating the argmax scans one chunk, not the row.
 CHUNK = 128
@@ -128,17 +139,21 @@ def _row_pass(
     each chunk of :data:`CHUNK` classes, ``chunk_keys[i, c]``.
 
     Each row is read once in chunks of :data:`CHUNK` classes by loops of integer
-    max/min/count reductions (which vectorise); the per-chunk maxima of all
-    keys and of the confident keys then locate the argmax and the confident
-    class by scanning one chunk each, instead of a scalar scan of the row.
-    Every lane keeps the width of the keys: ``threshold_keys`` has their
-    dtype, and the count of confident classes is kept in float32.
+    max/min reductions (which vectorise); the per-chunk maxima of all keys and
+    of the confident keys then locate the argmax and the confident class by
+    scanning one chunk each, instead of a scalar scan of the row. Every lane
+    keeps the width of the keys (``threshold_keys`` has their dtype). No count
+    of confident classes is kept: none is confident when no confident key
+    beats -1 (threshold keys are at least 0), and whether one or several are
+    is counted only where it matters (:func:`_one_confident`: a confident
+    class that is not the argmax, without ``paper_rule``).
     """
     n, num_classes = keys.shape
     nblocks = (n + block - 1) // block
     nchunks = (num_classes + CHUNK - 1) // CHUNK
     keep_values = own.shape[0] != 0
     keep_chunks = chunk_keys.shape[0] != 0
+    decoded = table.shape[0] != 0
     for b in prange(nblocks):
         lo = b * block
         hi = min(n, lo + block)
@@ -154,8 +169,7 @@ def _row_pass(
             row = keys[i]
             best = row[0]
             least = row[0]
-            best_confident = not_confident  # below every key of a non-negative value
-            n_confident = np.float32(0.0)  # float32 lanes: an integer count would be int64
+            best_confident = not_confident  # below every threshold key (at least 0)
             vrow = values[i]
             total = 0.0
             for c in range(nchunks):
@@ -165,24 +179,29 @@ def _row_pass(
                 length = min(CHUNK, num_classes - start)
                 cb = row[start]
                 cc = not_confident
-                count = np.float32(0.0)
-                part = vrow[start] - vrow[start]
-                for j in range(length):
-                    v = row[start + j]
-                    confident = v >= threshold_keys[start + j]
-                    cb = max(cb, v)
-                    least = min(least, v)
-                    cc = max(cc, v if confident else not_confident)
-                    count += np.float32(1.0) if confident else np.float32(0.0)
-                    part += vrow[start + j]
-                total += np.float64(part)
+                if decoded:  # float16: summed from the bits below, lanes stay 16-bit
+                    for j in range(length):
+                        v = row[start + j]
+                        confident = v >= threshold_keys[start + j]
+                        cb = max(cb, v)
+                        least = min(least, v)
+                        cc = max(cc, v if confident else not_confident)
+                else:
+                    part = vrow[start] - vrow[start]
+                    for j in range(length):
+                        v = row[start + j]
+                        confident = v >= threshold_keys[start + j]
+                        cb = max(cb, v)
+                        least = min(least, v)
+                        cc = max(cc, v if confident else not_confident)
+                        part += vrow[start + j]
+                    total += np.float64(part)
                 chunk_best[c] = cb
                 chunk_confident[c] = cc
                 if keep_chunks:
                     chunk_keys[i, c] = cb
                 best = max(best, cb)
                 best_confident = max(best_confident, cc)
-                n_confident += count
             c = 0
             while chunk_best[c] != best:
                 c += 1
@@ -190,13 +209,13 @@ def _row_pass(
             while row[top] != best:
                 top += 1
             argmax[i] = top
-            if n_confident == 0:
-                g = -1
-            elif best >= threshold_keys[top]:
+            if best >= threshold_keys[top]:
                 # the argmax is confident: it is the one confident class, the
                 # first of the largest confident ones, and the row argmax alike
                 g = top
-            elif n_confident == 1 or paper_rule:
+            elif best_confident == not_confident:  # threshold keys are at least 0
+                g = -1
+            elif paper_rule or _one_confident(row, threshold_keys, best_confident):
                 c = 0
                 while chunk_confident[c] != best_confident:
                     c += 1
@@ -212,7 +231,7 @@ def _row_pass(
             lowest = min(lowest, least)
             highest = max(highest, best)
             if check_sums:
-                if table.shape[0] != 0:
+                if decoded:
                     total = row_sum(values[i], table)
                 worst_dev = max(worst_dev, abs(total - 1.0))
         key_min[b] = lowest
