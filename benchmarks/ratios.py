@@ -765,6 +765,11 @@ def main(argv=None):
         results = run(names, args.repeat, args.cleanlab, args.items, out=args.out)
     if baseline is None:
         return 0
+    if args.items:  # compare only the entries asked for
+        for model in baseline["models"].values():
+            model["items"] = {
+                item: v for item, v in model["items"].items() if any(s in item for s in args.items)
+            }
     worse, missing = compare(baseline, results, args.tolerance)
     if worse and args.results is None:  # a second chance: noise on a shared machine
         print(f"re-timing {len(worse)} entries found worse")

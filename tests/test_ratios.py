@@ -85,6 +85,16 @@ def test_compare_passes_entries_within_20_percent(ratios, tmp_path, capsys):
     assert "no entry more than 20% worse" in out
 
 
+def test_compare_only_the_entries_asked_for(ratios, tmp_path, capsys):
+    base = result_file(tmp_path / "base.json", {"filter.both": 10.0, "kernel.row_pass": 2.0})
+    now = result_file(tmp_path / "now.json", {"kernel.row_pass": 3.0})
+    argv = ["--compare", "--baseline", str(base), "--results", str(now), "--items", "kernel."]
+    assert ratios.main(argv) == 1
+    out = capsys.readouterr().out
+    assert "WORSE 100000x1000/float32/uniform/s60 kernel.row_pass" in out
+    assert "filter.both" not in out
+
+
 def test_compare_tolerance_and_missing_entries(ratios, tmp_path):
     base = json.loads(
         result_file(tmp_path / "b.json", {"a": 10.0, "b": 10.0, "gone": 1.0}).read_text()
