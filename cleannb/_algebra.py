@@ -9,10 +9,8 @@ All functions are O(K^2) (O(K^3) for a matrix inverse; O(entries) on
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from . import _ties
@@ -96,7 +94,7 @@ def _round_rows(rows):
         units = np.minimum(np.abs(missing[short]), width).astype(np.int64)
         residual = rows - ints if len(short) == len(rows) else rows[short] - ints[short]
         if by_numpy:  # units go to the end of numpy's order (its start when taken away)
-            order = argsort_rows(residual)
+            order = np.argsort(residual, axis=1)
         else:  # the largest residuals (times the step) first, lower column first
             order = np.argsort(-residual * step[:, None], axis=1, kind="stable")
         which = np.repeat(np.arange(len(short)), units)
@@ -285,38 +283,6 @@ def _row_sums(joint, rows, scaled):
     return sums
 
 
-def argsort_rows(rows):
-    """``np.argsort(rows, axis=1)``, the rows split between the threads in force.
-
-    numpy sorts each row of a 2-D array with the routine it uses for that row
-    alone and releases the GIL while sorting, so runs of rows sorted on their
-    own threads give the same indices as one call, on any number of threads.
-    """
-    threads = min(numba.get_num_threads(), len(rows) // ARGSORT_MIN_ROWS)
-    if threads <= 1:
-        return np.argsort(rows, axis=1)
-    out = np.empty(rows.shape, dtype=np.intp)
-    bounds = np.linspace(0, len(rows), threads + 1).astype(np.int64)
-
-    def sort(t):
-        out[bounds[t] : bounds[t + 1]] = np.argsort(rows[bounds[t] : bounds[t + 1]], axis=1)
-
-    list(_sort_pool().map(sort, range(threads)))
-    return out
-
-
-#: Rows sorted per thread by :func:`argsort_rows` at least (fewer: one thread).
-ARGSORT_MIN_ROWS = 16
-_POOL = []
-
-
-def _sort_pool():
-    """A thread pool for :func:`argsort_rows`, made on first use."""
-    if not _POOL:
-        _POOL.append(ThreadPoolExecutor(max(1, numba.config.NUMBA_NUM_THREADS)))
-    return _POOL[0]
-
-
 def _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units):
     """``counts`` of the entries of ``joint``, with ``dense_rows`` rounded by :func:`round_rows`.
 
@@ -325,8 +291,10 @@ def _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units):
     residuals (the rescaled row minus its rounding: 0 off the entries), as
     :func:`round_rows` gives them (in one round: ``units`` is at most K).
     The residuals are made dense in blocks of :data:`ROUND_BLOCK_VALUES`
-    values and sorted on every thread (:func:`argsort_rows`); the columns
-    where a row gains a unit off its entries join the entries.
+    values (in one buffer) and sorted by one ``argsort`` per block (numpy
+    holds the GIL there, so threads would not help); the columns where a row
+    gains a unit off its entries join the entries, found by a search of the
+    row's entries rather than a scan of the block.
     """
     size = len(joint.start) - 1
     step = max(1, ROUND_BLOCK_VALUES // max(size, 1))
@@ -354,7 +322,7 @@ def _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units):
         nth = np.arange(len(which)) - np.repeat(np.cumsum(many) - many, many)
         steps = sign[block][which].astype(np.int64)
         if by_numpy:  # units go to the end of numpy's order (its start when taken away)
-            order = argsort_rows(dense)
+            order = np.argsort(dense, axis=1)
             nth = np.where(steps > 0, size - 1 - nth, nth)
         else:  # the largest residuals (times the step) first, lower column first
             dense *= -sign[block][:, None]

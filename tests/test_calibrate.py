@@ -190,19 +190,6 @@ def test_a_tie_at_the_cut_of_a_row_takes_numpys_order():
     assert not np.array_equal(results["numpy"], results["index"])
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-@pytest.mark.parametrize("seed", range(6))
-def test_rows_sorted_on_threads_are_numpys_argsort(threads, seed, monkeypatch):
-    """Rows full of ties sorted in runs on their own threads: numpy's indices, row for row."""
-    monkeypatch.setattr(_algebra, "ARGSORT_MIN_ROWS", 1)
-    rng = np.random.default_rng(seed)
-    rows = np.round(rng.random((int(rng.integers(2, 40)), int(rng.integers(1, 600)))), 1)
-    rows[rng.random(rows.shape) < 0.7] = 0.0
-    with _threads(threads):
-        got = _algebra.argsort_rows(rows)
-    np.testing.assert_array_equal(got, np.argsort(rows, axis=1))
-
-
 def _threads(n):
     from cleannb._parallel import num_threads
 
@@ -214,10 +201,9 @@ def _threads(n):
 @pytest.mark.parametrize("seed", range(4))
 def test_weak_model_joint_with_ties_in_most_rows(threads, block, seed, monkeypatch):
     """A joint of many classes whose rows hold mostly counts of 1 (a weak model): most
-    rows cut through equal residuals, are sorted densely (in blocks, on threads) and give
+    rows cut through equal residuals, are sorted densely (in blocks) and give
     units to empty columns; both tie orders equal the dense definition."""
     monkeypatch.setattr(_algebra, "ROUND_BLOCK_VALUES", block)
-    monkeypatch.setattr(_algebra, "ARGSORT_MIN_ROWS", 1)
     rng = np.random.default_rng(seed)
     k = 150
     cj = rng.integers(1, 3, (k, k)) * (rng.random((k, k)) < 0.08)
