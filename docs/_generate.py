@@ -122,14 +122,41 @@ def load_ratios_module():
     return module
 
 
+#: The README's summary shows the uniform-noise data models of these shapes.
+README_SHAPES = ("100000x1000/", "1000000x10/")
+
+
 def performance_tables(every=True):
-    """The tables of ``benchmarks/baseline.json``, as ``ratios.py --markdown`` prints them."""
-    return load_ratios_module().markdown(json.loads(BASELINE.read_text()), every=every)
+    """The tables of ``benchmarks/baseline.json``, as ``ratios.py --markdown`` prints them.
+
+    Without ``every``: the README's summary, the uniform-noise data models of
+    :data:`README_SHAPES` only (the site shows every one).
+    """
+    results = json.loads(BASELINE.read_text())
+    if not every:
+        results["models"] = {
+            name: model
+            for name, model in results["models"].items()
+            if name.startswith(README_SHAPES) and "/uniform/" in name
+        }
+    return load_ratios_module().markdown(results, every=every)
 
 
 def write_performance(docs):
     """``guides/_performance_tables.md``: every ratio of the committed baseline."""
     (docs / "guides" / "_performance_tables.md").write_text(performance_tables() + "\n")
+
+
+README_TABLE_START = "<!-- performance table:"
+README_TABLE_END = "<!-- end of performance table -->"
+
+
+def write_readme_table(readme=REPO / "README.md"):
+    """Put the summary table of ``benchmarks/baseline.json`` between the README's markers."""
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("\n", text.index(README_TABLE_START)) + 1
+    end = text.index(README_TABLE_END)
+    readme.write_text(text[:start] + performance_tables(every=False) + "\n" + text[end:])
 
 
 def write_all(docs):
@@ -139,3 +166,8 @@ def write_all(docs):
     write_cli(docs)
     write_notebooks(docs)
     write_performance(docs)
+
+
+if __name__ == "__main__":
+    # python docs/_generate.py: refresh the README's performance table
+    write_readme_table()

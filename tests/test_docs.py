@@ -27,8 +27,8 @@ import _generate  # noqa: E402
 
 README = REPO / "README.md"
 README_MAX_BYTES = 10 * 1024
-TABLE_START = "<!-- performance table:"
-TABLE_END = "<!-- end of performance table -->"
+TABLE_START = _generate.README_TABLE_START
+TABLE_END = _generate.README_TABLE_END
 #: Public modules that are programs, not APIs (the CLI has its own page).
 NOT_API = {"cleannb.cli", "cleannb.demo", "cleannb.version"}
 
