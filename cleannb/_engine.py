@@ -2,8 +2,9 @@
 
 Data flow for one call of ``compute_confident_joint`` (N rows, K classes):
 
-1. ``ClassSums``: one gather of ``pred_probs[i, labels[i]]`` (N reads, not
-   N*K) -> per-class mean self-confidence = the thresholds.
+1. ``self_confidence_means``: one gather of ``pred_probs[i, labels[i]]`` (N
+   reads, not N*K) -> per-class mean self-confidence, as numpy's ``mean``
+   computes it = the thresholds.
 2. ``row_pass``: one streaming read of ``pred_probs`` -> per-row argmax and
    guess (int32, 8 bytes a row) and the value statistics that validation reads;
    for the selection, optionally each row's own probability, maximum and
@@ -71,8 +72,9 @@ class ClassSums:
     are the same bits for any split, because each atom of
     :data:`ATOM_ROWS` consecutive rows is summed in row order and the atoms
     are then added in order (the unfinished last atom is carried over).
-    This is the one definition of cleannb's confident thresholds, in memory,
-    in batches and in :class:`cleannb.experimental.label_issues_batched.LabelInspector`.
+    Used for the float64 thresholds of the adjusted-score kernels
+    (:func:`cleannb._scores.float64_thresholds`); the confident thresholds
+    themselves are numpy's means (:func:`self_confidence_means`).
     """
 
     def __init__(self, num_classes):
@@ -112,15 +114,38 @@ def means_in_dtype(sums, counts, dtype):
 
 
 def self_confidence_means(pred_probs, labels, num_classes):
-    """Mean of ``pred_probs[i, labels[i]]`` per class, and the class counts.
+    """``np.mean`` of ``pred_probs[i, labels[i]]`` over each class's rows, and the class counts.
 
-    Sums are accumulated in float64 (:class:`ClassSums`); the means are then
-    rounded to the dtype that numpy's ``mean`` returns for ``pred_probs``
-    (float16 and float32 stay themselves), which is the dtype cleanlab's
-    thresholds have and compare in. Classes without examples get NaN.
+    The means are numpy's own, bit for bit, as cleanlab computes its
+    thresholds (``np.mean(pred_probs[:, k][labels == k])``): numpy sums the
+    values in the dtype of ``pred_probs`` (float32 for float16) by pairwise
+    summation, whose result depends on the order and number of the values,
+    so the values are gathered (N reads, not N*K), grouped by class in row
+    order, and each group is averaged by ``np.mean``. Classes without
+    examples get NaN. ``pred_probs`` is an array or a ``RowSource`` (one pass).
     """
-    sums, counts = class_sums(pred_probs, labels, num_classes)
-    return means_in_dtype(sums, counts, pred_probs.dtype), counts
+    if isinstance(pred_probs, RowSource):
+        own = own_probabilities(pred_probs, labels)
+    else:
+        own = own_values(0, len(labels), pred_probs, labels)
+    return grouped_means(own, labels, num_classes)
+
+
+def grouped_means(values, labels, num_classes):
+    """``np.mean(values[labels == k])`` for every class k (NaN if absent), and the counts.
+
+    O(N) extra memory and an O(N) stable radix sort of the labels, instead
+    of one pass over the labels per class.
+    """
+    counts = np.bincount(labels, minlength=num_classes)
+    narrow = np.int16 if num_classes <= np.iinfo(np.int16).max else np.int32
+    grouped = values[np.argsort(labels.astype(narrow), kind="stable")]
+    means = np.full(num_classes, np.nan, dtype=np.mean(values[:1]).dtype)
+    ends = np.cumsum(counts).tolist()
+    for k, (end, count) in enumerate(zip(ends, counts.tolist(), strict=True)):
+        if count:
+            means[k] = np.mean(grouped[end - count : end])
+    return means, counts
 
 
 def class_sums(pred_probs, labels, num_classes):

@@ -7,8 +7,9 @@ on ``count``. The passes, in
 order, each a read of ``pred_probs`` (in memory, or range by range from a
 ``RowSource``) that turns row blocks into a small state merged in row order:
 
-1. :func:`confident_thresholds`: per-class sums and counts of the label's probability
-   (``_engine.ClassSums``) -> the confident thresholds;
+1. :func:`confident_thresholds`: each row's label probability, averaged per
+   class as numpy averages (``_engine.self_confidence_means``) -> the
+   confident thresholds;
 2. :func:`confident_pass`: per row, the argmax and the confident class (and
    for the pruning rules the row's own probability and maximum)
    (``_engine.row_pass``) -> pair counts -> the confident joint
@@ -35,28 +36,15 @@ import numpy as np
 
 from . import _algebra, _engine, _prune, _scores, _ties
 from ._names import PRUNE_FILTERS
-from ._scores import ABSENT_CLASS_THRESHOLD, MIN_THRESHOLD
 from ._validation import is_small_data
 
 
 def confident_thresholds(labels, pred_probs):
-    """Confident thresholds of checked inputs: one gather of each row's label probability."""
-    sums, counts = _engine.class_sums(pred_probs, labels, pred_probs.shape[1])
-    return thresholds_from_sums(sums, counts, pred_probs.dtype)
+    """Confident thresholds of checked inputs: one gather of each row's label probability.
 
-
-def thresholds_from_sums(sums, counts, dtype):
-    """Confident thresholds from the per-class sums and counts of the label's probability.
-
-    The means in ``dtype`` (as numpy's ``mean`` returns them), clipped below
-    at 2e-6; with an absent class, float64 with 2.0 for it.
+    Bit for bit cleanlab's (:func:`cleannb._scores.numpy_thresholds`).
     """
-    means = _engine.means_in_dtype(sums, counts, dtype)
-    if np.all(counts > 0):
-        # numpy keeps float16/float32 here, and so do cleanlab's thresholds
-        return np.clip(means, MIN_THRESHOLD, None)
-    means = np.where(counts > 0, means.astype(np.float64), ABSENT_CLASS_THRESHOLD)
-    return np.clip(means, MIN_THRESHOLD, None)
+    return _scores.numpy_thresholds(labels, pred_probs)
 
 
 def confident_pass(

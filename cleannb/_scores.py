@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _engine, _ties
 from ._kernels import scores as kern
-from ._source import RowSource, own_values
+from ._source import RowSource
 from ._validation import (
     check_choice,
     check_flag,
@@ -281,20 +281,28 @@ def numpy_keys_part(lo, hi, block, labels, rows, method, thresholds):
 
 
 def numpy_thresholds(labels, pred_probs):
-    """cleanlab's thresholds as numpy computes them: ``np.mean`` of each class's own values."""
-    if isinstance(pred_probs, RowSource):
-        own = _engine.own_probabilities(pred_probs, labels)
-    else:
-        own = own_values(0, len(labels), pred_probs, labels)
-    present = np.bincount(labels, minlength=pred_probs.shape[1]) > 0
-    return np.clip(
-        [
-            np.mean(own[labels == k]) if present[k] else ABSENT_CLASS_THRESHOLD
-            for k in range(pred_probs.shape[1])
-        ],
-        MIN_THRESHOLD,
-        None,
+    """cleanlab's confident thresholds, bit for bit: ``np.mean`` of each class's own values.
+
+    ``pred_probs`` is an array or a ``RowSource`` (one gather pass); see
+    :func:`thresholds_from_means` for the dtype and the absent classes.
+    """
+    return thresholds_from_means(
+        *_engine.self_confidence_means(pred_probs, labels, pred_probs.shape[1])
     )
+
+
+def thresholds_from_means(means, counts):
+    """Confident thresholds from the per-class means (in their dtype) and counts.
+
+    The means clipped below at 2e-6, in the dtype numpy's ``mean`` returns
+    (float16 and float32 stay themselves, as cleanlab's thresholds do); with
+    an absent class, float64 with 2.0 for it (cleanlab's list of numpy
+    scalars and a Python number becomes a float64 array).
+    """
+    if np.all(counts > 0):
+        return np.clip(means, MIN_THRESHOLD, None)
+    means = np.where(counts > 0, means.astype(np.float64), ABSENT_CLASS_THRESHOLD)
+    return np.clip(means, MIN_THRESHOLD, None)
 
 
 def numpy_block_keys(probs, given, method, thresholds):

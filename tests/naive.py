@@ -37,18 +37,18 @@ def atom_sums(labels, pred_probs, atom_rows):
 def thresholds(labels, pred_probs):
     """Mean of ``pred_probs[i, k]`` over rows labelled k; 2.0 if absent; at least 2e-6.
 
-    Summed exactly in float64 (``math.fsum``), then rounded to the dtype of
-    ``pred_probs`` as numpy's ``mean`` (and so cleanlab) returns it; float64
-    when a class is absent (cleanlab then builds its array from mixed types).
+    The mean is numpy's ``np.mean`` of each class's values gathered in row
+    order, in the dtype of ``pred_probs``, as cleanlab (0.1.0 and 2.x)
+    defines its thresholds; float64 when a class is absent (cleanlab then
+    builds its array from mixed types).
     """
     n, k = pred_probs.shape
     members = [[] for _ in range(k)]
     for i in range(n):
         y = int(labels[i])
-        members[y].append(float(pred_probs[i, y]))
-    out = np.array([math.fsum(m) / len(m) if m else 2.0 for m in members])
-    if all(members):
-        out = out.astype(pred_probs.dtype)
+        members[y].append(pred_probs[i, y])
+    means = [np.mean(np.array(m, dtype=pred_probs.dtype)) if m else 2.0 for m in members]
+    out = np.array(means, dtype=pred_probs.dtype if all(members) else np.float64)
     return np.maximum(out, out.dtype.type(2e-6))
 
 

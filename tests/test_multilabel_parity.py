@@ -11,6 +11,7 @@ a class with none, for K from 2 to 50.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -243,30 +244,24 @@ def test_layouts_and_copies_give_the_same_bits():
 def _threshold_edge_case():
     """A binary problem where a probability sits exactly at one side's threshold limit.
 
-    float32 data whose positive-side mean numpy (pairwise float32 sums) and
-    cleannb's single-label thresholds (float64 sums, rounded) round one ulp
-    apart; one negative row then gets ``p`` equal to the lower of the two
-    limits ``t - 1e-6``.
+    float32 data whose positive-side mean numpy computes (pairwise float32
+    sums, as cleanlab) one ulp away from the exactly rounded mean (a float64
+    sum rounded once); one negative row then gets ``p`` equal to the lower of
+    the two limits ``t - 1e-6``, so thresholds computed the second way flip it.
     """
     rng = np.random.default_rng(1)
     while True:
         y = rng.random(3000) < 0.4
         p = rng.random(3000).astype(np.float32)
         p[y] = np.clip(p[y] + 0.3, 0, 1)
-        labels = [[0] if given else [] for given in y]
-        numpy_means = count.get_confident_thresholds(labels, p[:, None], multi_label=True)[0]
-        single = count.get_confident_thresholds(y.astype(int), np.column_stack([1 - p, p]))
-        if numpy_means[1] != single[1]:
-            limits = np.array([numpy_means[1], single[1]], dtype=np.float32) - 1e-6
+        numpy_mean = np.mean(p[y])
+        exact_mean = np.float32(math.fsum(p[y].astype(np.float64)) / y.sum())
+        if numpy_mean != exact_mean:
+            limits = np.array([numpy_mean, exact_mean], dtype=np.float32) - 1e-6
             p[np.flatnonzero(~y)[0]] = limits.min()
-            return labels, p[:, None]
+            return [[0] if given else [] for given in y], p[:, None]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the single-label filter's confident thresholds are float64 sums rounded to the "
-    "dtype, not numpy's float32 mean: one ulp apart, a row at the limit flips (see report)",
-)
 def test_filter_at_a_threshold_limit():
     labels, pred_probs = _threshold_edge_case()
     assert_identical(
