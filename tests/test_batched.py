@@ -382,7 +382,10 @@ def test_label_inspector_protocol_errors():
     with pytest.raises(ValueError, match="num_class"):
         inspector.score_label_quality(labels, pred_probs[:, :2])
     with pytest.raises(ValueError, match="adjust_pred_probs"):
-        LabelInspector(num_class=3, quality_score_kwargs={"adjust_pred_probs": True})
+        LabelInspector(
+            num_class=3,
+            quality_score_kwargs={"method": "confidence_weighted_entropy", "adjust_pred_probs": 1},
+        )
     with pytest.raises(ValueError, match="estimation_method"):
         LabelInspector(num_class=3, num_issue_kwargs={"estimation_method": "off_diagonal_custom"})
     with pytest.raises(ValueError, match="either labels or labels_file"):
@@ -401,3 +404,36 @@ def test_rows_off_by_a_little_warn_once_for_the_whole_source():
     with pytest.warns(UserWarning, match="100 of 1000 rows of pred_probs are off") as caught:
         rank.get_label_quality_scores(labels, RowSource(pred_probs, batch_size=64))
     assert sum("off from summing" in str(w.message) for w in caught) == 1
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("method", ["self_confidence", "normalized_margin"])
+@pytest.mark.parametrize("batch_size", [97, 10_000])
+def test_batched_adjusted_scores_are_the_in_memory_ones(dtype, method, batch_size):
+    """adjust_pred_probs in batches: the thresholds of every row, cleanlab's arithmetic."""
+    import cleanlab.count
+    import cleanlab.rank
+
+    labels, pred_probs = make_dataset(11, 1500, 6, dtype, "skewed")
+    kwargs = {"method": method, "adjust_pred_probs": True}
+    ranked = find_label_issues_batched(
+        labels, pred_probs, batch_size=batch_size, quality_score_kwargs=kwargs, verbose=False
+    )
+    scores = cleanlab.rank.get_label_quality_scores(labels, pred_probs, **kwargs)
+    num_issues = cleanlab.count.num_label_issues(labels, pred_probs)
+    expected = np.argsort(scores)[:num_issues]
+    assert set(ranked.tolist()) == set(expected.tolist())
+    np.testing.assert_array_equal(scores[ranked], np.sort(scores[expected]))
+    inspector = LabelInspector(num_class=6, quality_score_kwargs=kwargs, verbose=False)
+    starts = range(0, len(labels), batch_size)
+    for lo in starts:
+        inspector.update_confident_thresholds(
+            labels[lo:][:batch_size], pred_probs[lo:][:batch_size]
+        )
+    parts = [
+        inspector.score_label_quality(labels[lo:][:batch_size], pred_probs[lo:][:batch_size])
+        for lo in starts
+    ]
+    got = np.concatenate(parts)
+    assert got.dtype == scores.dtype
+    np.testing.assert_array_equal(got, scores)

@@ -4,8 +4,8 @@ cleanlab 2.x's ``cleanlab.experimental.label_issues_batched`` under the same
 names and signatures, with one difference: where cleanlab approximates the
 in-memory result (running means of the thresholds, a simplified count of the
 issues), cleannb returns it exactly. Every quantity here merges exactly over
-batches: the per-class sums behind the thresholds are added in fixed runs of
-rows (:class:`cleannb._engine.ClassSums`), and counts, per-row scores and
+batches: the thresholds are numpy's means of each class's label probabilities,
+kept from every batch (O(N)) and averaged at the end, and counts, per-row scores and
 per-cell selections do not depend on the split. So for any ``batch_size``::
 
     find_label_issues_batched(labels, pred_probs)
@@ -25,9 +25,9 @@ from numbers import Integral
 
 import numpy as np
 
-from .. import _engine, _pipeline, _ties, filter, rank
+from .. import _engine, _pipeline, _scores, _ties, filter, rank
 from .._parallel import num_threads
-from .._source import DEFAULT_BATCH_SIZE, RowSource
+from .._source import DEFAULT_BATCH_SIZE, RowSource, own_values
 from .._validation import check_choice, check_flag, check_labels, check_pred_probs
 
 __all__ = ["LabelInspector", "find_label_issues_batched"]
@@ -78,7 +78,10 @@ def find_label_issues_batched(
         Print the data's shape and the number of issues found.
     quality_score_kwargs : dict, optional
         ``{"method": ...}``, one of "self_confidence" (default),
-        "normalized_margin", "confidence_weighted_entropy".
+        "normalized_margin", "confidence_weighted_entropy"; and
+        ``"adjust_pred_probs": True`` to score with the confident thresholds
+        subtracted, as :func:`cleannb.rank.get_label_quality_scores` does
+        (with the thresholds of all rows, and cleanlab's arithmetic).
     num_issue_kwargs : dict, optional
         ``{"estimation_method": ...}``: "off_diagonal" (default) or
         "off_diagonal_calibrated", as in :func:`cleannb.count.num_label_issues`.
@@ -114,7 +117,7 @@ def find_label_issues_batched(
     array([1, 2])
     """
     labels, pred_probs = _load(labels, pred_probs, labels_file, pred_probs_file, verbose)
-    method, estimation_method = _options(quality_score_kwargs, num_issue_kwargs)
+    method, adjust, estimation_method = _options(quality_score_kwargs, num_issue_kwargs)
     return_mask = check_flag(return_mask, "return_mask")
     if filter_by is None and method == "confidence_weighted_entropy":
         filter_by = "low_confidence_weighted_entropy"
@@ -130,10 +133,15 @@ def find_label_issues_batched(
     labels = check_labels(labels, num_classes=source.num_classes, n_rows=source.n_rows)
     if verbose:
         print(f"pred_probs: {source.n_rows} examples, {source.num_classes} classes, {source.dtype}")
+    if adjust and filter_by != f"low_{method}":
+        raise ValueError(
+            "quality_score_kwargs adjust_pred_probs=True applies to the low-score rule of its "
+            f"method ('low_{method}'), not to filter_by={filter_by!r}; drop one of them."
+        )
     if filter_by.startswith("low_") and (
-        estimation_method != "off_diagonal" or filter_by == entropy_rule
+        estimation_method != "off_diagonal" or filter_by == entropy_rule or adjust
     ):
-        ranked = _inspect(labels, source, filter_by[4:], estimation_method, n_jobs)
+        ranked = _inspect(labels, source, filter_by[4:], adjust, estimation_method, n_jobs)
         if filter_by[4:] != method:
             mask = np.zeros(source.n_rows, dtype=bool)
             mask[ranked] = True
@@ -151,12 +159,12 @@ def find_label_issues_batched(
     return mask
 
 
-def _inspect(labels, source, method, estimation_method, n_jobs):
+def _inspect(labels, source, method, adjust, estimation_method, n_jobs):
     """The two-pass LabelInspector protocol over a source; the ranked issues."""
     inspector = LabelInspector(
         num_class=source.num_classes,
         verbose=False,
-        quality_score_kwargs={"method": method},
+        quality_score_kwargs={"method": method, "adjust_pred_probs": adjust},
         num_issue_kwargs={"estimation_method": estimation_method},
         n_jobs=n_jobs,
     )
@@ -195,7 +203,7 @@ def _load(labels, pred_probs, labels_file, pred_probs_file, verbose):
 
 
 def _options(quality_score_kwargs, num_issue_kwargs):
-    """(method, estimation_method) from cleanlab's keyword dicts; adjust_pred_probs raises."""
+    """(method, adjust_pred_probs, estimation_method) from cleanlab's keyword dicts."""
     quality = dict(quality_score_kwargs or {})
     issues = dict(num_issue_kwargs or {})
     unknown = sorted(set(quality) - {"method", "adjust_pred_probs"})
@@ -205,16 +213,16 @@ def _options(quality_score_kwargs, num_issue_kwargs):
     if unknown:
         raise TypeError(f"num_issue_kwargs has unknown keys {unknown}; use estimation_method.")
     method = check_choice(quality.get("method", "self_confidence"), "method", QUALITY_METHODS)
-    if check_flag(quality.get("adjust_pred_probs", False), "adjust_pred_probs"):
+    adjust = check_flag(quality.get("adjust_pred_probs", False), "adjust_pred_probs")
+    if adjust and method == "confidence_weighted_entropy":
         raise ValueError(
-            "adjust_pred_probs=True is not supported in batches (its thresholds are numpy means "
-            "over all rows); use cleannb.rank.get_label_quality_scores(labels, pred_probs, "
-            "adjust_pred_probs=True), which also reads zarr and h5py arrays in ranges."
+            "adjust_pred_probs=True is not supported with method='confidence_weighted_entropy'; "
+            "use method='self_confidence' or 'normalized_margin', or adjust_pred_probs=False."
         )
     estimation_method = check_choice(
         issues.get("estimation_method", "off_diagonal"), "estimation_method", ESTIMATION_METHODS
     )
-    return method, estimation_method
+    return method, adjust, estimation_method
 
 
 class LabelInspector:
@@ -288,10 +296,13 @@ class LabelInspector:
         self.store_results = check_flag(store_results, "store_results")
         self.verbose = check_flag(verbose, "verbose")
         self.n_jobs = n_jobs
-        self.method, self.estimation_method = _options(quality_score_kwargs, num_issue_kwargs)
+        self.method, self.adjust, self.estimation_method = _options(
+            quality_score_kwargs, num_issue_kwargs
+        )
         self.examples_processed_thresh = 0
         self.examples_processed_quality = 0
-        self._sums = _engine.ClassSums(self.num_class)
+        self._own = []  # each batch's pred_probs[i, labels[i]], for the thresholds
+        self._own_labels = []
         self._dtype = None
         self._thresholds = None
         self._issue_count = 0
@@ -316,7 +327,7 @@ class LabelInspector:
         return labels, pred_probs
 
     def update_confident_thresholds(self, labels, pred_probs):
-        """Add a batch to the per-class sums behind the thresholds (first pass)."""
+        """Keep a batch's label probabilities for the thresholds (first pass)."""
         if self.examples_processed_quality:
             raise ValueError(
                 "update_confident_thresholds was called after score_label_quality: earlier rows "
@@ -324,8 +335,8 @@ class LabelInspector:
                 "update_confident_thresholds first, then through score_label_quality."
             )
         labels, pred_probs = self._batch(labels, pred_probs)
-        with num_threads(self.n_jobs):
-            self._sums.add(pred_probs, labels)
+        self._own.append(own_values(0, len(labels), pred_probs, labels))
+        self._own_labels.append(labels)
         self.examples_processed_thresh += len(labels)
         self._thresholds = None
 
@@ -338,8 +349,10 @@ class LabelInspector:
         if self.verbose and not silent:
             print(f"confident thresholds from {self.examples_processed_thresh} examples")
         if self._thresholds is None:
-            sums, counts = self._sums.sums()
-            self._thresholds = _pipeline.thresholds_from_sums(sums, counts, self._dtype)
+            means, counts = _engine.grouped_means(
+                np.concatenate(self._own), np.concatenate(self._own_labels), self.num_class
+            )
+            self._thresholds = _scores.thresholds_from_means(means, counts)
         return self._thresholds.copy()
 
     def score_label_quality(self, labels, pred_probs, *, update_num_issues=True):
@@ -356,7 +369,10 @@ class LabelInspector:
                 else:
                     self._labels.append(labels)
                     self._guesses.append(rows.guess)
-            scores = rank.get_label_quality_scores(labels, pred_probs, method=self.method)
+            if self.adjust:  # cleanlab's arithmetic, with the thresholds of every batch
+                scores = _scores.numpy_block_keys(pred_probs, labels, self.method, thresholds)
+            else:
+                scores = rank.get_label_quality_scores(labels, pred_probs, method=self.method)
         if self.store_results:
             self._scores.append(scores)
         self.examples_processed_quality += len(labels)
@@ -372,10 +388,10 @@ class LabelInspector:
         if self.verbose and not silent:
             print(f"label issues counted over {self.examples_processed_quality} examples")
         if self.estimation_method == "off_diagonal":
-            return self._issue_count
+            return np.int64(self._issue_count)  # numpy.int64, as cleanlab 2.9 returns it
         labels = np.concatenate(self._labels)
-        return _pipeline.calibrated_issue_count(
-            labels, np.concatenate(self._guesses), self.num_class
+        return np.int64(
+            _pipeline.calibrated_issue_count(labels, np.concatenate(self._guesses), self.num_class)
         )
 
     def get_quality_scores(self):
