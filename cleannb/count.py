@@ -333,7 +333,10 @@ def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent
            [0. , 0.8]])
     """
     check_choice(py_method, "py_method", _algebra.PY_METHODS)
-    confident_joint = check_square(confident_joint, "confident_joint")
+    check_square(confident_joint, "confident_joint")
+    # computed in the joint's own dtype, as cleanlab does (an int joint made float64
+    # first gives other last bits once its columns are renormalised)
+    confident_joint = np.asarray(confident_joint)
     labels = check_labels(labels, num_classes=len(confident_joint))
     counts = np.bincount(labels, minlength=len(confident_joint))
     return _algebra.estimate_latent(

@@ -409,7 +409,11 @@ def health_summary(
         counts = np.bincount(labels_checked, minlength=probs_checked.shape[1])
         calibrated = _algebra.calibrate_sparse(raw_joint, counts).dense()
         joint = calibrated / float(np.sum(calibrated))
-        num_issues = _pipeline.count_off_diagonal_issues(labels_checked, probs_checked, rows)
+        # numpy.int64, as count.num_label_issues (and cleanlab) returns it: the score is
+        # then numpy.float64, as cleanlab's
+        num_issues = np.int64(
+            _pipeline.count_off_diagonal_issues(labels_checked, probs_checked, rows)
+        )
     joint = _joint(labels, pred_probs, joint, confident_joint, n_jobs)
     num_examples = _num_examples(labels, confident_joint, num_examples)
     classes = rank_classes_by_label_quality(

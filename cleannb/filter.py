@@ -364,8 +364,8 @@ def find_label_issues_using_argmax_confusion_matrix(
     array([3, 7])
     """
     calibrate = check_flag(calibrate, "calibrate")
-    pred_probs = check_pred_probs(pred_probs)
-    labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=len(pred_probs))
+    pred_probs = as_pred_probs(pred_probs)
+    labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=pred_probs.shape[0])
     num_classes = pred_probs.shape[1]
     with num_threads(n_jobs):
         argmax = _engine.row_pass(pred_probs, labels).argmax
