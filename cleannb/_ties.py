@@ -54,6 +54,17 @@ def tie_order(order):
     Parameters
     ----------
     order : {"numpy", "index"}
+        How equal keys are ordered inside the ``with`` block.
+
+    Yields
+    ------
+    None
+        Use it as a context manager: ``with cleannb.tie_order("index"): ...``.
+
+    Raises
+    ------
+    ValueError
+        If ``order`` is neither ``"numpy"`` nor ``"index"``.
 
     Examples
     --------
@@ -95,6 +106,23 @@ def count_fixups():
     Kinds: ``"cell"`` (cells of a per-cell top-m selection), ``"smallest"``
     (the cut of a ``low_*`` filter). The calibration is not counted: it
     always rounds with numpy (:func:`cleannb._algebra.round_rows`).
+
+    Yields
+    ------
+    collections.Counter
+        Filled, by kind, as the calls inside the ``with`` block resolve tied
+        cuts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import cleannb
+    >>> from cleannb.filter import find_label_issues
+    >>> pred_probs = np.array([[0.6, 0.4], [0.6, 0.4], [0.6, 0.4], [0.2, 0.8]])
+    >>> with cleannb.count_fixups() as fixups:
+    ...     mask = find_label_issues([1, 1, 1, 0], pred_probs, filter_by="prune_by_class")
+    >>> sorted(fixups) in ([], ["cell"])
+    True
     """
     counter = Counter()
     token = _fixups.set(counter)

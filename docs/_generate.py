@@ -30,6 +30,7 @@ MODULES = [
     ("cleannb.multilabel_classification.dataset", "multi-label dataset health"),
     ("cleannb.experimental", "row sources for data larger than memory"),
     ("cleannb.experimental.label_issues_batched", "label issues read in batches"),
+    ("cleannb.benchmarking", "cleanlab 2.x's benchmarking package"),
     ("cleannb.benchmarking.noise_generation", "synthetic label noise (cleanlab 2.x)"),
     ("cleannb.pruning", "label errors (cleanlab 0.1.0 / 1.0)"),
     ("cleannb.latent_estimation", "latent estimates (cleanlab 0.1.0 / 1.0)"),

@@ -95,5 +95,6 @@ def test_readme_performance_table_is_the_generated_one():
     start = text.index(TABLE_START)
     body = text[text.index("\n", start) + 1 : text.index(TABLE_END)]
     assert body.strip() == _generate.performance_tables(every=False).strip(), (
-        "the README's table is not benchmarks/ratios.py's: run python benchmarks/ratios.py --readme"
+        "the README's table is not the one written from benchmarks/baseline.json: "
+        "run python docs/_generate.py"
     )

@@ -119,6 +119,22 @@ class ClassLabelScorer(Enum):
     first (not with the entropy score). Computed as cleanlab computes them,
     in the dtype of ``pred_probs``, without checking the inputs.
 
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given labels 0..K-1 (arguments of a member's call).
+    pred_probs : numpy.ndarray, shape (N, K)
+        Predicted probabilities.
+    adjust_pred_probs : bool, default False
+        Keyword: subtract the confident thresholds first (only ``True``
+        itself adjusts, as in cleanlab 2.9).
+
+    Returns
+    -------
+    numpy.ndarray
+        A member's call returns the score of each row, shape (N,), in the
+        dtype of ``pred_probs``.
+
     Examples
     --------
     >>> import numpy as np

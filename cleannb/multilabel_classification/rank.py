@@ -191,7 +191,19 @@ def get_label_quality_scores_per_class(
 ):
     """Return the label quality score of every (example, class) binary problem.
 
-    Parameters are those of :func:`get_label_quality_scores` (no aggregation).
+    Parameters
+    ----------
+    labels : list of lists of int, length N
+        Each example's classes (may be empty).
+    pred_probs : numpy.ndarray, shape (N, K)
+        Per-class probabilities (each in [0, 1]; rows need not sum to 1).
+    method : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
+        Score of each binary problem.
+    adjust_pred_probs : bool, default False
+        Subtract each binary problem's confident thresholds first (only
+        ``True`` itself adjusts, as in cleanlab 2.9).
+    n_jobs : int or None, default None
+        Accepted for cleanlab's signature; the scores are numpy arithmetic.
 
     Returns
     -------
