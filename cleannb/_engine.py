@@ -30,6 +30,7 @@ from ._validation import (
     pred_probs_views,
     raise_for_value_stats,
     row_sums_over_ranges,
+    small_paths_allowed,
 )
 
 #: Rows per block never fall below this; blocks never exceed ``MAX_BLOCKS``.
@@ -125,22 +126,36 @@ def self_confidence_means(pred_probs, labels, num_classes):
     examples get NaN. ``pred_probs`` is an array or a ``RowSource`` (one pass).
     """
     if isinstance(pred_probs, RowSource):
-        own = own_probabilities(pred_probs, labels)
-    else:
-        own = own_values(0, len(labels), pred_probs, labels)
-    return grouped_means(own, labels, num_classes)
+        return grouped_means(own_probabilities(pred_probs, labels), labels, num_classes)
+    return grouped_means(pred_probs, labels, num_classes, column_is_label=True)
 
 
-def grouped_means(values, labels, num_classes):
-    """``np.mean(values[labels == k])`` for every class k (NaN if absent), and the counts.
+#: Rows from which :func:`grouped_means` groups the values with a kernel.
+GROUP_KERNEL_MIN_ROWS = 1 << 16
 
-    O(N) extra memory and an O(N) stable radix sort of the labels, instead
-    of one pass over the labels per class.
+
+def grouped_means(values, labels, num_classes, column_is_label=False):
+    """``np.mean`` of each class's values (NaN if absent), and the counts.
+
+    ``values`` is (N,) (row i's value), or with ``column_is_label`` (N, K)
+    (row i's value is ``values[i, labels[i]]``, read in place). O(N) extra
+    memory and an O(N) stable sort of the values by label (numpy's radix
+    sort, or a counting-sort kernel from :data:`GROUP_KERNEL_MIN_ROWS` rows),
+    instead of one pass over the labels per class.
     """
     counts = np.bincount(labels, minlength=num_classes)
-    narrow = np.int16 if num_classes <= np.iinfo(np.int16).max else np.int32
-    grouped = values[np.argsort(labels.astype(narrow), kind="stable")]
-    means = np.full(num_classes, np.nan, dtype=np.mean(values[:1]).dtype)
+    if len(labels) < GROUP_KERNEL_MIN_ROWS and small_paths_allowed():  # no kernel to compile
+        if column_is_label:
+            values = own_values(0, len(labels), values, labels)
+        narrow = np.int16 if num_classes <= np.iinfo(np.int16).max else np.int32
+        grouped = values[np.argsort(labels.astype(narrow), kind="stable")]
+    else:  # the same order by a counting sort of the values' bits
+        dtype = values.dtype
+        bits = values.view(f"u{dtype.itemsize}")
+        if not column_is_label:
+            bits = bits.reshape(-1, 1)
+        grouped = kern.group_by_label(bits, labels, counts, column_is_label).view(dtype)
+    means = np.full(num_classes, np.nan, dtype=np.mean(grouped[:1]).dtype)
     ends = np.cumsum(counts).tolist()
     for k, (end, count) in enumerate(zip(ends, counts.tolist(), strict=True)):
         if count:

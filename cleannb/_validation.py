@@ -288,6 +288,11 @@ def large_input_paths():
         _small_paths.reset(token)
 
 
+def small_paths_allowed():
+    """False inside :func:`large_input_paths`: small data then takes the kernels' paths."""
+    return _small_paths.get()
+
+
 def is_small_input(pred_probs):
     """Whether ``pred_probs`` (a checked array or a ``RowSource``) takes the small-input paths."""
     return isinstance(pred_probs, np.ndarray) and is_small_data(pred_probs)

@@ -307,3 +307,29 @@ def test_row_pass_many_classes_and_ties(twin, k, ties, dtype):
         top2 = -np.sort(-pred_probs, axis=1)[:, :2]
         assert np.any(top2[:, 0] == top2[:, 1])  # tied maxima really occur
     assert np.any(argmax >= 64) or k <= 64
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "column"])
+def test_group_by_label_is_a_stable_sort_by_label(dtype, layout):
+    """The counting-sort kernel gives numpy's stable order of the label probabilities."""
+    from cleannb._kernels.confident import group_by_label
+
+    rng = np.random.default_rng(3)
+    n, k = 5_000, 7
+    pred_probs = rng.random((n, k)).astype(dtype)
+    labels = rng.integers(0, k, n)
+    labels[labels == 4] = 1  # a class without rows
+    counts = np.bincount(labels, minlength=k)
+    expected = pred_probs[np.arange(n), labels][np.argsort(labels, kind="stable")]
+    if layout == "F":
+        pred_probs = np.asfortranarray(pred_probs)
+    elif layout == "strided":
+        pred_probs = np.repeat(pred_probs, 2, axis=1)[:, ::2]
+    width = f"u{np.dtype(dtype).itemsize}"
+    if layout == "column":
+        own = pred_probs[np.arange(n), labels].view(width).reshape(-1, 1)
+        got = group_by_label(own, labels, counts, False)
+    else:
+        got = group_by_label(pred_probs.view(width), labels, counts, True)
+    np.testing.assert_array_equal(got.view(dtype), expected)

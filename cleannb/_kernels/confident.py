@@ -314,3 +314,27 @@ def count_pairs(labels, guess, num_classes, min_diagonal):
             tally[c] = 0
         out_start[k + 1] = q
     return out_start, columns[:q].copy(), counts[:q].copy()
+
+
+@njit(**_OPTIONS)
+def group_by_label(bits, labels, counts, column_is_label):
+    """The label probabilities, class by class, each class's entries in row order.
+
+    Row i contributes ``bits[i, labels[i]]`` (``column_is_label``) or
+    ``bits[i, 0]``; a stable counting sort (``counts`` from
+    ``np.bincount(labels)``) puts them in the order of
+    ``np.argsort(labels, kind="stable")``. ``bits`` is an unsigned-integer
+    view of the values, so one kernel moves any float dtype of its width bit
+    for bit.
+    """
+    starts = np.empty(counts.shape[0], np.int64)
+    total = 0
+    for k in range(counts.shape[0]):
+        starts[k] = total
+        total += counts[k]
+    grouped = np.empty(labels.shape[0], bits.dtype)
+    for i in range(labels.shape[0]):
+        k = labels[i]
+        grouped[starts[k]] = bits[i, k] if column_is_label else bits[i, 0]
+        starts[k] += 1
+    return grouped
