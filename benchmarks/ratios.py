@@ -29,7 +29,8 @@ matrix of labels and ``pred_probs``; for it, every entry (:func:`entries`) is
 a pipeline stage called as ``cleannb._pipeline`` calls it (``kernel.*``) or a
 public call (``filter.*``, ``count.*``, ``rank.*``, ``dataset.*``, and
 ``cleanlab.*``). The stages, for the default ``prune_by_noise_rate``:
-``class_sums`` (the thresholds' gather), ``row_pass`` (argmax, confident
+``thresholds`` (the gather and per-class numpy means; ``class_sums``, its
+float64-sum predecessor, in baselines before it), ``row_pass`` (argmax, confident
 class, kept values), ``pair_counts`` (the confident joint), ``select_*`` (the
 rows pruned per cell, by noise rate or by class), ``label_check`` (the 1e-6
 head start on the flagged rows), ``scores_*`` (the scores kernel) and
@@ -362,7 +363,7 @@ def _stages(labels, pred_probs):
     scores = _scores.score_all(labels, pred_probs, code["self_confidence"], False)
     count = len(flagged)
     return [
-        ("kernel.class_sums", lambda: _engine.class_sums(pred_probs, labels, k)),
+        ("kernel.thresholds", lambda: _engine.self_confidence_means(pred_probs, labels, k)),
         (
             "kernel.row_pass",
             lambda: _engine.row_pass(pred_probs, labels, limits, keep_values=keep),

@@ -108,12 +108,6 @@ class ClassSums:
         return self.total + self.carry, self.count.copy()
 
 
-def means_in_dtype(sums, counts, dtype):
-    """Per-class means rounded to ``dtype`` (NaN for classes without rows)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (sums / counts).astype(dtype)
-
-
 def self_confidence_means(pred_probs, labels, num_classes):
     """``np.mean`` of ``pred_probs[i, labels[i]]`` over each class's rows, and the class counts.
 
