@@ -323,8 +323,10 @@ def numpy_block_keys(probs, given, method, thresholds):
         others[at, given] = -np.inf
         return (own_block - others.max(axis=1) + 1) / 2
     # values below 0 (accepted down to -1e-6) add 0, as 0 does, and the entropy is at
-    # least 0 (values above 1 add positive terms), as in the kernel's cwe_score
-    entropy = -np.sum(xlogy(np.maximum(probs, 0), probs), axis=1) / np.log(num_classes)
+    # least 0 (values above 1 add positive terms), as in the kernel's cwe_score; the
+    # clamped copy is made only when there are negative values
+    weights = np.maximum(probs, 0) if probs.min() < 0 else probs
+    entropy = -np.sum(xlogy(weights, probs), axis=1) / np.log(num_classes)
     entropy = np.maximum(entropy, 0)
     ratio = entropy / np.clip(own_block, CLIP, None)
     return np.log(ratio + 1) / np.clip(ratio, CLIP, None)
