@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from . import _ties
+from ._parallel import map_in_threads
 
 #: Denominator guard of cleanlab 2.x (0.1.0 divides unguarded).
 TINY = 1e-100
@@ -290,14 +292,15 @@ def _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units):
     end (``sign`` +1) or the start (-1) of numpy's ``argsort`` of its dense
     residuals (the rescaled row minus its rounding: 0 off the entries), as
     :func:`round_rows` gives them (in one round: ``units`` is at most K).
-    The residuals are made dense in blocks of :data:`ROUND_BLOCK_VALUES`
-    values (in one buffer) and sorted by one ``argsort`` per block (numpy
-    holds the GIL there, so threads would not help); the columns where a row
-    gains a unit off its entries join the entries, found by a search of the
-    row's entries rather than a scan of the block.
+    The rows are rounded in blocks of at most :data:`ROUND_BLOCK_VALUES`
+    values, the blocks on the kernels' threads (numpy's sort releases the
+    GIL; each row is sorted alone, so the blocks do not change the result);
+    the columns where a row gains a unit off its entries join the entries,
+    found by a search of the row's entries rather than a scan of the block.
     """
     size = len(joint.start) - 1
-    step = max(1, ROUND_BLOCK_VALUES // max(size, 1))
+    threads = numba.get_num_threads()
+    step = max(1, min(ROUND_BLOCK_VALUES // max(size, 1), -(-len(dense_rows) // threads)))
     first = joint.start[dense_rows]
     lengths = joint.start[dense_rows + 1] - first
     ends = np.cumsum(lengths)
@@ -305,17 +308,16 @@ def _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units):
     entries = np.arange(ends[-1]) + np.repeat(first - (ends - lengths), lengths)
     residual_of = scaled[entries] - np.rint(scaled[entries])
     by_numpy = _ties.numpy_order()
-    extra_rows, extra_columns, extra_counts = [], [], []
-    residual = np.empty((min(step, len(dense_rows)), size))  # one buffer for every block
-    for lo in range(0, len(dense_rows), step):
+
+    def round_block(lo):
         hi = min(len(dense_rows), lo + step)
         block = dense_rows[lo:hi]
-        mine = entries[ends[lo] - lengths[lo] : ends[hi - 1]]
+        begin, end = ends[lo] - lengths[lo], ends[hi - 1]
+        mine = entries[begin:end]
         slot = np.repeat(np.arange(hi - lo), lengths[lo:hi])
         flat = slot * size + joint.columns[mine]  # ascending: rows in order, columns ascending
-        dense = residual[: hi - lo]
-        dense.fill(0.0)
-        dense.ravel()[flat] = residual_of[ends[lo] - lengths[lo] : ends[hi - 1]]
+        dense = np.zeros((hi - lo, size))
+        dense.ravel()[flat] = residual_of[begin:end]
         # at most K units: a row's residuals are within 0.5 of 0, so are their sums
         many = np.minimum(units[block], size).astype(np.int64)
         which = np.repeat(np.arange(hi - lo), many)
@@ -330,15 +332,16 @@ def _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units):
         gained = which * size + order[which, nth]
         at = np.minimum(np.searchsorted(flat, gained), max(len(flat) - 1, 0))
         on = flat[at] == gained if len(flat) else np.zeros(len(gained), dtype=bool)
-        np.add.at(counts, mine[at[on]], steps[on])
         # units given to empty cells are new entries
         new_slot, new_columns = np.divmod(gained[~on], size)
-        extra_rows.append(block[new_slot])
-        extra_columns.append(new_columns)
-        extra_counts.append(steps[~on])
-    all_rows = np.concatenate([rows, *extra_rows])
-    all_columns = np.concatenate([joint.columns, *extra_columns])
-    all_counts = np.concatenate([counts, *extra_counts])
+        return mine[at[on]], steps[on], block[new_slot], new_columns, steps[~on]
+
+    blocks = map_in_threads(round_block, range(0, len(dense_rows), step))
+    for hit_entries, hit_steps, *_ in blocks:
+        np.add.at(counts, hit_entries, hit_steps)
+    all_rows = np.concatenate([rows, *(block[2] for block in blocks)])
+    all_columns = np.concatenate([joint.columns, *(block[3] for block in blocks)])
+    all_counts = np.concatenate([counts, *(block[4] for block in blocks)])
     order = np.lexsort((all_columns, all_rows))
     start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(all_rows, minlength=size), out=start[1:])

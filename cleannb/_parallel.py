@@ -1,12 +1,15 @@
-"""Thread-count control for the Numba kernels.
+"""Thread-count control for the Numba kernels, and threads for numpy's sorts.
 
 Every public function that runs a kernel takes ``n_jobs`` and enters
 :func:`num_threads`, which maps it to Numba's thread count for the duration of
 the call and restores the previous count afterwards, also when the call raises.
+:func:`map_in_threads` runs independent pieces of numpy work that release the
+GIL (sorts) on that many Python threads.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from numbers import Integral
 
@@ -86,3 +89,30 @@ def num_threads(n_jobs):
         yield wanted
     finally:
         numba.set_num_threads(previous)
+
+
+#: One pool of Python threads per thread count, made on first use.
+_POOLS = {}
+
+
+def map_in_threads(function, items):
+    """``[function(item) for item in items]``, on as many threads as the kernels use.
+
+    For work that releases the GIL (numpy's sorts): the items run on
+    ``numba.get_num_threads()`` Python threads (threads, not processes), and
+    the results come back in the order of ``items`` whatever the thread count.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb._parallel import map_in_threads
+    >>> [order.tolist() for order in map_in_threads(np.argsort, [[3, 1, 2], [1, 0]])]
+    [[1, 2, 0], [1, 0]]
+    """
+    items = list(items)
+    threads = min(numba.get_num_threads(), len(items))
+    if threads <= 1:
+        return [function(item) for item in items]
+    if threads not in _POOLS:
+        _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="cleannb")
+    return list(_POOLS[threads].map(function, items))
