@@ -1,0 +1,355 @@
+"""Confident learning over the pixels of (N, K, H, W) predicted probabilities.
+
+The shared machinery of :mod:`cleannb.segmentation`: input checks, reading
+images in ranges from any source, cleanlab's block-mean downsampling, and
+the one pass over the probabilities that the label issues need.
+
+What cleanlab 2.9's ``segmentation.filter.find_label_issues`` computes is
+confident learning over all pixels as rows, by its ``LabelInspector``:
+
+1. per-class thresholds: the mean label probability of each class
+   (``np.mean`` in the input's dtype, in pixel order), absent classes 0,
+   clipped below at 2e-6;
+2. the number of issues: pixels whose predicted class (argmax) differs from
+   the label and whose largest probability reaches that class's threshold
+   minus 1e-6;
+3. that many pixels of lowest label probability (``np.argsort``'s first ones,
+   ties as numpy's sort orders them);
+4. of those, the pixels whose label differs from the argmax of their full
+   resolution probabilities.
+
+cleanlab runs steps 1 and 2 as running means and counts over image batches;
+its thresholds then depend on the batch size in their last bits. Here they
+are computed once over all pixels, which is cleanlab's answer when the whole
+dataset is one batch, for every ``batch_size``.
+
+The pass (:func:`scan`) reads each batch of images once, in place with the
+class stride of the caller's array (:mod:`cleannb._kernels.pixels`), and
+keeps per pixel its label probability (the input's dtype) and compact label,
+the full-resolution "label differs from the argmax" bit (the size of the
+output mask), and, for the pixels whose label differs from their argmax
+only, that argmax and its probability. No (pixels, K) array is formed.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import NamedTuple
+
+import numpy as np
+
+from .. import _engine, _pipeline
+from .._kernels.pixels import pixel_pass
+from .._parallel import num_threads
+from .._source import is_dask_array
+
+#: cleanlab's default ``batch_size`` (array elements, i.e. images * K * H * W).
+CLEANLAB_BATCH_SIZE = 10_000
+#: Elements read at a time when the caller does not choose (64 MB of float32).
+DEFAULT_BATCH_ELEMENTS = 1 << 24
+#: cleanlab's tolerance of threshold comparisons and lower bound on thresholds.
+TOLERANCE = 1e-6
+THRESHOLD_LOWER_BOUND = 2e-6
+#: Values beyond these are refused (probabilities off by more than a rounding error).
+VALUE_LOW = -1e-6
+VALUE_HIGH = 1.001
+#: Beyond these they look like logits or scores.
+LOGIT_LOW = -0.1
+LOGIT_HIGH = 1.1
+
+
+# ---------------------------------------------------------------- input checks
+
+
+def check_shapes(labels, pred_probs):
+    """Raise unless ``labels`` is (N, H, W) and ``pred_probs`` (N, K, H, W) of the same N, H, W."""
+    label_shape = getattr(labels, "shape", None)
+    prob_shape = getattr(pred_probs, "shape", None)
+    if label_shape is None or len(label_shape) != 3:
+        raise ValueError(
+            f"labels must be an (N, H, W) array of integer class labels, got shape {label_shape}."
+        )
+    if prob_shape is None or len(prob_shape) != 4:
+        raise ValueError(
+            "pred_probs must be an (N, K, H, W) array of predicted class probabilities, "
+            f"got shape {prob_shape}."
+        )
+    n, height, width = (int(x) for x in label_shape)
+    prob_shape = tuple(int(x) for x in prob_shape)
+    if prob_shape[0] == n and prob_shape[2:] == (height, width):
+        return
+    if prob_shape[0] == n and prob_shape[1:3] == (height, width):
+        raise ValueError(
+            f"pred_probs has shape {prob_shape}, which looks like (N, H, W, K): the class axis "
+            "must come second, (N, K, H, W). Move it with "
+            "pred_probs = np.moveaxis(pred_probs, -1, 1)."
+        )
+    raise ValueError(
+        f"labels has shape {(n, height, width)} (N, H, W) but pred_probs has shape {prob_shape}; "
+        "pred_probs must be (N, K, H, W) with the same N, H and W as labels."
+    )
+
+
+def check_dtype(pred_probs):
+    """The float dtype of ``pred_probs`` (float16, float32 or float64), else TypeError."""
+    dtype = np.dtype(pred_probs.dtype)
+    if dtype not in (np.float16, np.float32, np.float64):
+        raise TypeError(
+            f"pred_probs has dtype {dtype}; use float16, float32 or float64 probabilities."
+        )
+    if not dtype.isnative:
+        raise TypeError(f"pred_probs is byte-swapped ({dtype.str}); convert it with .astype().")
+    return dtype
+
+
+def check_labels(labels, num_classes):
+    """``labels`` as an integer ndarray with values in 0..K-1 (not copied if already one)."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind == "f":
+        if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
+            raise ValueError("labels must hold integer class labels 0..K-1, got non-integers.")
+        labels = labels.astype(np.int64)
+    elif labels.dtype.kind not in "iub":
+        raise TypeError(f"labels must hold integer class labels, got dtype {labels.dtype}.")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"labels must lie in 0..{num_classes - 1} (K = pred_probs.shape[1] = {num_classes}), "
+            f"got values from {labels.min()} to {labels.max()}."
+        )
+    return labels
+
+
+def check_downsample(downsample, height, width):
+    """``downsample`` as a positive int that divides H and W."""
+    if isinstance(downsample, bool) or not isinstance(downsample, Integral) or downsample < 1:
+        raise ValueError(f"downsample must be a positive integer, got {downsample!r}.")
+    downsample = int(downsample)
+    if height % downsample or width % downsample:
+        raise ValueError(
+            f"Height {height} and width {width} are not divisible by downsample={downsample}; "
+            "choose a factor of both, or downsample=1 for none."
+        )
+    return downsample
+
+
+def check_kwargs(kwargs, allowed, where):
+    """Raise TypeError for keyword arguments that ``where`` does not take."""
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        raise TypeError(f"{where} got unexpected keyword arguments {unknown}; it takes {allowed}.")
+
+
+def images_per_batch(batch_size, image_elements):
+    """Images per batch: cleanlab's rule (``batch_size`` counts array elements)."""
+    if batch_size is None:
+        return max(DEFAULT_BATCH_ELEMENTS // image_elements, 1)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    return max(int(batch_size) // image_elements, 1)
+
+
+# --------------------------------------------------------------------- reading
+
+
+def read_images(pred_probs, start, stop):
+    """Images ``start:stop`` of any source as an ndarray (a view for numpy arrays)."""
+    block = pred_probs[start:stop]
+    if is_dask_array(block):
+        block = block.compute()
+    return np.asarray(block)
+
+
+def image_ranges(num_images, per_batch):
+    """Consecutive ``(start, stop)`` image ranges of ``per_batch`` images."""
+    for start in range(0, num_images, per_batch):
+        yield start, min(num_images, start + per_batch)
+
+
+def progress_bar(verbose, total, description):
+    """A tqdm bar over images if ``verbose`` (and tqdm is installed), else None."""
+    if not verbose:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm ships with most installs
+        return None
+    return tqdm(desc=description, total=total)
+
+
+def downsample_block(labels, probs, factor):
+    """cleanlab's block means of a batch: rounded mean labels, renormalised mean probabilities.
+
+    The same numpy operations in the same dtypes as cleanlab 2.9 applies to
+    the whole dataset; each output value depends only on its own image, so a
+    batch gives the values the whole dataset would.
+    """
+    n, num_classes, height, width = probs.shape
+    small_h, small_w = height // factor, width // factor
+    small_labels = np.round(labels.reshape(n, small_h, factor, small_w, factor).mean((4, 2)))
+    small_probs = probs.reshape(n, num_classes, small_h, factor, small_w, factor).mean((5, 3))
+    sums = small_probs.sum(axis=1)
+    return small_labels.astype(np.int64), small_probs / np.expand_dims(sums, 1)
+
+
+# ------------------------------------------------------------------------ pass
+
+
+class Pixels(NamedTuple):
+    """What one block of images yields (:func:`block_pixels`)."""
+
+    own: np.ndarray  # (n, h, w) label probability, input dtype
+    best: np.ndarray  # (n, h, w) largest probability, input dtype
+    argmax: np.ndarray  # (n, h, w) int32
+
+
+def block_pixels(probs, labels):
+    """Label probability, largest probability and argmax of every pixel of a block."""
+    half = probs.dtype == np.float16
+    values = probs.view(np.int16) if half else probs
+    shape = labels.shape
+    own = np.empty(shape, dtype=values.dtype)
+    best = np.empty(shape, dtype=values.dtype)
+    argmax = np.empty(shape, dtype=np.int32)
+    rows = shape[0] * shape[1]
+    low, high = np.empty(rows), np.empty(rows)
+    nans = np.empty(rows, dtype=np.int64)
+    pixel_pass(values, labels, half, own, best, argmax, low, high, nans, nbytes=probs.nbytes)
+    raise_for_values(low, high, nans)
+    if half:
+        own, best = own.view(np.float16), best.view(np.float16)
+    return Pixels(own, best, argmax)
+
+
+def raise_for_values(low, high, nans):
+    """Raise if a block holds NaN, infinities, or values that are not probabilities."""
+    if nans.any():
+        raise ValueError(
+            f"pred_probs contains {int(nans.sum())} NaN value(s); fix the model output."
+        )
+    smallest, largest = float(low.min()), float(high.max())
+    if np.isinf(smallest) or np.isinf(largest):
+        raise ValueError("pred_probs contains infinite values; pass probabilities in [0, 1].")
+    if smallest < VALUE_LOW or largest > VALUE_HIGH:
+        hint = (
+            "these look like logits or scores; apply a softmax over the class axis (axis=1)"
+            if smallest < LOGIT_LOW or largest > LOGIT_HIGH
+            else "clip them to [0, 1] and renormalise over the class axis (axis=1)"
+        )
+        raise ValueError(
+            f"pred_probs must hold probabilities in [0, 1], found values from {smallest!r} to "
+            f"{largest!r}: {hint}."
+        )
+
+
+class Scan(NamedTuple):
+    """The per-pixel results of one pass (:func:`scan`), on the (downsampled) grid."""
+
+    own: np.ndarray  # (M,) label probabilities, input dtype, pixel order
+    labels: np.ndarray  # (M,) labels, compact integers
+    disagree: np.ndarray  # (N, H, W) bool at full resolution: label != argmax
+    candidates: np.ndarray  # int64 pixels (of M) whose label != argmax
+    candidate_class: np.ndarray  # their argmax
+    candidate_best: np.ndarray  # their largest probability
+    shape: tuple  # (N, h, w) of the grid the issues are found on
+
+
+def compact_dtype(num_classes):
+    """The smallest integer dtype that holds the labels 0..K-1."""
+    return np.uint8 if num_classes <= 256 else np.int32
+
+
+def scan(labels, pred_probs, *, per_batch, downsample=1, n_jobs=None, verbose=False):
+    """One pass over ``pred_probs`` in image batches: the per-pixel results (:class:`Scan`)."""
+    num_images, num_classes, height, width = (int(x) for x in pred_probs.shape)
+    small = (num_images, height // downsample, width // downsample)
+    pixels_per_image = small[1] * small[2]
+    label_dtype = compact_dtype(num_classes)
+    own = np.empty(num_images * pixels_per_image, dtype=pred_probs.dtype)
+    flat_labels = np.empty(num_images * pixels_per_image, dtype=label_dtype)
+    disagree = np.empty((num_images, height, width), dtype=bool)
+    found = ([], [], [])
+    bar = progress_bar(verbose, num_images, "images read")
+    with num_threads(n_jobs):
+        for start, stop in image_ranges(num_images, per_batch):
+            probs = read_images(pred_probs, start, stop)
+            block_labels = np.ascontiguousarray(labels[start:stop])
+            full = block_pixels(probs, block_labels)
+            np.not_equal(full.argmax, block_labels, out=disagree[start:stop])
+            if downsample == 1:
+                grid, grid_labels = full, block_labels
+            else:
+                grid_labels, small_probs = downsample_block(block_labels, probs, downsample)
+                grid = block_pixels(small_probs, grid_labels)
+            lo, hi = start * pixels_per_image, stop * pixels_per_image
+            own[lo:hi] = grid.own.reshape(-1)
+            flat_labels[lo:hi] = grid_labels.reshape(-1)
+            off = np.flatnonzero(grid.argmax.reshape(-1) != grid_labels.reshape(-1))
+            found[0].append(off + lo)
+            found[1].append(grid.argmax.reshape(-1)[off])
+            found[2].append(grid.best.reshape(-1)[off])
+            if bar is not None:
+                bar.update(stop - start)
+    if bar is not None:
+        bar.close()
+    candidates, classes, best = (np.concatenate(parts) for parts in found)
+    return Scan(own, flat_labels, disagree, candidates, classes, best, small)
+
+
+# ------------------------------------------------------------------- the rule
+
+
+def thresholds(own, labels, num_classes):
+    """cleanlab's per-class thresholds over all pixels (its LabelInspector with one batch).
+
+    Each present class's ``np.mean`` of its label probabilities in the input
+    dtype, taken through cleanlab's float64 weighted-mean update (which
+    returns it unchanged but for the last bit of a float64 mean), absent
+    classes 0; all clipped below at 2e-6.
+    """
+    means, counts = _engine.grouped_means(own, labels, num_classes)
+    batch = np.clip(
+        [means[k] if counts[k] else 2 for k in range(num_classes)],
+        a_min=THRESHOLD_LOWER_BOUND,
+        a_max=None,
+    )
+    seen = np.zeros(num_classes)
+    updated = (seen * np.zeros(num_classes) + counts * batch) / np.clip(
+        seen + counts, a_min=1, a_max=None
+    )
+    return np.clip(updated, a_min=THRESHOLD_LOWER_BOUND, a_max=None)
+
+
+def issue_count(found, class_thresholds):
+    """Pixels whose argmax differs from the label and reaches its threshold (less 1e-6)."""
+    adjusted = class_thresholds - TOLERANCE
+    return int(np.count_nonzero(found.candidate_best >= adjusted[found.candidate_class]))
+
+
+def issue_mask(found, num_classes, downsample):
+    """The (N, H, W) label issue mask of a :class:`Scan`: cleanlab 2.9's answer."""
+    class_thresholds = thresholds(found.own, found.labels, num_classes)
+    count = issue_count(found, class_thresholds)
+    chosen = _pipeline.lowest_scores(found.own, count)
+    mask = np.zeros(found.shape, dtype=bool)
+    mask.reshape(-1)[chosen] = True
+    if downsample != 1:
+        mask = mask.repeat(downsample, axis=1).repeat(downsample, axis=2)
+    mask &= found.disagree
+    return mask
+
+
+def label_probabilities(labels, pred_probs, *, per_batch, verbose=False, description=""):
+    """Each image's pixels' label probabilities, batch by batch: ``(start, stop, values)``."""
+    num_images = int(pred_probs.shape[0])
+    bar = progress_bar(verbose, num_images, description)
+    try:
+        for start, stop in image_ranges(num_images, per_batch):
+            probs = read_images(pred_probs, start, stop)
+            block_labels = np.asarray(labels[start:stop])
+            values = np.take_along_axis(probs, block_labels[:, None].astype(np.intp), axis=1)[:, 0]
+            yield start, stop, values
+            if bar is not None:
+                bar.update(stop - start)
+    finally:
+        if bar is not None:
+            bar.close()

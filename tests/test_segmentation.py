@@ -1,0 +1,378 @@
+"""cleannb.segmentation against cleanlab 2.9 (live) and a naive per-pixel numpy reference.
+
+Masks and scores must be equal bit for bit (np.array_equal, same dtype) for
+float16/32/64, K from 2 to 50, tie-rich probabilities (rounded to a few
+levels), any batch size on either side, 1 or 2 threads, numpy arrays,
+memmaps and zarr/h5py stores, with and without ``downsample``.
+
+cleanlab's thresholds are running means over its image batches; its answer
+is compared with ``batch_size`` covering all images (its exact answer) and
+with one image per batch. For float16 the latter can differ from its own
+one-batch answer (:func:`test_cleanlab_float16_depends_on_its_batch_size`).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cleannb.segmentation import filter, rank, summary
+
+cl_filter = pytest.importorskip("cleanlab.segmentation.filter")
+cl_rank = pytest.importorskip("cleanlab.segmentation.rank")
+cl_summary = pytest.importorskip("cleanlab.segmentation.summary")
+
+DTYPES = [np.float16, np.float32, np.float64]
+N, H, W = 12, 16, 16
+ALL_AT_ONCE = 10**9
+
+
+def make(seed, k, dtype, levels=None, n=N, h=H, w=W, flip=0.2):
+    """Labels (n, h, w) and pred_probs (n, k, h, w): a noisy model, labels with flips.
+
+    ``levels``: probabilities rounded to multiples of 1/levels before
+    renormalising, so that many pixels share values (ties at every cut).
+    """
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(size=(n, k, h, w)) * 2
+    probs = np.exp(logits)
+    probs /= probs.sum(1, keepdims=True)
+    if levels:
+        probs = np.round(probs * levels) / levels + 1e-3
+        probs /= probs.sum(1, keepdims=True)
+    probs = probs.astype(dtype)
+    labels = np.argmax(probs, 1)
+    flipped = rng.random((n, h, w)) < flip
+    labels[flipped] = rng.integers(0, k, int(flipped.sum()))
+    return labels, probs
+
+
+def cleanlab_mask(labels, probs, batch_size=ALL_AT_ONCE, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return cl_filter.find_label_issues(
+            labels, probs, batch_size=batch_size, n_jobs=1, verbose=False, **kwargs
+        )
+
+
+def ours(labels, probs, **kwargs):
+    return filter.find_label_issues(labels, probs, verbose=False, **kwargs)
+
+
+def image_batches(k, h=H, w=W):
+    """batch_size values giving 1 image, 7 images and all images per batch."""
+    return [k * h * w, 7 * k * h * w, None]
+
+
+def naive_mask(labels, probs):
+    """Confident learning per pixel with plain numpy over the flattened pixels."""
+    k = probs.shape[1]
+    flat = np.moveaxis(probs, 1, -1).reshape(-1, k)
+    given = labels.reshape(-1)
+    own = flat[np.arange(len(given)), given]
+    thresholds = np.full(k, 2e-6)
+    for c in range(k):
+        if np.any(given == c):
+            thresholds[c] = max(np.mean(own[given == c]), 2e-6)
+    predicted = np.argmax(flat, axis=1)
+    top = flat[np.arange(len(given)), predicted]
+    count = np.sum((predicted != given) & (top >= thresholds[predicted] - 1e-6))
+    mask = np.zeros(len(given), dtype=bool)
+    mask[np.argsort(own)[:count]] = True
+    return (mask & (predicted != given)).reshape(labels.shape)
+
+
+# ------------------------------------------------------------------ filter
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("k", [2, 5, 21, 50])
+@pytest.mark.parametrize("levels", [None, 4])
+def test_filter_equals_cleanlab_for_every_batch_size(dtype, k, levels):
+    labels, probs = make(k + (levels or 0), k, dtype, levels)
+    expected = cleanlab_mask(labels, probs)
+    assert expected.any()
+    for batch_size in image_batches(k):
+        assert np.array_equal(ours(labels, probs, batch_size=batch_size), expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("levels", [None, 10])
+def test_filter_equals_cleanlab_with_one_image_per_batch(dtype, levels):
+    labels, probs = make(3, 7, dtype, levels)
+    expected = cleanlab_mask(labels, probs, batch_size=1)
+    assert np.array_equal(ours(labels, probs, batch_size=1), expected)
+    assert np.array_equal(ours(labels, probs), expected)
+
+
+def test_cleanlab_float16_depends_on_its_batch_size():
+    """cleanlab's running-mean thresholds change its float16 answer; ours is its one-batch one."""
+    labels, probs = make(3, 7, np.float16)
+    whole = cleanlab_mask(labels, probs)
+    per_image = cleanlab_mask(labels, probs, batch_size=1)
+    assert whole.sum() != per_image.sum()  # 336 against 335 pixels
+    for batch_size in (1, None):
+        assert np.array_equal(ours(labels, probs, batch_size=batch_size), whole)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("levels", [None, 4])
+def test_filter_equals_naive_reference(dtype, levels):
+    for k in (2, 9):
+        labels, probs = make(40 + k, k, dtype, levels)
+        assert np.array_equal(ours(labels, probs, batch_size=1), naive_mask(labels, probs))
+
+
+def test_tolerance_and_absent_classes_follow_cleanlab():
+    """A prediction 5e-7 under its threshold counts; a class nobody labels has threshold 2e-6."""
+    probs = np.empty((2, 3, 4, 4))
+    probs[:, :, :, :] = np.array([0.9, 0.05, 0.05])[None, :, None, None]
+    labels = np.zeros((2, 4, 4), dtype=np.int64)
+    labels[0, :2] = 1
+    probs[0, :, :2] = np.array([0.35, 0.6, 0.05])[:, None, None]
+    probs[1, :, 0, 0] = [0.3999995, 0.5999995, 0.0000010]  # 5e-7 under class 1's threshold
+    probs[1, :, 3, 3] = [0.25, 0.25, 0.5]  # class 2: predicted, never given
+    expected = cleanlab_mask(labels, probs)
+    assert expected[1, 0, 0] and expected[1, 3, 3]
+    assert np.array_equal(ours(labels, probs), expected)
+    assert np.array_equal(naive_mask(labels, probs), expected)
+
+
+def test_one_and_two_threads_identical():
+    labels, probs = make(5, 50, np.float64)  # 1.2 MB: the parallel kernel runs
+    one = ours(labels, probs, n_jobs=1)
+    two = ours(labels, probs, n_jobs=2)
+    assert np.array_equal(one, two)
+    assert np.array_equal(one, cleanlab_mask(labels, probs))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("factor", [2, 4])
+def test_downsample_equals_cleanlab(dtype, factor):
+    labels, probs = make(7 + factor, 5, dtype, flip=0.3)
+    expected = cleanlab_mask(labels, probs, downsample=factor)
+    assert expected.any()
+    for batch_size in (1, None):
+        found = ours(labels, probs, batch_size=batch_size, downsample=factor)
+        assert np.array_equal(found, expected)
+
+
+def test_fortran_order_and_views_are_read_in_place():
+    labels, probs = make(11, 6, np.float32)
+    expected = cleanlab_mask(labels, probs)
+    fortran = np.asfortranarray(probs)
+    assert np.array_equal(ours(labels, fortran, batch_size=1), expected)
+    doubled = np.concatenate([probs, probs], axis=1)[:, ::2]  # a strided view
+    assert np.array_equal(ours(labels, doubled), cleanlab_mask(labels, doubled))
+
+
+def test_inputs_are_not_modified():
+    labels, probs = make(12, 4, np.float32)
+    labels_before, probs_before = labels.copy(), probs.copy()
+    ours(labels, probs, downsample=2)
+    rank.get_label_quality_scores(labels, probs, verbose=False)
+    summary.common_label_issues(ours(labels, probs), labels, probs, verbose=False)
+    assert np.array_equal(labels, labels_before) and np.array_equal(probs, probs_before)
+
+
+# --------------------------------------------------------------- on disk
+
+
+def test_memmap_zarr_and_h5py_equal_in_memory(tmp_path):
+    zarr = pytest.importorskip("zarr")
+    h5py = pytest.importorskip("h5py")
+    labels, probs = make(13, 8, np.float32, levels=10)
+    expected = ours(labels, probs)
+    np.save(tmp_path / "p.npy", probs)
+    mapped = np.load(tmp_path / "p.npy", mmap_mode="r")
+    stored = zarr.open_array(
+        str(tmp_path / "p.zarr"), mode="w", shape=probs.shape, chunks=(3, 8, H, W), dtype="f4"
+    )
+    stored[:] = probs
+    with h5py.File(tmp_path / "p.h5", "w") as handle:
+        handle.create_dataset("p", data=probs, chunks=(2, 8, H, W))
+    with h5py.File(tmp_path / "p.h5", "r") as handle:
+        for source in (mapped, stored, handle["p"]):
+            for batch_size in (8 * H * W, None):
+                assert np.array_equal(ours(labels, source, batch_size=batch_size), expected)
+        scores = rank.get_label_quality_scores(labels, handle["p"], verbose=False)
+    expected_scores = rank.get_label_quality_scores(labels, probs, verbose=False)
+    assert all(np.array_equal(a, b) for a, b in zip(scores, expected_scores, strict=True))
+
+
+def test_dask_array_read_by_images_equals_in_memory():
+    da = pytest.importorskip("dask.array")
+    labels, probs = make(14, 5, np.float64)
+    array = da.from_array(probs, chunks=(5, 5, H, W))
+    assert np.array_equal(ours(labels, array, batch_size=1), ours(labels, probs))
+
+
+# ------------------------------------------------------------------- rank
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("k", [2, 21])
+def test_softmin_scores_equal_cleanlab(dtype, k):
+    labels, probs = make(20 + k, k, dtype, levels=8)
+    for temperature in (0.1, 0.5):
+        expected = cl_rank.get_label_quality_scores(
+            labels, probs, verbose=False, n_jobs=1, temperature=temperature
+        )
+        for batch_size in image_batches(k):
+            found = rank.get_label_quality_scores(
+                labels, probs, verbose=False, batch_size=batch_size, temperature=temperature
+            )
+            for got, want in zip(found, expected, strict=True):
+                assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("downsample", [1, 2])
+def test_num_pixel_issues_scores_equal_cleanlab(dtype, downsample):
+    labels, probs = make(30 + downsample, 6, dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = cl_rank.get_label_quality_scores(
+            labels,
+            probs,
+            method="num_pixel_issues",
+            verbose=False,
+            n_jobs=1,
+            batch_size=ALL_AT_ONCE,
+            downsample=downsample,
+        )
+    found = rank.get_label_quality_scores(
+        labels, probs, method="num_pixel_issues", verbose=False, downsample=downsample
+    )
+    for got, want in zip(found, expected, strict=True):
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_softmin_warns_that_downsample_is_ignored():
+    labels, probs = make(31, 3, np.float32)
+    with pytest.warns(UserWarning, match="downsample"):
+        rank.get_label_quality_scores(labels, probs, verbose=False, downsample=2)
+
+
+def test_issues_from_scores_equal_cleanlab():
+    labels, probs = make(32, 4, np.float32)
+    image_scores, pixel_scores = rank.get_label_quality_scores(labels, probs, verbose=False)
+    for threshold in (0.0, 0.3, 0.5, 1.0):
+        assert np.array_equal(
+            rank.issues_from_scores(image_scores, threshold=threshold),
+            cl_rank.issues_from_scores(image_scores, threshold=threshold),
+        )
+        assert np.array_equal(
+            rank.issues_from_scores(image_scores, pixel_scores, threshold=threshold),
+            cl_rank.issues_from_scores(image_scores, pixel_scores, threshold=threshold),
+        )
+    with pytest.raises(ValueError, match="threshold"):
+        rank.issues_from_scores(image_scores, threshold=1.5)
+
+
+# ---------------------------------------------------------------- summary
+
+
+@pytest.mark.parametrize("levels", [None, 4])
+def test_common_label_issues_equals_cleanlab(levels, capsys):
+    labels, probs = make(33, 6, np.float32, levels)
+    issues = ours(labels, probs)
+    names = [f"class {k}" for k in range(6)]
+    for options in (
+        {},
+        {"class_names": names},
+        {"exclude": [0, 3]},
+        {"top": 3, "class_names": names},
+    ):
+        found = summary.common_label_issues(issues, labels, probs, verbose=True, **options)
+        printed = capsys.readouterr().out
+        expected = cl_summary.common_label_issues(issues, labels, probs, verbose=True, **options)
+        assert printed == capsys.readouterr().out  # the same lines
+        pd.testing.assert_frame_equal(found, expected)
+    empty = summary.common_label_issues(np.zeros_like(issues), labels, probs, verbose=False)
+    pd.testing.assert_frame_equal(
+        empty, cl_summary.common_label_issues(np.zeros_like(issues), labels, probs, verbose=False)
+    )
+
+
+def test_filter_by_class_equals_cleanlab():
+    labels, probs = make(34, 5, np.float64, levels=4)
+    issues = ours(labels, probs)
+    for k in range(5):
+        assert np.array_equal(
+            summary.filter_by_class(k, issues, labels, probs),
+            cl_summary.filter_by_class(k, issues, labels, probs),
+        )
+
+
+def test_display_issues_draws_with_agg():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels, probs = make(35, 4, np.float32)
+    issues = ours(labels, probs)
+    plt.close("all")
+    shown = []
+    original = plt.show
+    plt.show = lambda **kwargs: shown.append(len(plt.gcf().axes))
+    try:
+        summary.display_issues(
+            issues, labels=labels, pred_probs=probs, class_names=list("abcd"), top=3, exclude=[1]
+        )
+        summary.display_issues(issues, top=2)
+    finally:
+        plt.show = original
+        plt.close("all")
+    assert shown == [1, 3, 3, 3, 1, 1]  # legend, 3 images of 3 panels, 2 of 1 panel
+    with pytest.raises(ValueError, match="labels"):
+        summary.display_issues(issues, exclude=[0])
+
+
+# -------------------------------------------------------------- bad input
+
+
+def test_class_axis_last_is_named_with_the_fix():
+    labels, probs = make(36, 3, np.float32)
+    with pytest.raises(ValueError, match=r"np\.moveaxis\(pred_probs, -1, 1\)"):
+        ours(labels, np.moveaxis(probs, 1, -1))
+    with pytest.raises(ValueError, match=r"np\.moveaxis\(pred_probs, -1, 1\)"):
+        rank.get_label_quality_scores(labels, np.moveaxis(probs, 1, -1), verbose=False)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda labels, probs: (labels[:, :8], probs), "same N, H and W"),
+        (lambda labels, probs: (labels[:5], probs), "same N, H and W"),
+        (lambda labels, probs: (labels[0], probs), r"\(N, H, W\)"),
+        (lambda labels, probs: (labels, probs[0]), r"\(N, K, H, W\)"),
+        (lambda labels, probs: (labels + 3, probs), r"labels must lie in 0\.\.2"),
+        (lambda labels, probs: (labels, np.log(probs)), "softmax"),
+        (lambda labels, probs: (labels, np.where(labels[:, None] == 0, np.nan, probs)), "NaN"),
+    ],
+)
+def test_bad_input_is_named(change, message):
+    labels, probs = make(37, 3, np.float64)
+    bad_labels, bad_probs = change(labels, probs)
+    with pytest.raises(ValueError, match=message):
+        ours(bad_labels, bad_probs)
+
+
+def test_bad_options_are_named():
+    labels, probs = make(38, 3, np.float32)
+    with pytest.raises(ValueError, match="downsample=3"):
+        ours(labels, probs, downsample=3)
+    with pytest.raises(ValueError, match="batch_size"):
+        ours(labels, probs, batch_size=0)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        ours(labels, probs, downsampling=2)
+    with pytest.raises(TypeError, match="float16, float32 or float64"):
+        ours(labels, probs.astype(np.int64))
+    with pytest.raises(ValueError, match="method"):
+        rank.get_label_quality_scores(labels, probs, method="min", verbose=False)
+    with pytest.raises(ValueError, match="temperature"):
+        rank.get_label_quality_scores(labels, probs, temperature=0, verbose=False)
