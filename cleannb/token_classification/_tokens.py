@@ -1,0 +1,288 @@
+"""Sentences of tokens as one flat table of rows, and back.
+
+Token classification is classification of the tokens of all sentences put
+end to end. A corpus comes in one of two forms:
+
+- the list form cleanlab takes: ``labels[i]`` the labels of sentence ``i``
+  and ``pred_probs[i]`` its (T_i, K) array;
+- the flat form, for corpora too large for Python lists: ``pred_probs`` one
+  (total_tokens, K) array (numpy, memmap, zarr, h5py, dask or
+  :class:`cleannb.experimental.RowSource`), ``labels`` flat
+  (total_tokens,) or one list per sentence, and the sentence boundaries as
+  ``sentence_offsets`` (n_sentences + 1 ascending row indices, from 0 to
+  total_tokens) or ``sentence_lengths`` (n_sentences token counts).
+
+Either way the result here is a :class:`Tokens`: flat int64 labels, flat
+``pred_probs`` and the int64 offsets, so that token ``j`` of sentence ``i``
+is row ``offsets[i] + j``.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from typing import NamedTuple
+
+import numpy as np
+
+from .._source import RowSource, is_array_like, is_dask_array
+from .._validation import check_labels
+
+
+class Tokens(NamedTuple):
+    """A corpus as flat rows: ``labels`` (int64), ``pred_probs`` and sentence ``offsets``."""
+
+    labels: np.ndarray
+    pred_probs: object
+    offsets: np.ndarray
+
+    @property
+    def lengths(self):
+        return np.diff(self.offsets)
+
+    def positions(self, rows):
+        """``(sentence, token)`` tuples of Python ints for flat row indices."""
+        rows = np.asarray(rows, dtype=np.int64)
+        sentence = np.searchsorted(self.offsets, rows, side="right") - 1
+        token = rows - self.offsets[sentence]
+        return list(zip(sentence.tolist(), token.tolist(), strict=True))
+
+
+def is_flat(pred_probs):
+    """Whether ``pred_probs`` is one (total_tokens, K) table rather than one array per sentence."""
+    if isinstance(pred_probs, RowSource) or is_dask_array(pred_probs):
+        return True
+    if isinstance(pred_probs, np.ndarray):
+        return pred_probs.dtype != object and pred_probs.ndim == 2
+    return is_array_like(pred_probs) and len(pred_probs.shape) == 2
+
+
+def is_nested(labels):
+    """Whether ``labels`` holds one sequence per sentence (not one label per token)."""
+    if isinstance(labels, np.ndarray):
+        return labels.dtype == object or labels.ndim != 1
+    if hasattr(labels, "to_numpy"):
+        return False
+    try:
+        first = labels[0]
+    except (IndexError, KeyError, TypeError):
+        return False
+    return hasattr(first, "__len__") and not isinstance(first, str)
+
+
+def as_tokens(
+    labels, pred_probs, sentence_offsets=None, sentence_lengths=None, *, stream=False, min_tokens=0
+):
+    """Check a corpus in either form and return it as flat :class:`Tokens`.
+
+    Parameters
+    ----------
+    labels, pred_probs, sentence_offsets, sentence_lengths
+        See the module docstring.
+    stream : bool
+        In the list form, hand out ``pred_probs`` as a :class:`RowSource`
+        that concatenates only one range of rows at a time, instead of one
+        (total_tokens, K) copy.
+    min_tokens : int
+        Sentences must have at least this many tokens (the error names the
+        first one that has fewer).
+    """
+    if labels is None or pred_probs is None:
+        raise TypeError("labels and pred_probs are both required.")
+    if is_flat(pred_probs):
+        tokens = _flat_form(labels, pred_probs, sentence_offsets, sentence_lengths)
+    else:
+        if sentence_offsets is not None or sentence_lengths is not None:
+            raise TypeError(
+                "sentence_offsets and sentence_lengths describe a flat (total_tokens, K) "
+                "pred_probs; pred_probs is a list of per-sentence arrays, which carries its "
+                "own boundaries: drop them, or pass pred_probs as one 2-D array."
+            )
+        tokens = _list_form(labels, pred_probs, stream)
+    if min_tokens:
+        short = np.flatnonzero(tokens.lengths < min_tokens)
+        if short.size:
+            raise ValueError(
+                f"sentence {int(short[0])} has {int(tokens.lengths[short[0]])} tokens; "
+                f"every sentence needs at least {min_tokens} here "
+                f"({short.size} sentence(s) have fewer)."
+            )
+    return tokens
+
+
+def _sentence_arrays(pred_probs):
+    """Each sentence's rows as a 2-D array (an empty sentence as (0, K)), and K."""
+    try:
+        n_sentences = len(pred_probs)
+    except TypeError:
+        raise TypeError(
+            "pred_probs must be a list of (T_i, K) arrays, one per sentence, or one "
+            f"(total_tokens, K) array with sentence_offsets; got {type(pred_probs).__name__}."
+        ) from None
+    if n_sentences == 0:
+        raise ValueError("pred_probs is empty: pass at least one sentence.")
+    arrays = [_sentence_rows(pred_probs[i], i) for i in range(n_sentences)]
+    width = next((a.shape[1] for a in arrays if a.shape[0] > 0), None)
+    if width is None:
+        raise ValueError("The corpus has no tokens: pass at least one labelled token.")
+    for i, rows in enumerate(arrays):
+        if rows.shape[0] == 0:
+            arrays[i] = rows.reshape(0, width)
+        elif rows.shape[1] != width:
+            raise ValueError(
+                f"pred_probs[{i}] (sentence {i}) has {rows.shape[1]} columns but other "
+                f"sentences have {width}; every sentence needs the same K classes."
+            )
+    return arrays, width
+
+
+def _sentence_rows(rows, i):
+    rows = rows.to_numpy() if hasattr(rows, "to_numpy") else np.asarray(rows)
+    if rows.size == 0:
+        return rows.reshape(0, 0)
+    if rows.ndim != 2:
+        raise ValueError(
+            f"pred_probs[{i}] (sentence {i}) must be 2-D with shape (T, K), one row of "
+            f"probabilities per token, got shape {rows.shape}."
+        )
+    return rows
+
+
+def _list_form(labels, pred_probs, stream):
+    arrays, width = _sentence_arrays(pred_probs)
+    label_lists = _label_lists(labels, len(arrays))
+    for i, (given, rows) in enumerate(zip(label_lists, arrays, strict=True)):
+        if len(given) != rows.shape[0]:
+            raise ValueError(
+                f"sentence {i}: labels[{i}] has {len(given)} labels but pred_probs[{i}] has "
+                f"{rows.shape[0]} rows; each sentence needs one label and one row of "
+                "probabilities per token."
+            )
+    lengths = np.fromiter((a.shape[0] for a in arrays), dtype=np.int64, count=len(arrays))
+    offsets = _offsets_from_lengths(lengths)
+    dtype = reduce(np.promote_types, {a.dtype for a in arrays if a.shape[0] > 0})
+    if stream:
+        flat = RowSource(_range_reader(arrays, offsets, dtype, width), n_rows=int(offsets[-1]))
+    else:
+        flat = np.concatenate(arrays, axis=0, dtype=dtype)
+    flat_labels = _flat_labels(label_lists, int(offsets[-1]), width)
+    return Tokens(flat_labels, flat, offsets)
+
+
+def _label_lists(labels, n_sentences):
+    if not is_nested(labels):
+        raise ValueError(
+            "labels must hold one list of token labels per sentence when pred_probs is a "
+            "list of per-sentence arrays."
+        )
+    if len(labels) != n_sentences:
+        raise ValueError(
+            f"labels has {len(labels)} sentences but pred_probs has {n_sentences}; they must "
+            "describe the same sentences in the same order."
+        )
+    return [np.asarray(given).reshape(-1) for given in labels]
+
+
+def _flat_labels(label_lists, n_tokens, width):
+    if n_tokens == 0:
+        raise ValueError("The corpus has no tokens: pass at least one labelled token.")
+    parts = [given for given in label_lists if given.size]
+    return check_labels(np.concatenate(parts), num_classes=width, n_rows=n_tokens)
+
+
+def _range_reader(arrays, offsets, dtype, width):
+    """``read(start, stop)``: flat rows ``start:stop``, joined from the sentences they span."""
+
+    def read(start, stop):
+        first = int(np.searchsorted(offsets, start, side="right")) - 1
+        parts = []
+        sentence = max(first, 0)
+        while sentence < len(arrays) and offsets[sentence] < stop:
+            lo = max(start, offsets[sentence]) - offsets[sentence]
+            hi = min(stop, offsets[sentence + 1]) - offsets[sentence]
+            if hi > lo:
+                parts.append(arrays[sentence][lo:hi])
+            sentence += 1
+        if not parts:
+            return np.empty((0, width), dtype=dtype)
+        return np.concatenate(parts, axis=0, dtype=dtype)
+
+    return read
+
+
+def _flat_form(labels, pred_probs, sentence_offsets, sentence_lengths):
+    n_tokens = int(pred_probs.shape[0])
+    nested = is_nested(labels)
+    if sentence_offsets is not None and sentence_lengths is not None:
+        raise TypeError("Pass sentence_offsets or sentence_lengths, not both.")
+    if sentence_offsets is not None:
+        offsets = _checked_offsets(sentence_offsets, n_tokens)
+    elif sentence_lengths is not None:
+        offsets = _offsets_from_lengths(_checked_lengths(sentence_lengths, n_tokens))
+    elif nested:
+        offsets = _offsets_from_lengths(np.array([len(given) for given in labels], np.int64))
+    else:
+        raise ValueError(
+            "pred_probs is one (total_tokens, K) array, so the sentence boundaries are "
+            "needed: pass sentence_offsets= (n_sentences + 1 row indices) or "
+            "sentence_lengths= (tokens per sentence), or labels as one list per sentence."
+        )
+    if offsets[-1] != n_tokens:
+        raise ValueError(
+            f"The sentences hold {int(offsets[-1])} tokens but pred_probs has {n_tokens} "
+            "rows; they must match."
+        )
+    if nested:
+        label_lists = _label_lists(labels, len(offsets) - 1)
+        lengths = np.diff(offsets)
+        for i, given in enumerate(label_lists):
+            if len(given) != lengths[i]:
+                raise ValueError(
+                    f"sentence {i}: labels[{i}] has {len(given)} labels but the sentence has "
+                    f"{int(lengths[i])} rows of pred_probs (rows {int(offsets[i])}:"
+                    f"{int(offsets[i + 1])}); each token needs one label."
+                )
+        flat_labels = _flat_labels(label_lists, n_tokens, pred_probs.shape[1])
+    else:
+        flat_labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=n_tokens)
+    return Tokens(flat_labels, pred_probs, offsets)
+
+
+def _integer_vector(values, name):
+    array = np.asarray(values)
+    if array.ndim != 1 or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
+        raise TypeError(f"{name} must be a 1-D array of integers, got {array.dtype} {array.shape}.")
+    return array.astype(np.int64)
+
+
+def _checked_offsets(sentence_offsets, n_tokens):
+    offsets = _integer_vector(sentence_offsets, "sentence_offsets")
+    if offsets.size < 2 or offsets[0] != 0 or offsets[-1] != n_tokens:
+        raise ValueError(
+            "sentence_offsets must hold n_sentences + 1 row indices from 0 to the number of "
+            f"rows of pred_probs ({n_tokens}): sentence i is rows offsets[i]:offsets[i + 1]."
+        )
+    drops = np.flatnonzero(np.diff(offsets) < 0)
+    if drops.size:
+        i = int(drops[0])
+        raise ValueError(
+            f"sentence_offsets must not decrease; offsets[{i}] = {int(offsets[i])} > "
+            f"offsets[{i + 1}] = {int(offsets[i + 1])}."
+        )
+    return offsets
+
+
+def _checked_lengths(sentence_lengths, n_tokens):
+    lengths = _integer_vector(sentence_lengths, "sentence_lengths")
+    if lengths.size == 0:
+        raise ValueError("sentence_lengths is empty: pass at least one sentence.")
+    negative = np.flatnonzero(lengths < 0)
+    if negative.size:
+        i = int(negative[0])
+        raise ValueError(f"sentence_lengths[{i}] = {int(lengths[i])} is negative.")
+    return lengths
+
+
+def _offsets_from_lengths(lengths):
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
