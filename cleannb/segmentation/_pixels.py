@@ -211,24 +211,19 @@ def block_pixels(probs, labels):
     best = np.empty(shape, dtype=values.dtype)
     argmax = np.empty(shape, dtype=np.int32)
     rows = shape[0] * shape[1]
-    low, high = np.empty(rows), np.empty(rows)
-    nans = np.empty(rows, dtype=np.int64)
-    pixel_pass(values, labels, half, own, best, argmax, low, high, nans, nbytes=probs.nbytes)
-    raise_for_values(low, high, nans)
+    low, high, total = np.empty(rows), np.empty(rows), np.empty(rows)
+    pixel_pass(values, labels, own, best, argmax, low, high, total, nbytes=probs.nbytes)
+    raise_for_values(low, high, total)
     if half:
         own, best = own.view(np.float16), best.view(np.float16)
     return Pixels(own, best, argmax)
 
 
-def raise_for_values(low, high, nans):
+def raise_for_values(low, high, total):
     """Raise if a block holds NaN, infinities, or values that are not probabilities."""
-    if nans.any():
-        raise ValueError(
-            f"pred_probs contains {int(nans.sum())} NaN value(s); fix the model output."
-        )
+    if not np.all(np.isfinite(total)):
+        raise ValueError("pred_probs contains NaN or infinite values; fix the model output.")
     smallest, largest = float(low.min()), float(high.max())
-    if np.isinf(smallest) or np.isinf(largest):
-        raise ValueError("pred_probs contains infinite values; pass probabilities in [0, 1].")
     if smallest < VALUE_LOW or largest > VALUE_HIGH:
         hint = (
             "these look like logits or scores; apply a softmax over the class axis (axis=1)"
