@@ -253,8 +253,74 @@ def compact_dtype(num_classes):
     return np.uint8 if num_classes <= 256 else np.int32
 
 
+class BlockScan(NamedTuple):
+    """What :func:`scan_block` finds in one batch of images (all small but the per-pixel arrays)."""
+
+    own: np.ndarray  # label probabilities on the grid, input dtype, flat
+    labels: np.ndarray  # labels on the grid, compact, flat
+    disagree: np.ndarray  # (n, H, W) bool, full resolution
+    off: np.ndarray  # grid pixels (of this batch) whose label != argmax
+    off_class: np.ndarray  # their argmax
+    off_best: np.ndarray  # their largest probability
+
+
+def scan_block(probs, block_labels, downsample, label_dtype):
+    """The per-pixel results of one batch of images (runs on dask workers too)."""
+    probs = np.asarray(probs)
+    block_labels = np.ascontiguousarray(block_labels)
+    full = block_pixels(probs, block_labels)
+    disagree = full.argmax != block_labels
+    if downsample == 1:
+        grid, grid_labels = full, block_labels
+    else:
+        grid_labels, small_probs = downsample_block(block_labels, probs, downsample)
+        grid = block_pixels(small_probs, grid_labels)
+    argmax = grid.argmax.reshape(-1)
+    grid_labels = grid_labels.reshape(-1)
+    off = np.flatnonzero(argmax != grid_labels)
+    return BlockScan(
+        grid.own.reshape(-1),
+        grid_labels.astype(label_dtype),
+        disagree,
+        off,
+        argmax[off],
+        grid.best.reshape(-1)[off],
+    )
+
+
+def local_blocks(labels, pred_probs, per_batch, downsample, label_dtype):
+    """``(start, stop, BlockScan)`` of each image batch, read and scanned in this process."""
+    for start, stop in image_ranges(int(pred_probs.shape[0]), per_batch):
+        probs = read_images(pred_probs, start, stop)
+        yield start, stop, scan_block(probs, labels[start:stop], downsample, label_dtype)
+
+
+def dask_blocks(labels, pred_probs, downsample, label_dtype):
+    """``(start, stop, BlockScan)`` of each chunk of images of a dask array, scanned where
+    the chunks are (on the workers of a distributed client); only the per-pixel results
+    (a few bytes a pixel, not K values) come back."""
+    import dask
+    from dask import delayed
+
+    array = pred_probs.rechunk({1: -1, 2: -1, 3: -1})
+    bounds = np.cumsum((0,) + array.chunks[0]).tolist()
+    chunks = array.to_delayed().reshape(-1)
+    tasks = [
+        delayed(scan_block, pure=True)(
+            chunk, labels[start:stop].astype(label_dtype), downsample, label_dtype
+        )
+        for chunk, start, stop in zip(chunks, bounds[:-1], bounds[1:], strict=True)
+    ]
+    results = dask.compute(*tasks)
+    yield from zip(bounds[:-1], bounds[1:], results, strict=True)
+
+
 def scan(labels, pred_probs, *, per_batch, downsample=1, n_jobs=None, verbose=False):
-    """One pass over ``pred_probs`` in image batches: the per-pixel results (:class:`Scan`)."""
+    """One pass over ``pred_probs`` in image batches: the per-pixel results (:class:`Scan`).
+
+    A dask array is read by its own chunks of images (``per_batch`` does not
+    apply), on the workers when a distributed client is active.
+    """
     num_images, num_classes, height, width = (int(x) for x in pred_probs.shape)
     small = (num_images, height // downsample, width // downsample)
     pixels_per_image = small[1] * small[2]
@@ -265,23 +331,18 @@ def scan(labels, pred_probs, *, per_batch, downsample=1, n_jobs=None, verbose=Fa
     found = ([], [], [])
     bar = progress_bar(verbose, num_images, "images read")
     with num_threads(n_jobs):
-        for start, stop in image_ranges(num_images, per_batch):
-            probs = read_images(pred_probs, start, stop)
-            block_labels = np.ascontiguousarray(labels[start:stop])
-            full = block_pixels(probs, block_labels)
-            np.not_equal(full.argmax, block_labels, out=disagree[start:stop])
-            if downsample == 1:
-                grid, grid_labels = full, block_labels
-            else:
-                grid_labels, small_probs = downsample_block(block_labels, probs, downsample)
-                grid = block_pixels(small_probs, grid_labels)
+        if is_dask_array(pred_probs):
+            blocks = dask_blocks(labels, pred_probs, downsample, label_dtype)
+        else:
+            blocks = local_blocks(labels, pred_probs, per_batch, downsample, label_dtype)
+        for start, stop, block in blocks:
             lo, hi = start * pixels_per_image, stop * pixels_per_image
-            own[lo:hi] = grid.own.reshape(-1)
-            flat_labels[lo:hi] = grid_labels.reshape(-1)
-            off = np.flatnonzero(grid.argmax.reshape(-1) != grid_labels.reshape(-1))
-            found[0].append(off + lo)
-            found[1].append(grid.argmax.reshape(-1)[off])
-            found[2].append(grid.best.reshape(-1)[off])
+            own[lo:hi] = block.own
+            flat_labels[lo:hi] = block.labels
+            disagree[start:stop] = block.disagree
+            found[0].append(block.off + lo)
+            found[1].append(block.off_class)
+            found[2].append(block.off_best)
             if bar is not None:
                 bar.update(stop - start)
     if bar is not None:
