@@ -348,6 +348,22 @@ def _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units):
     return SparseCounts(start, all_columns[order].astype(np.int64), all_counts[order])
 
 
+def normalized_joint(counts, tiny=TINY):
+    """The joint distribution of a (calibrated) confident joint: ``counts`` over their total.
+
+    The total is guarded below by ``tiny`` (cleanlab 2.x); ``tiny=0`` divides
+    unguarded, as cleanlab 0.1.0 does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> normalized_joint(np.array([[3, 1], [0, 4]]))
+    array([[0.375, 0.125],
+           [0.   , 0.5  ]])
+    """
+    return counts / max(float(np.sum(counts)), tiny)
+
+
 def calibrate(confident_joint, label_counts, tiny=TINY):
     """Rescale rows to the label counts and the total to their sum, then round.
 

@@ -103,7 +103,7 @@ def calibrated_issue_count(labels, guess, num_classes):
     calibrated = _algebra.calibrate_sparse(
         counts, np.bincount(labels, minlength=num_classes)
     ).dense()
-    joint = calibrated / max(float(np.sum(calibrated)), _algebra.TINY)
+    joint = _algebra.normalized_joint(calibrated)
     return int(np.rint((1.0 - joint.trace()) * len(labels)))
 
 

@@ -241,14 +241,15 @@ def _readonly_calls(labels, pred_probs):
     too. (``cleannb find-issues`` maps ``.npy`` files copy-on-write, which
     the ordinary kernels serve.)
     """
-    from . import cli, count, rank
+    from . import count, rank
+    from ._find_issues import find_issues
 
     fixed_labels, fixed_probs = labels.copy(), pred_probs.copy()
     fixed_labels.flags.writeable = fixed_probs.flags.writeable = False
     for given in (labels, fixed_labels):
         for filter_by in FILTERS:
             for rank_by in RANKINGS:
-                cli.find_issues(given, fixed_probs, filter_by=filter_by, rank_by=rank_by, n_jobs=1)
+                find_issues(given, fixed_probs, filter_by=filter_by, rank_by=rank_by, n_jobs=1)
         count.get_confident_thresholds(given, fixed_probs, n_jobs=1)
         for method, adjust in _RANKED:
             rank.get_label_quality_scores(

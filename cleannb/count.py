@@ -296,7 +296,7 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=Fals
         calibrated = calibrate_confident_joint(confident_joint, labels)
     else:
         calibrated = check_square(confident_joint, "confident_joint")
-    return calibrated / max(float(np.sum(calibrated)), _algebra.TINY)
+    return _algebra.normalized_joint(calibrated)
 
 
 def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent_estimates=False):

@@ -408,7 +408,7 @@ def health_summary(
             raw_joint, rows = _pipeline.confident_pass(labels_checked, probs_checked)
         counts = np.bincount(labels_checked, minlength=probs_checked.shape[1])
         calibrated = _algebra.calibrate_sparse(raw_joint, counts).dense()
-        joint = calibrated / float(np.sum(calibrated))
+        joint = _algebra.normalized_joint(calibrated, tiny=0.0)
         # numpy.int64, as count.num_label_issues (and cleanlab) returns it: the score is
         # then numpy.float64, as cleanlab's
         num_issues = np.int64(

@@ -287,7 +287,7 @@ def estimate_joint(s, psx=None, confident_joint=None, multi_label=False, *, n_jo
         )
     else:
         calibrated = calibrate_confident_joint(confident_joint, s, multi_label)
-    return calibrated / float(np.sum(calibrated))
+    return _algebra.normalized_joint(calibrated, tiny=0.0)
 
 
 def estimate_latent(confident_joint, s, py_method="cnt", converge_latent_estimates=False):
@@ -446,7 +446,7 @@ def num_label_errors(labels, psx, confident_joint=None, *, n_jobs=None):
     """
     if confident_joint is None:
         confident_joint = compute_confident_joint(labels, psx, n_jobs=n_jobs)
-    joint = np.asarray(confident_joint) / float(np.sum(confident_joint))
+    joint = _algebra.normalized_joint(np.asarray(confident_joint), tiny=0.0)
     return int((1 - joint.trace()) * len(labels))
 
 
