@@ -1,7 +1,7 @@
 """Out-of-sample predicted probabilities by stratified cross-validation.
 
 The classifier's own fits dominate these functions; cleannb only splits,
-clones, collects and hands the result to :mod:`cleannb.count`. With
+clones and collects, then runs the confident-joint pipeline on the result. With
 ``seed=None`` the folds are shuffled with numpy's global RNG, as in cleanlab
 (``np.random.seed`` reproduces them); an int or a Generator leaves it untouched
 (0.1.0 also reseeded the global RNG with an int).
@@ -13,8 +13,11 @@ import warnings
 
 import numpy as np
 
+from . import _algebra, _pipeline
+from ._parallel import num_threads
 from ._random import folds_random_state
-from ._validation import check_labels
+from ._source import as_pred_probs
+from ._validation import check_choice, check_flag, check_labels
 
 # scikit-learn is imported inside the functions that use it, so that importing
 # cleannb.count and cleannb.latent_estimation (which use this module) does not load it.
@@ -185,14 +188,16 @@ def estimate_confident_joint_and_cv_pred_proba(
     >>> cj.sum(), pred_probs.shape
     (np.int64(60), (60, 2))
     """
-    from .count import compute_confident_joint
-
+    calibrate = check_flag(calibrate, "calibrate")
     pred_probs = cv_pred_probs(
         X, labels, clf, cv_n_folds, seed, clf_kwargs, validation_func, verbose
     )
-    confident_joint = compute_confident_joint(
-        labels, pred_probs, thresholds=thresholds, calibrate=calibrate, n_jobs=n_jobs
-    )
+    checked = as_pred_probs(pred_probs)
+    labels = check_labels(labels, num_classes=checked.shape[1], n_rows=len(checked))
+    with num_threads(n_jobs):
+        confident_joint, _ = _pipeline.confident_joint(
+            labels, checked, thresholds, calibrate=calibrate
+        )
     return confident_joint, pred_probs
 
 
@@ -275,8 +280,8 @@ def estimate_py_noise_matrices_and_cv_pred_proba(
     >>> bool(np.isclose(py.sum(), 1)), bool(np.allclose(nm.sum(axis=0), 1)), pred_probs.shape
     (True, True, (60, 2))
     """
-    from .count import estimate_latent
-
+    check_choice(py_method, "py_method", _algebra.PY_METHODS)
+    converge = check_flag(converge_latent_estimates, "converge_latent_estimates")
     confident_joint, pred_probs = estimate_confident_joint_and_cv_pred_proba(
         X,
         labels,
@@ -289,11 +294,10 @@ def estimate_py_noise_matrices_and_cv_pred_proba(
         verbose=verbose,
         n_jobs=n_jobs,
     )
-    py, noise_matrix, inverse = estimate_latent(
-        confident_joint,
-        labels,
-        py_method=py_method,
-        converge_latent_estimates=converge_latent_estimates,
+    labels = check_labels(labels, num_classes=len(confident_joint))
+    label_counts = np.bincount(labels, minlength=len(confident_joint))
+    py, noise_matrix, inverse = _algebra.estimate_latent(
+        confident_joint, label_counts, py_method, converge
     )
     return py, noise_matrix, inverse, confident_joint, pred_probs
 

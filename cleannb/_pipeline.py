@@ -85,6 +85,23 @@ def confident_pass(
     return _engine.confident_counts(labels, rows.guess, num_classes, min_diagonal=1), rows
 
 
+def confident_joint(
+    labels, pred_probs, thresholds=None, collision_rule="row_argmax", calibrate=True
+):
+    """The confident joint as a dense (K, K) int64 matrix, and the per-row results.
+
+    For checked inputs, inside :func:`cleannb._parallel.num_threads`:
+    :func:`confident_pass`, then calibrated to the label counts, or else in
+    Fortran order, as cleanlab's (numpy sums a matrix in memory order, so a
+    later calibration of it rounds as cleanlab's would).
+    """
+    joint, rows = confident_pass(labels, pred_probs, thresholds, collision_rule)
+    if calibrate:
+        label_counts = np.bincount(labels, minlength=pred_probs.shape[1])
+        return _algebra.calibrate_sparse(joint, label_counts).dense(), rows
+    return np.asfortranarray(joint.dense()), rows
+
+
 def off_diagonal_rows(labels, rows):
     """Ascending int64 indices of the rows counted off the confident joint's diagonal."""
     return np.flatnonzero((rows.guess >= 0) & (rows.guess != labels)).astype(np.int64)

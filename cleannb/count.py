@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from . import _algebra, _engine
+from . import _algebra, _engine, _pipeline
 from ._parallel import num_threads
 from ._pipeline import (
     calibrated_issue_count,
@@ -197,15 +197,9 @@ def compute_confident_joint(
         return np.array(results)
     labels, pred_probs = _inputs(labels, pred_probs)
     with num_threads(n_jobs):
-        confident_joint, rows = confident_pass(labels, pred_probs, thresholds, collision_rule)
-    if calibrate:
-        confident_joint = _algebra.calibrate_sparse(
-            confident_joint, np.bincount(labels, minlength=pred_probs.shape[1])
-        ).dense()
-    else:
-        # in Fortran order, as cleanlab's: numpy sums a matrix in memory order, so a
-        # later calibrate_confident_joint of it rounds as cleanlab's would
-        confident_joint = np.asfortranarray(confident_joint.dense())
+        confident_joint, rows = _pipeline.confident_joint(
+            labels, pred_probs, thresholds, collision_rule, calibrate
+        )
     if want_indices:
         return confident_joint, off_diagonal_rows(labels, rows)
     return confident_joint
