@@ -1,0 +1,154 @@
+"""Time cleannb.segmentation against cleanlab 2.9 and against one read of pred_probs.
+
+Run from the repo root: ``python benchmarks/compare_segmentation.py [--size 100x21x128x128]
+[--big 1000x21x256x256] [--zarr] [--skip-cleanlab]``. Makes float32 (N, K, H, W)
+probabilities of a noisy model and labels with 10 % of pixels flipped, then prints:
+
+* on ``--size``: ``find_label_issues`` of cleannb (best of two, after one
+  call that loads the kernels) and of cleanlab 2.9 with its defaults (one
+  run), whether the masks are equal, and cleanlab with all images in one
+  batch; with the peak memory each allocated beyond its inputs (numpy's
+  allocations, traced by tracemalloc; cleanlab's worker processes are not
+  seen);
+* on ``--big`` (if given): cleannb alone against the read-once floor
+  (``np.sum`` of the array, best of three), and with ``--zarr`` against one
+  read of a zarr store chunked by 8 images.
+
+Not a test: the numbers depend on the machine and on what else runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+from cleannb.segmentation.filter import find_label_issues
+
+
+def make_data(num_images, num_classes, height, width, seed=0):
+    """float32 pred_probs (softmax of smooth noise plus a true class) and noisy labels."""
+    rng = np.random.default_rng(seed)
+    pred_probs = np.empty((num_images, num_classes, height, width), dtype=np.float32)
+    labels = np.empty((num_images, height, width), dtype=np.int64)
+    for i in range(num_images):
+        truth = rng.integers(0, num_classes, (height // 8, width // 8)).repeat(8, 0).repeat(8, 1)
+        logits = rng.normal(size=(num_classes, height, width)).astype(np.float32)
+        logits += 3 * (np.arange(num_classes)[:, None, None] == truth)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=0, keepdims=True)
+        pred_probs[i] = logits
+        flip = rng.random((height, width)) < 0.1
+        labels[i] = np.where(flip, rng.integers(0, num_classes, (height, width)), truth)
+    return labels, pred_probs
+
+
+def timed(fn, repeat=1):
+    """Best seconds of ``repeat`` calls, the result, and the peak traced allocation (bytes)."""
+    best, result, peak = float("inf"), None, 0
+    for _ in range(repeat):
+        tracemalloc.start()
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+        peak = max(peak, tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    return best, result, peak
+
+
+def mb(nbytes):
+    return f"{nbytes / 2**20:,.0f} MB"
+
+
+def compare_with_cleanlab(labels, pred_probs, skip_cleanlab):
+    find_label_issues(labels[:2], pred_probs[:2], verbose=False)  # load the kernels
+    seconds, mask, peak = timed(lambda: find_label_issues(labels, pred_probs, verbose=False), 2)
+    floor, _, _ = timed(lambda: np.sum(pred_probs), 3)
+    print(f"pred_probs {pred_probs.shape} float32, {mb(pred_probs.nbytes)}")
+    print(f"read-once floor (np.sum): {floor:.3f} s")
+    print(
+        f"cleannb: {seconds:.3f} s ({seconds / floor:.1f}x floor), peak extra {mb(peak)}, "
+        f"{mask.sum():,} issue pixels"
+    )
+    if skip_cleanlab:
+        return
+    from cleanlab.segmentation.filter import find_label_issues as cleanlab_issues
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cl_seconds, cl_mask, cl_peak = timed(lambda: cleanlab_issues(labels, pred_probs))
+        print(
+            f"cleanlab 2.9 (defaults): {cl_seconds:.2f} s, peak extra {mb(cl_peak)}: "
+            f"{cl_seconds / seconds:.0f}x cleannb; equal masks: {np.array_equal(mask, cl_mask)} "
+            f"({int(np.sum(mask != cl_mask))} pixels differ)"
+        )
+        one_seconds, one_mask, one_peak = timed(
+            lambda: cleanlab_issues(
+                labels, pred_probs, batch_size=pred_probs.size, n_jobs=1, verbose=False
+            )
+        )
+        print(
+            f"cleanlab 2.9 (one batch, n_jobs=1): {one_seconds:.2f} s, peak extra "
+            f"{mb(one_peak)}; equal masks: {np.array_equal(mask, one_mask)}"
+        )
+
+
+def big_run(labels, pred_probs, use_zarr):
+    find_label_issues(labels[:2], pred_probs[:2], verbose=False)
+    seconds, mask, peak = timed(lambda: find_label_issues(labels, pred_probs, verbose=False))
+    floor, _, _ = timed(lambda: np.sum(pred_probs), 3)
+    print(f"pred_probs {pred_probs.shape} float32, {mb(pred_probs.nbytes)}")
+    print(f"read-once floor (np.sum): {floor:.2f} s")
+    print(
+        f"cleannb: {seconds:.2f} s ({seconds / floor:.1f}x floor), peak extra {mb(peak)} "
+        f"(output mask {mb(mask.nbytes)})"
+    )
+    if not use_zarr:
+        return
+    import zarr
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = zarr.open_array(
+            f"{folder}/p.zarr",
+            mode="w",
+            shape=pred_probs.shape,
+            chunks=(8, *pred_probs.shape[1:]),
+            dtype=pred_probs.dtype,
+        )
+        store[:] = pred_probs
+        batch = 8 * int(np.prod(pred_probs.shape[1:]))
+        read, _, _ = timed(
+            lambda: sum(float(np.sum(store[i : i + 8])) for i in range(0, len(store), 8))
+        )
+        z_seconds, z_mask, z_peak = timed(
+            lambda: find_label_issues(labels, store, batch_size=batch, verbose=False)
+        )
+        print(
+            f"zarr store: one read {read:.2f} s; cleannb {z_seconds:.2f} s "
+            f"({z_seconds / read:.1f}x), peak extra {mb(z_peak)}, equal: "
+            f"{np.array_equal(z_mask, mask)}"
+        )
+
+
+def shape_of(text):
+    return tuple(int(float(x)) for x in text.split("x"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="100x21x128x128")
+    parser.add_argument("--big", default=None, help="e.g. 1000x21x256x256 (5.5 GB)")
+    parser.add_argument("--zarr", action="store_true")
+    parser.add_argument("--skip-cleanlab", action="store_true")
+    args = parser.parse_args()
+    compare_with_cleanlab(*make_data(*shape_of(args.size)), args.skip_cleanlab)
+    if args.big:
+        big_run(*make_data(*shape_of(args.big)), args.zarr)
+
+
+if __name__ == "__main__":
+    main()
