@@ -381,13 +381,33 @@ def issue_count(found, class_thresholds):
     return int(np.count_nonzero(found.candidate_best >= adjusted[found.candidate_class]))
 
 
+def lowest(scores, count):
+    """Mask of ``np.argsort(scores)[:count]``: the ``count`` lowest scores, ties as numpy's.
+
+    The cut value comes from ``np.partition``; only when equal scores
+    straddle the cut are they ordered as numpy's sort orders them.
+    """
+    mask = np.zeros(len(scores), dtype=bool)
+    if count <= 0:
+        return mask
+    if count >= len(scores):
+        mask[:] = True
+        return mask
+    cut = np.partition(scores, count - 1)[count - 1]
+    mask = scores < cut
+    tied = scores == cut
+    if np.count_nonzero(tied) == count - np.count_nonzero(mask):
+        return mask | tied
+    mask[:] = False
+    mask[_pipeline.lowest_scores(scores, count)] = True
+    return mask
+
+
 def issue_mask(found, num_classes, downsample):
     """The (N, H, W) label issue mask of a :class:`Scan`: cleanlab 2.9's answer."""
     class_thresholds = thresholds(found.own, found.labels, num_classes)
     count = issue_count(found, class_thresholds)
-    chosen = _pipeline.lowest_scores(found.own, count)
-    mask = np.zeros(found.shape, dtype=bool)
-    mask.reshape(-1)[chosen] = True
+    mask = lowest(found.own, count).reshape(found.shape)
     if downsample != 1:
         mask = mask.repeat(downsample, axis=1).repeat(downsample, axis=2)
     mask &= found.disagree

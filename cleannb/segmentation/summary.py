@@ -208,6 +208,11 @@ def display_issues(
     **kwargs
         Passed to ``matplotlib.pyplot.show``.
 
+    Returns
+    -------
+    None
+        The figures are shown (``plt.show``), one per image.
+
     Raises
     ------
     ValueError
