@@ -1,15 +1,18 @@
 """Time cleannb.segmentation against cleanlab 2.9 and against one read of pred_probs.
 
-Run from the repo root: ``python benchmarks/compare_segmentation.py [--size 100x21x128x128]
-[--big 1000x21x256x256] [--zarr] [--skip-cleanlab]``. Makes float32 (N, K, H, W)
-probabilities of a noisy model and labels with 10 % of pixels flipped, then prints:
+Run from the repo root: ``python benchmarks/compare_segmentation.py
+[--size 100x21x128x128] [--big 1000x21x256x256] [--zarr] [--skip-cleanlab]
+[--cleanlab-defaults]``. Makes float32 (N, K, H, W) probabilities of a noisy
+model and labels with 10 % of pixels flipped, then prints:
 
 * on ``--size``: ``find_label_issues`` of cleannb (best of two, after one
-  call that loads the kernels) and of cleanlab 2.9 with its defaults (one
-  run), whether the masks are equal, and cleanlab with all images in one
-  batch; with the peak memory each allocated beyond its inputs (numpy's
-  allocations, traced by tracemalloc; cleanlab's worker processes are not
-  seen);
+  call that loads the kernels) and of cleanlab 2.9 with all images in one
+  batch and ``n_jobs=1`` (one run), and whether the masks are equal; with
+  ``--cleanlab-defaults`` also cleanlab with its defaults (``batch_size``
+  10000 elements, so one image per batch, and a pool of processes per
+  batch: on 100x21x128x128 that took 386 s on a 2-core machine). With the
+  peak memory each allocated beyond its inputs (numpy's allocations, traced
+  by tracemalloc; cleanlab's worker processes are not seen);
 * on ``--big`` (if given): cleannb alone against the read-once floor
   (``np.sum`` of the array, best of three), and with ``--zarr`` against one
   read of a zarr store chunked by 8 images.
@@ -64,7 +67,7 @@ def mb(nbytes):
     return f"{nbytes / 2**20:,.0f} MB"
 
 
-def compare_with_cleanlab(labels, pred_probs, skip_cleanlab):
+def compare_with_cleanlab(labels, pred_probs, skip_cleanlab, with_defaults):
     find_label_issues(labels[:2], pred_probs[:2], verbose=False)  # load the kernels
     seconds, mask, peak = timed(lambda: find_label_issues(labels, pred_probs, verbose=False), 2)
     floor, _, _ = timed(lambda: np.sum(pred_probs), 3)
@@ -80,12 +83,13 @@ def compare_with_cleanlab(labels, pred_probs, skip_cleanlab):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cl_seconds, cl_mask, cl_peak = timed(lambda: cleanlab_issues(labels, pred_probs))
-        print(
-            f"cleanlab 2.9 (defaults): {cl_seconds:.2f} s, peak extra {mb(cl_peak)}: "
-            f"{cl_seconds / seconds:.0f}x cleannb; equal masks: {np.array_equal(mask, cl_mask)} "
-            f"({int(np.sum(mask != cl_mask))} pixels differ)"
-        )
+        if with_defaults:
+            cl_seconds, cl_mask, cl_peak = timed(lambda: cleanlab_issues(labels, pred_probs))
+            print(
+                f"cleanlab 2.9 (defaults): {cl_seconds:.2f} s, peak extra {mb(cl_peak)}: "
+                f"{cl_seconds / seconds:.0f}x cleannb; equal masks: "
+                f"{np.array_equal(mask, cl_mask)} ({int(np.sum(mask != cl_mask))} pixels differ)"
+            )
         one_seconds, one_mask, one_peak = timed(
             lambda: cleanlab_issues(
                 labels, pred_probs, batch_size=pred_probs.size, n_jobs=1, verbose=False
@@ -93,7 +97,8 @@ def compare_with_cleanlab(labels, pred_probs, skip_cleanlab):
         )
         print(
             f"cleanlab 2.9 (one batch, n_jobs=1): {one_seconds:.2f} s, peak extra "
-            f"{mb(one_peak)}; equal masks: {np.array_equal(mask, one_mask)}"
+            f"{mb(one_peak)}: {one_seconds / seconds:.0f}x cleannb; equal masks: "
+            f"{np.array_equal(mask, one_mask)}"
         )
 
 
@@ -144,8 +149,11 @@ def main():
     parser.add_argument("--big", default=None, help="e.g. 1000x21x256x256 (5.5 GB)")
     parser.add_argument("--zarr", action="store_true")
     parser.add_argument("--skip-cleanlab", action="store_true")
+    parser.add_argument("--cleanlab-defaults", action="store_true")
     args = parser.parse_args()
-    compare_with_cleanlab(*make_data(*shape_of(args.size)), args.skip_cleanlab)
+    labels, pred_probs = make_data(*shape_of(args.size))
+    compare_with_cleanlab(labels, pred_probs, args.skip_cleanlab, args.cleanlab_defaults)
+    del labels, pred_probs
     if args.big:
         big_run(*make_data(*shape_of(args.big)), args.zarr)
 
