@@ -467,14 +467,16 @@ def num_label_issues(
             stacklevel=2,
         )
     if check_flag(multi_label, "multi_label"):
-        from .filter import find_label_issues
+        # cleanlab 2.9 counts what filter.find_label_issues(multi_label=True) flags
+        from ._label_issues import deprecated_multi_label
+        from .multilabel_classification import filter as multilabel_filter
 
-        flagged = find_label_issues(
+        deprecated_multi_label(labels, stacklevel=3)
+        flagged = multilabel_filter.find_label_issues(
             labels,
             pred_probs,
-            confident_joint=confident_joint,
-            multi_label=True,
             filter_by="confident_learning",
+            confident_joint=confident_joint,
             n_jobs=n_jobs,
         )
         return np.int64(np.count_nonzero(flagged))  # cleanlab 2.9's type here

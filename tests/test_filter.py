@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_filter import first_argmax, keep_at_least_n_per_class, prune_masks
 
-from cleannb import _algebra, _engine, _pipeline, _prune, _ties, filter
+from cleannb import _algebra, _engine, _names, _pipeline, _prune, _ties, filter
 from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
 from cleannb._validation import large_input_paths
 
@@ -62,7 +62,7 @@ def test_masks_match_cleanlab(case):
         {"min_examples_per_class": 60},
     ]
     for filter_by in FILTERS:
-        for kwargs in options if filter_by in filter.PRUNE_FILTERS else [{}]:
+        for kwargs in options if filter_by in _names.PRUNE_FILTERS else [{}]:
             expected = _quiet(
                 cleanlab_filter.find_label_issues,
                 labels,
@@ -86,7 +86,7 @@ def test_num_to_remove_matches_cleanlab(case):
     remove = np.array([rng.integers(0, max(1, c // 3)) for c in counts])
     if not _removal_well_defined(labels, pred_probs, remove):
         remove = np.zeros_like(remove)
-    for filter_by in filter.PRUNE_FILTERS:
+    for filter_by in _names.PRUNE_FILTERS:
         expected = _quiet(
             cleanlab_filter.find_label_issues,
             labels,
@@ -131,7 +131,7 @@ def test_ranked_indices_match_cleanlab(case):
 def test_given_confident_joint_and_baselines_match_cleanlab():
     for _, labels, pred_probs in DATASETS[:8]:
         joint = cleanlab_count.compute_confident_joint(labels, pred_probs, calibrate=False)
-        for filter_by in filter.PRUNE_FILTERS:
+        for filter_by in _names.PRUNE_FILTERS:
             expected = _quiet(
                 cleanlab_filter.find_label_issues,
                 labels,
@@ -442,7 +442,7 @@ def test_flagged_rows_never_predicted_as_labelled(seed, k, n, filter_by):
     seed=st.integers(0, 10_000),
     k=st.integers(2, 9),
     n=st.integers(30, 500),
-    filter_by=st.sampled_from(filter.PRUNE_FILTERS),
+    filter_by=st.sampled_from(_names.PRUNE_FILTERS),
 )
 def test_smaller_frac_noise_flags_a_subset(seed, k, n, filter_by):
     labels, pred_probs = make_dataset(seed, n, k, noise=0.3)
@@ -455,7 +455,7 @@ def test_smaller_frac_noise_flags_a_subset(seed, k, n, filter_by):
 @given(seed=st.integers(0, 10_000), k=st.integers(2, 6))
 def test_float32_and_float64_copies_agree(seed, k):
     labels, pred_probs = make_dataset(seed, 400, k, dtype=np.float32)
-    for filter_by in filter.PRUNE_FILTERS + ("predicted_neq_given",):
+    for filter_by in _names.PRUNE_FILTERS + ("predicted_neq_given",):
         np.testing.assert_array_equal(
             _quiet(
                 filter.find_label_issues,

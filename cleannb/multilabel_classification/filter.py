@@ -14,6 +14,9 @@ import warnings
 import numpy as np
 
 from .. import _multilabel, _ties
+from .._label_issues import find_single_label
+from .._names import FILTERS, RANKINGS
+from .._validation import check_choice
 from . import rank as ml_rank
 
 LOW_SCORE_FILTERS = ("low_normalized_margin", "low_self_confidence")
@@ -90,8 +93,6 @@ def find_multilabel_issues_per_class(
     >>> find_multilabel_issues_per_class([[0], [0], [1], [1], [1]], pred_probs)[:, 1]
     array([False, False, False, False,  True])
     """
-    from .. import filter as single_label
-
     if low_memory:
         warnings.warn(
             "low_memory=True is ignored: cleannb needs only O(N) extra memory; the result is "
@@ -99,12 +100,16 @@ def find_multilabel_issues_per_class(
             UserWarning,
             stacklevel=2,
         )
+    check_choice(filter_by, "filter_by", FILTERS)
+    if return_indices_ranked_by is not None:
+        check_choice(return_indices_ranked_by, "return_indices_ranked_by", RANKINGS)
+    rank_by_kwargs = dict(rank_by_kwargs) if rank_by_kwargs else {}
     num_classes = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else 0
     joint = _per_class_joint(confident_joint, num_classes)
     masks, ranked, labels_list, pred_probs_list = [], [], [], []
     for k, (binary_labels, binary) in enumerate(_multilabel.binary_tasks(labels, pred_probs)):
         remove = None if num_to_remove_per_class is None else [num_to_remove_per_class[k], 0]
-        issues = single_label.find_label_issues(
+        issues = find_single_label(
             binary_labels,
             binary,
             return_indices_ranked_by=return_indices_ranked_by,
