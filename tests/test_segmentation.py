@@ -178,6 +178,14 @@ def test_inputs_are_not_modified():
     assert np.array_equal(labels, labels_before) and np.array_equal(probs, probs_before)
 
 
+def test_verbose_shows_a_progress_bar_per_pass(capsys):
+    labels, probs = make(39, 3, np.float32)
+    filter.find_label_issues(labels, probs, batch_size=3 * H * W, verbose=True)
+    assert "images read" in capsys.readouterr().err
+    rank.get_label_quality_scores(labels, probs, verbose=True)
+    assert "images scored" in capsys.readouterr().err
+
+
 # --------------------------------------------------------------- on disk
 
 
