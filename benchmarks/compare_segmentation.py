@@ -127,7 +127,7 @@ def big_run(labels, pred_probs, use_zarr):
         store[:] = pred_probs
         batch = 8 * int(np.prod(pred_probs.shape[1:]))
         read, _, _ = timed(
-            lambda: sum(float(np.sum(store[i : i + 8])) for i in range(0, len(store), 8))
+            lambda: sum(float(np.sum(store[i : i + 8])) for i in range(0, store.shape[0], 8))
         )
         z_seconds, z_mask, z_peak = timed(
             lambda: find_label_issues(labels, store, batch_size=batch, verbose=False)

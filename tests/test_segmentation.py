@@ -126,6 +126,16 @@ def test_filter_equals_naive_reference(dtype, levels):
         assert np.array_equal(ours(labels, probs, batch_size=1), naive_mask(labels, probs))
 
 
+def test_label_dtypes_and_more_than_256_classes():
+    labels, probs = make(15, 300, np.float32, n=3, h=8, w=8, flip=0.5)
+    expected = cleanlab_mask(labels, probs)
+    assert np.array_equal(ours(labels, probs), expected)
+    labels, probs = make(16, 5, np.float32)
+    expected = cleanlab_mask(labels, probs)
+    for dtype in (np.uint8, np.int16, np.int32, np.float64):
+        assert np.array_equal(ours(labels.astype(dtype), probs), expected)
+
+
 def test_tolerance_and_absent_classes_follow_cleanlab():
     """A prediction 5e-7 under its threshold counts; a class nobody labels has threshold 2e-6."""
     probs = np.empty((2, 3, 4, 4))
