@@ -136,9 +136,10 @@ def test_one_token_sentences_and_empty_sentence():
     # an empty sentence shifts nothing (cleanlab accepts it in find_label_issues too)
     labels2 = [*labels[:3], [], *labels[3:]]
     pred_probs2 = [*pred_probs[:3], np.zeros((0, 5), np.float32), *pred_probs[3:]]
-    assert tf.find_label_issues(labels2, pred_probs2) == cl_filter.find_label_issues(
-        labels2, pred_probs2
-    )
+    expected = cl_filter.find_label_issues(labels2, pred_probs2)
+    assert tf.find_label_issues(labels2, pred_probs2) == expected
+    with pytest.warns(UserWarning, match="low_memory"):
+        assert tf.find_label_issues(labels2, pred_probs2, low_memory=True) == expected
 
 
 # offsets form and low_memory

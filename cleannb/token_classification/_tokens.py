@@ -20,6 +20,7 @@ is row ``offsets[i] + j``.
 from __future__ import annotations
 
 from functools import reduce
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -149,26 +150,28 @@ def _sentence_rows(rows, i):
 
 def _list_form(labels, pred_probs, stream):
     arrays, width = _sentence_arrays(pred_probs)
-    label_lists = _label_lists(labels, len(arrays))
-    for i, (given, rows) in enumerate(zip(label_lists, arrays, strict=True)):
-        if len(given) != rows.shape[0]:
-            raise ValueError(
-                f"sentence {i}: labels[{i}] has {len(given)} labels but pred_probs[{i}] has "
-                f"{rows.shape[0]} rows; each sentence needs one label and one row of "
-                "probabilities per token."
-            )
     lengths = np.fromiter((a.shape[0] for a in arrays), dtype=np.int64, count=len(arrays))
+    label_counts = _label_counts(labels, len(arrays))
+    wrong = np.flatnonzero(label_counts != lengths)
+    if wrong.size:
+        i = int(wrong[0])
+        raise ValueError(
+            f"sentence {i}: labels[{i}] has {label_counts[i]} labels but pred_probs[{i}] has "
+            f"{lengths[i]} rows; each sentence needs one label and one row of "
+            "probabilities per token."
+        )
     offsets = _offsets_from_lengths(lengths)
     dtype = reduce(np.promote_types, {a.dtype for a in arrays if a.shape[0] > 0})
     if stream:
         flat = RowSource(_range_reader(arrays, offsets, dtype, width), n_rows=int(offsets[-1]))
     else:
         flat = np.concatenate(arrays, axis=0, dtype=dtype)
-    flat_labels = _flat_labels(label_lists, int(offsets[-1]), width)
+    flat_labels = _flat_labels(labels, int(offsets[-1]), width)
     return Tokens(flat_labels, flat, offsets)
 
 
-def _label_lists(labels, n_sentences):
+def _label_counts(labels, n_sentences):
+    """The number of labels of each sentence (``labels`` must be nested)."""
     if not is_nested(labels):
         raise ValueError(
             "labels must hold one list of token labels per sentence when pred_probs is a "
@@ -179,14 +182,24 @@ def _label_lists(labels, n_sentences):
             f"labels has {len(labels)} sentences but pred_probs has {n_sentences}; they must "
             "describe the same sentences in the same order."
         )
-    return [np.asarray(given).reshape(-1) for given in labels]
+    return np.fromiter(map(len, labels), dtype=np.int64, count=n_sentences)
 
 
-def _flat_labels(label_lists, n_tokens, width):
+def _flat_labels(labels, n_tokens, width):
+    """All sentences' labels end to end, checked (float64 first, so 1.5 is not truncated)."""
     if n_tokens == 0:
         raise ValueError("The corpus has no tokens: pass at least one labelled token.")
-    parts = [given for given in label_lists if given.size]
-    return check_labels(np.concatenate(parts), num_classes=width, n_rows=n_tokens)
+    if all(isinstance(given, np.ndarray) for given in labels):
+        values = np.concatenate([given.reshape(-1) for given in labels if given.size])
+    else:
+        try:
+            values = np.fromiter(chain.from_iterable(labels), dtype=np.float64, count=n_tokens)
+        except (TypeError, ValueError):
+            raise TypeError(
+                "labels must hold integer class indices 0..K-1 (one list per sentence); "
+                "encode class names with sklearn.preprocessing.LabelEncoder first."
+            ) from None
+    return check_labels(values, num_classes=width, n_rows=n_tokens)
 
 
 def _range_reader(arrays, offsets, dtype, width):
@@ -194,16 +207,15 @@ def _range_reader(arrays, offsets, dtype, width):
 
     def read(start, stop):
         first = int(np.searchsorted(offsets, start, side="right")) - 1
-        parts = []
-        sentence = max(first, 0)
-        while sentence < len(arrays) and offsets[sentence] < stop:
-            lo = max(start, offsets[sentence]) - offsets[sentence]
-            hi = min(stop, offsets[sentence + 1]) - offsets[sentence]
-            if hi > lo:
-                parts.append(arrays[sentence][lo:hi])
-            sentence += 1
-        if not parts:
+        last = int(np.searchsorted(offsets, stop, side="left"))  # sentences first..last-1
+        parts = arrays[first:last]
+        if not parts or stop <= start:
             return np.empty((0, width), dtype=dtype)
+        head = start - int(offsets[first])
+        tail = int(offsets[last]) - stop
+        if len(parts) == 1:
+            return np.array(parts[0][head : len(parts[0]) - tail], dtype=dtype)
+        parts = [parts[0][head:], *parts[1:-1], parts[-1][: len(parts[-1]) - tail]]
         return np.concatenate(parts, axis=0, dtype=dtype)
 
     return read
@@ -232,16 +244,17 @@ def _flat_form(labels, pred_probs, sentence_offsets, sentence_lengths):
             "rows; they must match."
         )
     if nested:
-        label_lists = _label_lists(labels, len(offsets) - 1)
         lengths = np.diff(offsets)
-        for i, given in enumerate(label_lists):
-            if len(given) != lengths[i]:
-                raise ValueError(
-                    f"sentence {i}: labels[{i}] has {len(given)} labels but the sentence has "
-                    f"{int(lengths[i])} rows of pred_probs (rows {int(offsets[i])}:"
-                    f"{int(offsets[i + 1])}); each token needs one label."
-                )
-        flat_labels = _flat_labels(label_lists, n_tokens, pred_probs.shape[1])
+        label_counts = _label_counts(labels, len(lengths))
+        wrong = np.flatnonzero(label_counts != lengths)
+        if wrong.size:
+            i = int(wrong[0])
+            raise ValueError(
+                f"sentence {i}: labels[{i}] has {label_counts[i]} labels but the sentence has "
+                f"{lengths[i]} rows of pred_probs (rows {offsets[i]}:{offsets[i + 1]}); "
+                "each token needs one label."
+            )
+        flat_labels = _flat_labels(labels, n_tokens, pred_probs.shape[1])
     else:
         flat_labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=n_tokens)
     return Tokens(flat_labels, pred_probs, offsets)
