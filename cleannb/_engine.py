@@ -24,7 +24,7 @@ import numpy as np
 
 from ._algebra import SparseCounts
 from ._kernels import confident as kern
-from ._source import RowSource, own_values
+from ._rows import RowSource, own_values
 from ._validation import (
     is_small_input,
     pred_probs_views,

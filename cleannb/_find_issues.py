@@ -2,7 +2,7 @@
 
 :func:`find_issues` runs the pipeline of :func:`cleannb.filter.find_label_issues`
 and of :func:`cleannb.rank.get_label_quality_scores` on an array or a
-:class:`cleannb._source.RowSource`; the command line (:mod:`cleannb.cli`) and
+:class:`cleannb._rows.RowSource`; the command line (:mod:`cleannb.cli`) and
 the warm-up (:mod:`cleannb._warmup`) call it.
 """
 
@@ -33,7 +33,7 @@ def find_issues(
         Given labels 0..K-1.
     pred_probs : numpy.ndarray or RowSource, shape (N, K)
         Out-of-sample predicted probabilities: an array (a read-only memory
-        map is fine), or a :class:`cleannb._source.RowSource` read in ranges.
+        map is fine), or a :class:`cleannb._rows.RowSource` read in ranges.
     filter_by : str, default "prune_by_noise_rate"
         As in :func:`cleannb.filter.find_label_issues`.
     rank_by : str, default "self_confidence"

@@ -28,7 +28,7 @@ from . import _algebra, _ties
 from ._kernels import prune as kern
 from ._kernels.confident import CHUNK
 from ._parallel import PARALLEL_MIN_BYTES
-from ._source import RowSource
+from ._rows import RowSource
 from ._validation import is_small_data, is_small_input, pred_probs_views
 
 SEMANTICS = ("count", "cutoff")

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _engine, _ties
 from ._kernels import scores as kern
-from ._source import RowSource
+from ._rows import RowSource
 from ._validation import (
     check_choice,
     check_flag,

@@ -53,7 +53,7 @@ from ._cli_io import (
 )
 from ._find_issues import find_issues
 from ._names import FILTERS, RANKINGS
-from ._source import RowSource
+from ._rows import RowSource
 
 #: Exit status for bad input (the same as argparse's usage errors).
 EXIT_BAD_INPUT = 2

@@ -48,8 +48,7 @@ import warnings
 
 import numpy as np
 
-from ._kernels import noise as _k
-from ._parallel import num_threads
+from . import _noise
 from ._random import stream_key as _key
 from ._validation import check_flag, check_int, check_real, check_square
 from .util import confusion_matrix, value_counts
@@ -141,15 +140,14 @@ def noise_matrix_is_valid(noise_matrix, py, verbose=False):
     """
     nm = check_square(noise_matrix, "noise_matrix")
     prior = _prior(py, nm.shape[0], distribution=False)
-    ps = np.empty(prior.size)
-    code = _k.learnability(np.ascontiguousarray(nm.T), prior, ps)
+    valid, ps = _noise.is_learnable(nm, prior)
     if verbose:
         for i in range(prior.size):
             lhs, rhs = ps[i] * prior[i], nm[i, i] * prior[i]
             print(
                 f"class {i}: P(s={i})p(y={i}) = {lhs:.6g} < P(s={i},y={i}) = {rhs:.6g}: {lhs < rhs}"
             )
-    return bool(code == _k.VALID)
+    return valid
 
 
 # ---------------------------------------------------------- noisy labels
@@ -216,10 +214,7 @@ def generate_noisy_labels(y, noise_matrix, verbose=False, *, seed=None, n_jobs=N
             "normalise with noise_matrix / noise_matrix.sum(axis=0)."
         )
     labels = _copy_labels(y, k)
-    key = _key(seed)
-    chunks = max(1, min(64, labels.size // 32768))
-    with num_threads(n_jobs):
-        _k.flip_labels(labels, nm, key, chunks, nbytes=labels.nbytes)
+    _noise.flip_labels(labels, nm, _key(seed), n_jobs)
     return labels
 
 
@@ -355,12 +350,12 @@ def generate_noise_matrix_from_trace(
         raise ValueError("py must be provided (not None) when valid_noise_matrix=True and K > 2.")
     if max_iter < 1:  # as 0.1.0: no attempt, nothing drawn
         return False
-    if k > 2 and bounds[0] + _k.EPS < trace / k:
+    if k > 2 and bounds[0] + _noise.EPS < trace / k:
         raise ValueError(
             f"max_trace_prob={bounds[0]} is below trace / K = {trace / k:.6g}: no diagonal "
             "can sum to trace; raise max_trace_prob or lower trace."
         )
-    if k > 2 and bounds[1] > (trace + _k.EPS) / k:
+    if k > 2 and bounds[1] > (trace + _noise.EPS) / k:
         raise ValueError(
             f"min_trace_prob={bounds[1]} is above trace / K = {trace / k:.6g}: no diagonal "
             "can sum to trace; lower min_trace_prob or raise trace."
@@ -370,15 +365,11 @@ def generate_noise_matrix_from_trace(
     key = _key(seed)
     if k == 2:
         return _two_classes(trace, frac, key)
-    nm_t = np.empty((k, k))
-    fails = np.zeros(k + 3, dtype=np.int64)
-    args = (trace, *bounds, prior, check, int(k * (k - 1) * frac), key, max_iter, nm_t, fails)
-    with num_threads(n_jobs):
-        found = _k.trace_matrix(*args, nbytes=nm_t.nbytes)
-    if found < 0:
+    zeros = int(k * (k - 1) * frac)
+    found, fails = _noise.trace_matrix(trace, bounds, prior, check, zeros, key, max_iter, n_jobs)
+    if found is None:
         warnings.warn(_failure_message(fails, max_iter, bounds), UserWarning, stacklevel=2)
-        return None
-    return np.ascontiguousarray(nm_t.T)
+    return found
 
 
 def _two_classes(trace, frac, key):
@@ -391,7 +382,7 @@ def _two_classes(trace, frac, key):
         nm = np.array([[1.0, 2.0 - trace], [0.0, trace - 1.0]])
         coin = np.random.default_rng(int(key)).random()
         return nm if coin > 0.5 else np.ascontiguousarray(nm[::-1, ::-1])
-    diag, _ = _k.probs(2, trace, 1.0, 0.0, key)
+    diag, _ = _noise.random_probabilities(2, trace, 1.0, 0.0, key)
     return np.array([[diag[0], 1 - diag[1]], [1 - diag[0], diag[1]]])
 
 
@@ -461,15 +452,15 @@ def generate_n_rand_probabilities_that_sum_to_m(n, m, max_prob=1.0, min_prob=0.0
     max_prob, min_prob = check_real(max_prob, "max_prob"), check_real(min_prob, "min_prob")
     if n == 0:
         return np.array([])
-    if max_prob + _k.EPS < m / n:
+    if max_prob + _noise.EPS < m / n:
         raise ValueError(
             f"max_prob must be >= m / n = {m / n:.6g}, got max_prob={max_prob}; raise it."
         )
-    if min_prob > (m + _k.EPS) / n:
+    if min_prob > (m + _noise.EPS) / n:
         raise ValueError(
             f"min_prob must be <= m / n = {m / n:.6g}, got min_prob={min_prob}; lower it."
         )
-    out, ok = _k.probs(n, m, max_prob, min_prob, _key(seed))
+    out, ok = _noise.random_probabilities(n, m, max_prob, min_prob, _key(seed))
     if not ok:
         raise ValueError(
             f"could not bring {n} values summing to {m} within [{min_prob}, {max_prob}]; "
@@ -525,7 +516,7 @@ def randomly_distribute_N_balls_into_K_bins(
         if min_balls_per_bin is None
         else check_real(min_balls_per_bin, "min_balls_per_bin", 0.0)
     )
-    return _k.balls(n_balls, k, hi, lo, _key(seed))
+    return _noise.random_bins(n_balls, k, hi, lo, _key(seed))
 
 
 def generate_noise_matrix(

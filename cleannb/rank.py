@@ -24,10 +24,9 @@ import warnings
 import numpy as np
 
 from . import _engine, _ties
-from ._kernels import scores as kern
 from ._parallel import num_threads
 from ._scores import (
-    METHODS,  # noqa: F401  (the score methods, by name)
+    METHODS,
     method_code,
     quality_scores,
     ranked_rows,
@@ -324,7 +323,7 @@ def order_label_issues(
     adjust = check_flag(kwargs.get("adjust_pred_probs", False), "adjust_pred_probs")
     method_code(rank_by, adjust)
     with num_threads(n_jobs):
-        own = score_all(labels, pred_probs, kern.SELF_CONFIDENCE, False)
+        own = score_all(labels, pred_probs, METHODS["self_confidence"], False)
         rows = np.flatnonzero(mask)
         if rank_by == "self_confidence" and not adjust:
             return rows[_ties.argsort(own[rows].astype(pred_probs.dtype))]

@@ -19,7 +19,7 @@ import pytest
 import cleannb
 from cleannb import cli
 from cleannb._cli_io import read_pred_probs
-from cleannb._source import RowSource
+from cleannb._rows import RowSource
 from cleannb.count import estimate_joint
 from cleannb.filter import find_label_issues
 from cleannb.rank import get_label_quality_scores

@@ -7,7 +7,7 @@ import pytest
 from conftest import parity_dataset
 
 from cleannb import _algebra, _names, _pipeline, count, filter, rank
-from cleannb._source import RowSource
+from cleannb._rows import RowSource
 
 
 @pytest.mark.parametrize("index", range(6))

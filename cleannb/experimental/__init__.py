@@ -11,6 +11,6 @@
 """
 
 from .._dask import DaskRows
-from .._source import RowSource
+from .._rows import RowSource
 
 __all__ = ["DaskRows", "RowSource"]

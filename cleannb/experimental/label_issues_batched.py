@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import _engine, _pipeline, _scores, _ties, filter, rank
 from .._parallel import num_threads
-from .._source import DEFAULT_BATCH_SIZE, RowSource, own_values
+from .._rows import DEFAULT_BATCH_SIZE, RowSource, own_values
 from .._validation import check_choice, check_flag, check_labels, check_pred_probs
 
 __all__ = ["LabelInspector", "find_label_issues_batched"]
