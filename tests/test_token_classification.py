@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from conftest import make_dataset
 
-import cleannb._source
 from cleannb.experimental import RowSource
+from cleannb.token_classification import _tokens
 from cleannb.token_classification import filter as tf
 from cleannb.token_classification import rank as tr
 from cleannb.token_classification import summary as ts
@@ -191,7 +191,7 @@ def test_flat_form_equals_list_form():
 def test_low_memory_equals_exact(ranked_by, dtype, monkeypatch):
     labels, pred_probs, lengths, flat_labels, flat = corpus(7, n_tokens=5000, dtype=dtype)
     exact = tf.find_label_issues(labels, pred_probs, return_indices_ranked_by=ranked_by)
-    monkeypatch.setattr(cleannb._source, "DEFAULT_BATCH_SIZE", 97)  # ranges cut sentences
+    monkeypatch.setattr(_tokens, "STREAM_BATCH_ROWS", 97)  # ranges cut sentences
     with pytest.warns(UserWarning, match="same label issues as low_memory=False"):
         low = tf.find_label_issues(
             labels, pred_probs, return_indices_ranked_by=ranked_by, low_memory=True
@@ -213,11 +213,24 @@ def test_low_memory_equals_exact(ranked_by, dtype, monkeypatch):
     assert pruned == tf.find_label_issues(labels, pred_probs, filter_by="prune_by_class")
 
 
+def test_range_reader_equals_slices_of_the_concatenation():
+    labels, pred_probs, lengths, flat_labels, flat = corpus(23, n_tokens=700, max_len=9)
+    pred_probs[4] = pred_probs[4][:0]  # an empty sentence
+    labels[4] = []
+    tokens = _tokens.as_tokens(labels, pred_probs, stream=True)
+    joined = np.concatenate(pred_probs)
+    rng = np.random.default_rng(0)
+    for start, stop in [(0, 1), (0, len(joined)), *rng.integers(0, len(joined), (200, 2))]:
+        start, stop = sorted((int(start), int(stop)))
+        stop = max(stop, start + 1)  # a range holds at least one row
+        np.testing.assert_array_equal(tokens.pred_probs.read(start, stop), joined[start:stop])
+
+
 def test_low_memory_does_not_concatenate(monkeypatch):
     labels, pred_probs, *_ = corpus(8, n_tokens=20_000, k=100, dtype=np.float64)
     whole = 20_000 * 100 * 8  # one (total_tokens, K) copy: 16 MB
     tf.find_label_issues(labels, pred_probs)  # compile outside the measurement
-    monkeypatch.setattr(cleannb._source, "DEFAULT_BATCH_SIZE", 1000)
+    monkeypatch.setattr(_tokens, "STREAM_BATCH_ROWS", 1000)
 
     def peak(**kwargs):
         tracemalloc.start()
@@ -472,6 +485,29 @@ def test_bad_input_messages(call, message):
     labels = [np.array(x) for x in labels]
     with pytest.raises(ValueError, match=message):
         call(labels, pred_probs)
+
+
+def test_memmap_flat_form_equals_list_form(tmp_path):
+    labels, pred_probs, lengths, flat_labels, flat = corpus(21, n_tokens=3000)
+    np.save(tmp_path / "pred_probs.npy", flat)
+    mapped = np.load(tmp_path / "pred_probs.npy", mmap_mode="r")
+    assert tf.find_label_issues(flat_labels, mapped, sentence_lengths=lengths) == (
+        tf.find_label_issues(labels, pred_probs)
+    )
+    assert_same_scores(
+        tr.get_label_quality_scores(labels, mapped, sentence_score_method="softmin"),
+        tr.get_label_quality_scores(labels, pred_probs, sentence_score_method="softmin"),
+    )
+
+
+def test_labels_that_are_not_integers():
+    labels, pred_probs, *_ = corpus(22, n_tokens=300, max_len=10)
+    labels[3] = [0.5] * len(labels[3])
+    with pytest.raises(TypeError, match="integer class indices"):
+        tf.find_label_issues(labels, pred_probs)
+    labels[3] = ["O"] * len(labels[3])
+    with pytest.raises(TypeError, match="integer class indices"):
+        tf.find_label_issues(labels, pred_probs)
 
 
 def test_offsets_with_the_list_form_is_a_type_error():

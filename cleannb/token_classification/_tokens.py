@@ -25,8 +25,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._source import RowSource, is_array_like, is_dask_array
+from .._source import is_array_like, is_dask_array
 from .._validation import check_labels
+from ..experimental import RowSource
+
+#: Rows per range when ``low_memory=True`` reads the list form (None: RowSource's default).
+STREAM_BATCH_ROWS = None
 
 
 class Tokens(NamedTuple):
@@ -163,7 +167,8 @@ def _list_form(labels, pred_probs, stream):
     offsets = _offsets_from_lengths(lengths)
     dtype = reduce(np.promote_types, {a.dtype for a in arrays if a.shape[0] > 0})
     if stream:
-        flat = RowSource(_range_reader(arrays, offsets, dtype, width), n_rows=int(offsets[-1]))
+        reader = _range_reader(arrays, offsets, dtype, width)
+        flat = RowSource(reader, n_rows=int(offsets[-1]), batch_size=STREAM_BATCH_ROWS)
     else:
         flat = np.concatenate(arrays, axis=0, dtype=dtype)
     flat_labels = _flat_labels(labels, int(offsets[-1]), width)
