@@ -91,15 +91,35 @@ def confident_joint(
     """The confident joint as a dense (K, K) int64 matrix, and the per-row results.
 
     For checked inputs, inside :func:`cleannb._parallel.num_threads`:
-    :func:`confident_pass`, then calibrated to the label counts, or else in
-    Fortran order, as cleanlab's (numpy sums a matrix in memory order, so a
-    later calibration of it rounds as cleanlab's would).
+    :func:`confident_pass`, then :func:`dense_joint`.
     """
     joint, rows = confident_pass(labels, pred_probs, thresholds, collision_rule)
+    return dense_joint(joint, labels, calibrate), rows
+
+
+def dense_joint(joint, labels, calibrate):
+    """A ``SparseCounts`` confident joint as a dense matrix: calibrated to the label
+    counts, or else in Fortran order, cleanlab's layout (numpy sums a matrix in memory
+    order, so a later calibration of it rounds as cleanlab's would)."""
     if calibrate:
-        label_counts = np.bincount(labels, minlength=pred_probs.shape[1])
-        return _algebra.calibrate_sparse(joint, label_counts).dense(), rows
-    return np.asfortranarray(joint.dense()), rows
+        label_counts = np.bincount(labels, minlength=len(joint.start) - 1)
+        return _algebra.calibrate_sparse(joint, label_counts).dense()
+    return np.asfortranarray(joint.dense())
+
+
+def argmax_confusion(labels, pred_probs, calibrate, name="pred_probs"):
+    """Counts of (given label, argmax) pairs as a (K, K) matrix, calibrated if asked.
+
+    For checked inputs, inside :func:`cleannb._parallel.num_threads`: the
+    confident joint of the paper's argmax baselines.
+    """
+    num_classes = pred_probs.shape[1]
+    argmax = _engine.row_pass(pred_probs, labels, name=name).argmax
+    pairs = np.bincount(labels * num_classes + argmax, minlength=num_classes * num_classes)
+    joint = pairs.reshape(num_classes, num_classes)
+    if calibrate:
+        joint = _algebra.calibrate(joint, np.bincount(labels, minlength=num_classes))
+    return joint
 
 
 def off_diagonal_rows(labels, rows):

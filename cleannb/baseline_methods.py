@@ -10,11 +10,9 @@ and :func:`cleannb.pruning.get_noise_indices` can be imported from here too.
 
 from __future__ import annotations
 
-import numpy as np
-
-from . import count, filter, pruning
-from ._engine import row_pass
+from . import filter, pruning
 from ._parallel import num_threads
+from ._pipeline import argmax_confusion
 from ._validation import check_flag, check_labels, check_pred_probs
 from .latent_estimation import calibrate_confident_joint
 from .pruning import get_noise_indices
@@ -106,13 +104,8 @@ def baseline_argmax_confusion_matrix(
     calibrate = check_flag(calibrate, "calibrate")
     psx = check_pred_probs(psx, name="psx")
     s = check_labels(s, num_classes=psx.shape[1], n_rows=len(psx), name="s")
-    num_classes = psx.shape[1]
     with num_threads(n_jobs):
-        argmax = row_pass(psx, s, name="psx").argmax
-    joint = np.bincount(s * num_classes + argmax, minlength=num_classes**2)
-    joint = joint.reshape(num_classes, num_classes)
-    if calibrate:
-        joint = count.calibrate_confident_joint(joint, s)
+        joint = argmax_confusion(s, psx, calibrate, name="psx")
     return pruning.get_noise_indices(
         s, psx, confident_joint=joint, prune_method=prune_method, n_jobs=n_jobs
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _algebra, _engine, _prune
+from . import _engine, _pipeline, _prune
 from ._label_issues import deprecated_multi_label, find_single_label
 from ._names import FILTERS, RANKINGS
 from ._parallel import num_threads
@@ -307,13 +307,8 @@ def find_label_issues_using_argmax_confusion_matrix(
     calibrate = check_flag(calibrate, "calibrate")
     pred_probs = as_pred_probs(pred_probs)
     labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=pred_probs.shape[0])
-    num_classes = pred_probs.shape[1]
     with num_threads(n_jobs):
-        argmax = _engine.row_pass(pred_probs, labels).argmax
-    joint = np.bincount(labels * num_classes + argmax, minlength=num_classes * num_classes)
-    joint = joint.reshape(num_classes, num_classes)
-    if calibrate:
-        joint = _algebra.calibrate(joint, np.bincount(labels, minlength=num_classes))
+        joint = _pipeline.argmax_confusion(labels, pred_probs, calibrate)
     return find_label_issues(
         labels, pred_probs, confident_joint=joint, filter_by=filter_by, n_jobs=n_jobs
     )

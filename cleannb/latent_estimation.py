@@ -35,7 +35,7 @@ import warnings
 
 import numpy as np
 
-from . import _algebra, _crossval, _engine
+from . import _algebra, _crossval, _engine, _pipeline
 from ._parallel import num_threads
 from ._validation import check_flag, check_labels, check_pred_probs
 from .latent_algebra import compute_inv_noise_matrix, compute_noise_matrix_from_inverse, compute_py
@@ -185,15 +185,11 @@ def compute_confident_joint(
                 f"thresholds must have shape ({num_classes},), got {thresholds.shape}."
             )
         rows = _engine.row_pass(psx, s, thresholds - _engine.THRESHOLD_TOLERANCE, name="psx")
+    # 0.1.0 puts no floor under the diagonal
     confident_joint = _engine.confident_counts(s, rows.guess, num_classes)
-    if calibrate:
-        counts = np.bincount(s, minlength=num_classes)
-        confident_joint = _algebra.calibrate_sparse(confident_joint, counts).dense()
-    else:
-        confident_joint = np.asfortranarray(confident_joint.dense())  # cleanlab's layout
+    confident_joint = _pipeline.dense_joint(confident_joint, s, calibrate)
     if check_flag(return_indices_of_off_diagonals, "return_indices_of_off_diagonals"):
-        off = np.flatnonzero((rows.guess >= 0) & (rows.guess != s)).astype(np.int64)
-        return confident_joint, off
+        return confident_joint, _pipeline.off_diagonal_rows(s, rows)
     return confident_joint
 
 
