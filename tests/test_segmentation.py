@@ -394,3 +394,98 @@ def test_bad_options_are_named():
         rank.get_label_quality_scores(labels, probs, method="min", verbose=False)
     with pytest.raises(ValueError, match="temperature"):
         rank.get_label_quality_scores(labels, probs, temperature=0, verbose=False)
+
+
+# ------------------------------------------------ the vectorised pixel pass
+
+
+def pixels_of(probs, labels, run=None):
+    """block_pixels's four outputs, by the vectorised kernel with ``run`` pixels per task."""
+    from cleannb.segmentation import _pixels
+
+    if run is None:
+        return _pixels.block_pixels(probs, labels)
+    original = _pixels.RUN
+    _pixels.RUN = run
+    try:
+        return _pixels.block_pixels(probs, labels)
+    finally:
+        _pixels.RUN = original
+
+
+def same_bits(a, b):
+    return a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("k", "levels"), [(2, 3), (7, 4), (50, None), (21, 2)])
+def test_vectorised_pass_equals_strided_pass_and_numpy(dtype, k, levels):
+    """C-ordered blocks (the vectorised kernel, runs of several sizes, 1 and 2 threads)
+    give the bits of the strided kernel and of numpy's argmax/max/take_along_axis."""
+    import numba
+
+    labels, probs = make(40 + k, k, dtype, levels=levels, n=3, h=36, w=70)
+    probs[0, :, 0, :5] = probs[0, 0, 0, 0]  # every class equal: argmax 0
+    probs[1, :, 1, :3] = 0.0
+    probs[1, 1, 1, 1] = -0.0  # signed zeros tie
+    fortran = np.asfortranarray(probs)
+    strided = pixels_of(fortran, labels)
+    order = np.moveaxis(probs, 1, -1)
+    expected_arg = np.argmax(probs, axis=1)
+    assert np.array_equal(strided.argmax, expected_arg)
+    assert same_bits(strided.own, np.take_along_axis(probs, labels[:, None], 1)[:, 0])
+    assert same_bits(strided.best, np.take_along_axis(order, expected_arg[..., None], -1)[..., 0])
+    before = numba.get_num_threads()
+    try:
+        for threads in (1, 2):
+            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+            for run in (None, 1, 100, 2520, 36 * 70):
+                found = pixels_of(probs, labels, run)
+                for name in ("own", "best", "argmax"):
+                    assert same_bits(getattr(found, name), getattr(strided, name)), (name, run)
+                assert np.array_equal(found.disagree, expected_arg != labels)
+    finally:
+        numba.set_num_threads(before)
+
+
+def test_vectorised_pass_is_parallel_and_identical_on_a_large_block():
+    labels, probs = make(45, 21, np.float32, levels=5, n=4, h=64, w=96)  # 2 MB: parallel twin
+    strided = pixels_of(np.asfortranarray(probs), labels)
+    for n_jobs in (1, 2):
+        found = _threads(n_jobs, lambda: pixels_of(probs, labels))
+        for name in ("own", "best", "argmax"):
+            assert same_bits(getattr(found, name), getattr(strided, name))
+
+
+def _threads(n_jobs, fn):
+    from cleannb._parallel import num_threads
+
+    with num_threads(n_jobs):
+        return fn()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda p: p.__setitem__((1, 0, 5, 7), np.nan),
+        lambda p: p.__setitem__((2, 1, 0, 0), np.inf),
+        lambda p: p.__setitem__((0, 2, 3, 69), -np.inf),
+        lambda p: p.__setitem__((1, 1, 9, 9), 1.01),
+        lambda p: p.__setitem__((2, 0, 35, 69), -0.001),
+        lambda p: p.__setitem__((2, 0, 35, 69), -1e-7),  # within tolerance: no error
+        lambda p: p.__setitem__((0, 0, 0, 0), 1.0009),  # within tolerance: no error
+        lambda p: p.__setitem__(slice(None), np.log(p + 1e-3)),
+    ],
+)
+def test_vectorised_pass_names_bad_values_as_the_strided_pass(dtype, spoil):
+    labels, probs = make(46, 3, dtype, n=3, h=36, w=70)
+    spoil(probs)
+    outcomes = []
+    for block in (probs, np.asfortranarray(probs)):
+        try:
+            found = pixels_of(block, labels, 1000)
+            outcomes.append(tuple(getattr(found, name).tobytes() for name in found._fields))
+        except ValueError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]

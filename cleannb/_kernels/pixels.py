@@ -1,7 +1,14 @@
 """Kernels for per-pixel confident learning: one read of a batch of images.
 
-The probabilities of a batch of images are an (n, K, H, W) array read in
-place, with the class stride of the caller's array: for each row of pixels
+:func:`image_pass` reads C-ordered probabilities as (n, K, H * W): each image
+is cut into runs of :data:`RUN` pixels, and for each run the K class planes
+are read in order, each a contiguous stretch of memory, updating per-pixel
+buffers (running maximum, its class, smallest value, sum) that stay in the
+L1 cache, with branch-free selects; the inner loop vectorises (AVX2 on
+x86-64). The runs are independent, so they are spread over the threads.
+
+:func:`pixel_pass` reads any strides (Fortran order, views), in place with
+the class stride of the caller's array: for each row of pixels
 (image ``i``, row ``h``) the kernel walks the K class planes in order and,
 within a plane, the W pixels of the row in memory order, so the inner loop
 is contiguous for C-ordered input and vectorises. Nothing of size
@@ -95,3 +102,91 @@ def _pixel_pass(probs, labels, own, best, arg, low, high, total):
 
 
 pixel_pass = twins(_pixel_pass)
+
+#: Pixels per run of :func:`image_pass`: its four buffers (16 KB each for
+#: float32) stay in L1/L2, and each class plane is read 16 KB at a time.
+RUN = 4096
+
+
+def _image_pass(probs, labels, run, low_limit, high_limit, own, best, arg, disagree, flagged):
+    """Label probability, argmax, maximum and disagreement of every pixel of C-ordered images.
+
+    Parameters
+    ----------
+    probs : (n, K, P) C-ordered array (P = H * W): float32, float64, or float16 bits as int16
+    labels : (n, P) C-ordered integer array, values in 0..K-1 (checked by the caller)
+    run : int, pixels per task (the last run of an image may be shorter)
+    low_limit, high_limit : float, the smallest and largest value accepted
+    own : (n, P) output, ``probs[i, labels[i, p], p]`` (raw element)
+    best : (n, P) output, the first largest element over the K classes (raw)
+    arg : (n, P) int32 output, its class (numpy's argmax: the first maximum)
+    disagree : (n, P) bool output, ``arg != labels``
+    flagged : (n * runs per image,) int64 output, each run's pixels with a value below
+        ``low_limit`` or above ``high_limit`` (in float64), or whose values do not
+        sum to a finite number in their own precision (NaN or infinite values)
+
+    ``own``, ``best`` and ``arg`` equal :func:`pixel_pass`'s bit for bit (the
+    same comparisons in the same class order), and a run is flagged exactly
+    when :func:`pixel_pass` would report a value out of the limits or a sum
+    that is not finite for one of its rows (for float32 and float16; float64
+    sums of finite values beyond 1e300 can overflow in one and not the other,
+    and are out of the limits anyway).
+    """
+    n, num_classes, pixels = probs.shape
+    runs = (pixels + run - 1) // run
+    for task in prange(n * runs):
+        i = task // runs
+        start = (task - i * runs) * run
+        length = min(run, pixels - start)
+        plane = probs[i, 0, start : start + length]
+        first = decode(plane[0])
+        top = np.empty(length, dtype=type(first))
+        smallest = np.empty(length, dtype=type(first))
+        sums = np.empty(length, dtype=type(first))
+        where = np.zeros(length, dtype=np.int32)
+        next_top = np.empty_like(top)
+        next_smallest = np.empty_like(smallest)
+        next_where = np.empty_like(where)
+        for j in range(length):
+            value = decode(plane[j])
+            top[j] = value
+            smallest[j] = value
+            sums[j] = value
+        for k in range(1, num_classes):
+            plane = probs[i, k, start : start + length]
+            code = np.int32(k)
+            # every buffer is written in full each class (from the other one), so the
+            # selects compile to blends and plain stores, not masked stores (slow on AMD)
+            for j in range(length):
+                value = decode(plane[j])
+                current_top = top[j]
+                current_where = where[j]
+                current_smallest = smallest[j]
+                better = value > current_top
+                next_top[j] = value if better else current_top
+                next_where[j] = code if better else current_where
+                next_smallest[j] = value if value < current_smallest else current_smallest
+                sums[j] += value
+            top, next_top = next_top, top
+            where, next_where = next_where, where
+            smallest, next_smallest = next_smallest, smallest
+        given = labels[i, start : start + length]
+        own_out = own[i, start : start + length]
+        best_out = best[i, start : start + length]
+        arg_out = arg[i, start : start + length]
+        disagree_out = disagree[i, start : start + length]
+        count = 0
+        for j in range(length):
+            winner = where[j]
+            arg_out[j] = winner
+            disagree_out[j] = winner != given[j]
+            finite = sums[j] - sums[j] == 0
+            inside = (np.float64(smallest[j]) >= low_limit) & (np.float64(top[j]) <= high_limit)
+            count += np.int64(not (finite & inside))
+        for j in range(length):
+            best_out[j] = probs[i, where[j], start + j]
+            own_out[j] = probs[i, given[j], start + j]
+        flagged[task] = count
+
+
+image_pass = twins(_image_pass)

@@ -39,7 +39,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _engine, _pipeline
-from .._kernels.pixels import pixel_pass
+from .._kernels.pixels import RUN, image_pass, pixel_pass
 from .._parallel import num_threads
 from .._source import is_dask_array
 
@@ -200,23 +200,56 @@ class Pixels(NamedTuple):
     own: np.ndarray  # (n, h, w) label probability, input dtype
     best: np.ndarray  # (n, h, w) largest probability, input dtype
     argmax: np.ndarray  # (n, h, w) int32
+    disagree: np.ndarray  # (n, h, w) bool: argmax != label
 
 
 def block_pixels(probs, labels):
-    """Label probability, largest probability and argmax of every pixel of a block."""
+    """Label probability, largest probability, argmax and disagreement of every pixel of a block.
+
+    C-ordered blocks (numpy arrays, memmaps, zarr and h5py reads) go to the
+    vectorised :func:`~cleannb._kernels.pixels.image_pass`; other strides
+    (Fortran order, views) are read in place by
+    :func:`~cleannb._kernels.pixels.pixel_pass`. Both give the same bits.
+    """
     half = probs.dtype == np.float16
     values = probs.view(np.int16) if half else probs
     shape = labels.shape
     own = np.empty(shape, dtype=values.dtype)
     best = np.empty(shape, dtype=values.dtype)
     argmax = np.empty(shape, dtype=np.int32)
-    rows = shape[0] * shape[1]
-    low, high, total = np.empty(rows), np.empty(rows), np.empty(rows)
-    pixel_pass(values, labels, own, best, argmax, low, high, total, nbytes=probs.nbytes)
-    raise_for_values(low, high, total)
+    if values.flags.c_contiguous and labels.flags.c_contiguous:
+        disagree = np.empty(shape, dtype=bool)
+        n, num_classes, pixels = shape[0], values.shape[1], shape[1] * shape[2]
+        flagged = np.empty(n * -(-pixels // RUN), dtype=np.int64)
+        image_pass(
+            values.reshape(n, num_classes, pixels),
+            labels.reshape(n, pixels),
+            RUN,
+            VALUE_LOW,
+            VALUE_HIGH,
+            own.reshape(n, pixels),
+            best.reshape(n, pixels),
+            argmax.reshape(n, pixels),
+            disagree.reshape(n, pixels),
+            flagged,
+            nbytes=probs.nbytes,
+        )
+        if flagged.any():  # the strided pass finds the values to name in the error
+            strided_pass(values, labels, own, best, argmax)
+    else:
+        strided_pass(values, labels, own, best, argmax)
+        disagree = argmax != labels
     if half:
         own, best = own.view(np.float16), best.view(np.float16)
-    return Pixels(own, best, argmax)
+    return Pixels(own, best, argmax, disagree)
+
+
+def strided_pass(values, labels, own, best, argmax):
+    """:func:`~cleannb._kernels.pixels.pixel_pass` over a block; raise for values out of range."""
+    rows = labels.shape[0] * labels.shape[1]
+    low, high, total = np.empty(rows), np.empty(rows), np.empty(rows)
+    pixel_pass(values, labels, own, best, argmax, low, high, total, nbytes=values.nbytes)
+    raise_for_values(low, high, total)
 
 
 def raise_for_values(low, high, total):
@@ -269,21 +302,18 @@ def scan_block(probs, block_labels, downsample, label_dtype):
     probs = np.asarray(probs)
     block_labels = np.ascontiguousarray(block_labels)
     full = block_pixels(probs, block_labels)
-    disagree = full.argmax != block_labels
     if downsample == 1:
         grid, grid_labels = full, block_labels
     else:
         grid_labels, small_probs = downsample_block(block_labels, probs, downsample)
         grid = block_pixels(small_probs, grid_labels)
-    argmax = grid.argmax.reshape(-1)
-    grid_labels = grid_labels.reshape(-1)
-    off = np.flatnonzero(argmax != grid_labels)
+    off = np.flatnonzero(grid.disagree)
     return BlockScan(
         grid.own.reshape(-1),
-        grid_labels.astype(label_dtype),
-        disagree,
+        grid_labels.reshape(-1).astype(label_dtype),
+        full.disagree,
         off,
-        argmax[off],
+        grid.argmax.reshape(-1)[off],
         grid.best.reshape(-1)[off],
     )
 
