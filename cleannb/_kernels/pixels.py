@@ -25,8 +25,9 @@ any thread count.
 """
 
 import numpy as np
+from llvmlite import ir
 from numba import prange, types
-from numba.extending import overload
+from numba.extending import intrinsic, overload
 
 from ._compile import twins
 from ._prefetch import half_to_float
@@ -42,6 +43,30 @@ def _decode(x):
     if x == types.int16:
         return lambda x: half_to_float(x)
     return lambda x: x
+
+
+@intrinsic
+def _float_to_half(typingctx, value):
+    """The int16 bit pattern of the float16 nearest a float32 (exact for decoded float16)."""
+    sig = types.int16(types.float32)
+
+    def codegen(context, builder, signature, args):
+        half = builder.fptrunc(args[0], ir.HalfType())
+        return builder.bitcast(half, ir.IntType(16))
+
+    return sig, codegen
+
+
+def encode(x, like):
+    """A decoded value back as an element like ``like``: float32 to float16 bits (int16)."""
+    raise NotImplementedError("only callable from Numba kernels")
+
+
+@overload(encode, inline="always")
+def _encode(x, like):
+    if like == types.int16:
+        return lambda x, like: _float_to_half(x)
+    return lambda x, like: x
 
 
 def _pixel_pass(probs, labels, own, best, arg, low, high, total):
@@ -180,11 +205,11 @@ def _image_pass(probs, labels, run, low_limit, high_limit, own, best, arg, disag
             winner = where[j]
             arg_out[j] = winner
             disagree_out[j] = winner != given[j]
+            best_out[j] = encode(top[j], best_out[j])  # the element's own bits, -0.0 kept
             finite = sums[j] - sums[j] == 0
             inside = (np.float64(smallest[j]) >= low_limit) & (np.float64(top[j]) <= high_limit)
             count += np.int64(not (finite & inside))
         for j in range(length):
-            best_out[j] = probs[i, where[j], start + j]
             own_out[j] = probs[i, given[j], start + j]
         flagged[task] = count
 
