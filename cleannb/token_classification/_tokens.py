@@ -29,8 +29,12 @@ from .._source import is_array_like, is_dask_array
 from .._validation import check_labels
 from ..experimental import RowSource
 
-#: Rows per range when ``low_memory=True`` reads the list form (None: RowSource's default).
+#: Rows per range when ``low_memory=True`` reads the list form (None: ranges of about
+#: :data:`STREAM_RANGE_BYTES`, and at least 10,000 rows). Few large ranges: the exact
+#: search merges its candidates once per range, at a cost that grows with the rows
+#: read so far, so that 10,000-row ranges made 2 million tokens take 4x longer.
 STREAM_BATCH_ROWS = None
+STREAM_RANGE_BYTES = 64 << 20
 
 
 class Tokens(NamedTuple):
@@ -168,7 +172,8 @@ def _list_form(labels, pred_probs, stream):
     dtype = reduce(np.promote_types, {a.dtype for a in arrays if a.shape[0] > 0})
     if stream:
         reader = _range_reader(arrays, offsets, dtype, width)
-        flat = RowSource(reader, n_rows=int(offsets[-1]), batch_size=STREAM_BATCH_ROWS)
+        rows = STREAM_BATCH_ROWS or max(10_000, STREAM_RANGE_BYTES // (width * dtype.itemsize))
+        flat = RowSource(reader, n_rows=int(offsets[-1]), batch_size=rows)
     else:
         flat = np.concatenate(arrays, axis=0, dtype=dtype)
     flat_labels = _flat_labels(labels, int(offsets[-1]), width)

@@ -59,9 +59,9 @@ def find_label_issues(
         cleanlab 2.9 switches there to its approximate batched search (which
         ignores ``**kwargs`` and flags by self-confidence). With the list
         form, ``True`` also avoids the (total_tokens, K) concatenation: the
-        sentences are read in ranges of rows, so the memory beyond the
-        inputs is O(total_tokens). With the flat form no copy is made either
-        way.
+        sentences are read in ranges of rows (about 64 MB each), so the
+        memory beyond the inputs is O(total_tokens) plus two ranges. With
+        the flat form no copy is made either way.
     sentence_offsets : array_like of int, shape (n_sentences + 1,), optional
         With a flat ``pred_probs``: sentence ``i`` is rows
         ``sentence_offsets[i]:sentence_offsets[i + 1]`` (from 0 to
