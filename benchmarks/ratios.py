@@ -334,11 +334,12 @@ def _stages(labels, pred_probs):
     outside the timing.
     """
     from cleannb import _algebra, _engine, _pipeline, _prune, _scores
+    from cleannb._constants import FLOATING_POINT_COMPARISON
 
     k = pred_probs.shape[1]
     label_counts = np.bincount(labels, minlength=k)
     thresholds = _pipeline.confident_thresholds(labels, pred_probs)
-    limits = thresholds - _engine.THRESHOLD_TOLERANCE
+    limits = thresholds - FLOATING_POINT_COMPARISON
     keep = _engine.worth_keeping_values(pred_probs)
     rows = _engine.row_pass(pred_probs, labels, limits, keep_values=keep)
     raw = _engine.confident_counts(labels, rows.guess, k, min_diagonal=1)

@@ -15,10 +15,9 @@ import numba
 import numpy as np
 
 from . import _ties
+from ._constants import TINY_VALUE
 from ._parallel import map_in_threads
 
-#: Denominator guard of cleanlab 2.x (0.1.0 divides unguarded).
-TINY = 1e-100
 PY_METHODS = ("cnt", "eqn", "marginal", "marginal_ps")
 
 
@@ -26,7 +25,7 @@ def _guard(x, tiny):
     return np.clip(x, tiny, None) if tiny else x
 
 
-def clip_noise_rates(noise_matrix, tiny=TINY):
+def clip_noise_rates(noise_matrix, tiny=TINY_VALUE):
     """Clip off-diagonal rates to [0, 0.9999], keep the diagonal, renormalise columns.
 
     Float matrices keep their dtype, as in cleanlab (others become float64).
@@ -40,7 +39,7 @@ def clip_noise_rates(noise_matrix, tiny=TINY):
     return clipped / _guard(clipped.sum(axis=0), tiny)
 
 
-def clip_values(x, low=0.0, high=1.0, new_sum=None, tiny=TINY):
+def clip_values(x, low=0.0, high=1.0, new_sum=None, tiny=TINY_VALUE):
     """Clip ``x`` to [low, high] and rescale it to sum to ``new_sum`` (default: its old sum)."""
     x = np.asarray(x)
     if x.ndim > 1:
@@ -191,7 +190,7 @@ def numpy_sum_of_entries(positions, values, size):
     return left + right
 
 
-def calibrate_sparse(confident_joint, label_counts, tiny=TINY, column_major=True):
+def calibrate_sparse(confident_joint, label_counts, tiny=TINY_VALUE, column_major=True):
     """:func:`calibrate` of a :class:`SparseCounts` confident joint, as :class:`SparseCounts`.
 
     Makes numpy's floating-point operations on the entries, in numpy's
@@ -348,7 +347,7 @@ def _round_dense_rows(joint, rows, scaled, counts, dense_rows, sign, units):
     return SparseCounts(start, all_columns[order].astype(np.int64), all_counts[order])
 
 
-def normalized_joint(counts, tiny=TINY):
+def normalized_joint(counts, tiny=TINY_VALUE):
     """The joint distribution of a (calibrated) confident joint: ``counts`` over their total.
 
     The total is guarded below by ``tiny`` (cleanlab 2.x); ``tiny=0`` divides
@@ -364,7 +363,7 @@ def normalized_joint(counts, tiny=TINY):
     return counts / max(float(np.sum(counts)), tiny)
 
 
-def calibrate(confident_joint, label_counts, tiny=TINY):
+def calibrate(confident_joint, label_counts, tiny=TINY_VALUE):
     """Rescale rows to the label counts and the total to their sum, then round.
 
     In numpy terms: ``scaled = (cj.T / cj.sum(1) * counts).T``, then
@@ -391,7 +390,7 @@ def compute_py(
     py_method="cnt",
     true_labels_class_counts=None,
     floor=1e-6,
-    tiny=TINY,
+    tiny=TINY_VALUE,
 ):
     """Prior of the true labels p(y) by one of four estimators (see ``PY_METHODS``)."""
     if py_method not in PY_METHODS:
@@ -413,28 +412,28 @@ def compute_py(
     return clip_values(py, low=floor, high=1.0, new_sum=1.0, tiny=tiny)
 
 
-def compute_inv_noise_matrix(py, noise_matrix, ps=None, tiny=TINY):
+def compute_inv_noise_matrix(py, noise_matrix, ps=None, tiny=TINY_VALUE):
     """P(y | s) from p(y) and P(s | y); columns sum to 1."""
     joint = noise_matrix * py
     ps = joint.sum(axis=1) if ps is None else ps
     return clip_noise_rates(joint.T / _guard(ps, tiny), tiny)
 
 
-def compute_noise_matrix_from_inverse(ps, inverse_noise_matrix, py=None, tiny=TINY):
+def compute_noise_matrix_from_inverse(ps, inverse_noise_matrix, py=None, tiny=TINY_VALUE):
     """P(s | y) from p(s) and P(y | s); columns sum to 1."""
     joint = (inverse_noise_matrix * ps).T
     py = joint.sum(axis=0) if py is None else py
     return clip_noise_rates(joint / _guard(py, tiny), tiny)
 
 
-def compute_py_inv_noise_matrix(ps, noise_matrix, floor=1e-6, tiny=TINY):
+def compute_py_inv_noise_matrix(ps, noise_matrix, floor=1e-6, tiny=TINY_VALUE):
     """p(y) and P(y | s) from p(s) and P(s | y)."""
     py = np.linalg.inv(noise_matrix).dot(ps)
     py = clip_values(py, low=floor, high=1.0, new_sum=1.0, tiny=tiny)
     return py, compute_inv_noise_matrix(py, noise_matrix, ps=ps, tiny=tiny)
 
 
-def compute_pyx(pred_probs, noise_matrix, inverse_noise_matrix, tiny=TINY):
+def compute_pyx(pred_probs, noise_matrix, inverse_noise_matrix, tiny=TINY_VALUE):
     """p(y | x) from p(s | x): rescale columns, clip to [0, 1], renormalise rows."""
     pred_probs = np.asarray(pred_probs)
     if pred_probs.ndim != 2:
@@ -452,7 +451,7 @@ def converge_estimates(
     inv_iterations=5,
     nm_iterations=3,
     floor=1e-6,
-    tiny=TINY,
+    tiny=TINY_VALUE,
 ):
     """Alternate the closed-form relations between p(y), P(s|y) and P(y|s)."""
     for _ in range(nm_iterations):
@@ -470,7 +469,7 @@ def estimate_latent(
     converge=False,
     floor=1e-6,
     converged_floor=1e-5,
-    tiny=TINY,
+    tiny=TINY_VALUE,
 ):
     """p(y), P(s|y) and P(y|s) from a confident joint and the label counts."""
     confident_joint = np.asarray(confident_joint)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ._algebra import SparseCounts
+from ._constants import FLOATING_POINT_COMPARISON
 from ._kernels import confident as kern
 from ._rows import RowSource, own_values
 from ._validation import (
@@ -36,10 +37,6 @@ from ._validation import (
 #: Rows per block never fall below this; blocks never exceed ``MAX_BLOCKS``.
 MIN_BLOCK_ROWS = 2048
 MAX_BLOCKS = 256
-#: cleanlab's tolerance in ``pred_probs >= thresholds - 1e-6``.
-THRESHOLD_TOLERANCE = 1e-6
-#: cleanlab 2.x adds this to the label's probability before its final argmax check.
-LABEL_TOLERANCE = 1e-6
 #: Rows at least this wide (bytes) keep their own probability and maximum for
 #: the selection: its bounds then skip rows that would cost several cache lines.
 KEEP_VALUES_MIN_ROW_BYTES = 256
@@ -390,5 +387,5 @@ def label_is_predicted(pred_probs, labels, argmax, rows, own=None, row_max=None)
         kern.gather(views.values, views.table, rows, top.astype(np.int64), best)
         kern.gather(views.values, views.table, rows, given.astype(np.int64), mine)
     best, mine = best.astype(dtype), mine.astype(dtype)  # exact: the values came from dtype
-    boosted = mine + dtype.type(LABEL_TOLERANCE)
+    boosted = mine + dtype.type(FLOATING_POINT_COMPARISON)  # cleanlab 2.x's head start
     return (top == given) | ((top < given) & (boosted > best)) | ((top > given) & (boosted >= best))

@@ -20,17 +20,11 @@ import warnings
 import numpy as np
 
 from . import _algebra, _multilabel
+from ._constants import (  # cleanlab's constants, importable from here as from cleanlab
+    CLIPPING_LOWER_BOUND,
+    FLOATING_POINT_COMPARISON,
+)
 from ._crossval import take_rows
-
-#: Guard against division by zero (cleanlab's ``TINY_VALUE``).
-TINY_VALUE = _algebra.TINY
-#: Smallest probability in a clipped prior (cleanlab's ``CLIPPING_LOWER_BOUND``).
-CLIPPING_LOWER_BOUND = 1e-6
-#: Smallest per-class confident threshold (cleanlab's name for it).
-CONFIDENT_THRESHOLDS_LOWER_BOUND = 2e-6
-#: Tolerance of probability range checks (cleanlab's ``FLOATING_POINT_COMPARISON``).
-FLOATING_POINT_COMPARISON = 1e-6
-
 
 # --------------------------------------------------------------------------
 # Latent algebra: 2.9's keyword-only signatures over cleannb._algebra

@@ -14,9 +14,6 @@ import numpy as np
 from ._kernels import noise as kern
 from ._parallel import num_threads
 
-#: The slack of the generators' bound checks (the kernels' own).
-EPS = kern.EPS
-
 
 def is_learnable(noise_matrix, prior):
     """Whether ``noise_matrix`` (K x K, columns P(s | y)) with the prior is learnable.

@@ -35,6 +35,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _algebra, _engine, _prune, _scores, _ties
+from ._constants import FLOATING_POINT_COMPARISON
 from ._names import PRUNE_FILTERS
 from ._validation import is_small_data
 
@@ -73,7 +74,7 @@ def confident_pass(
                 f"thresholds must have one entry per class, shape ({num_classes},), "
                 f"got {thresholds.shape}."
             )
-    limits = thresholds - _engine.THRESHOLD_TOLERANCE
+    limits = thresholds - FLOATING_POINT_COMPARISON
     rows = _engine.row_pass(
         pred_probs,
         labels,

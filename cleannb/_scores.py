@@ -12,6 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import _engine, _ties
+from ._constants import (
+    ABSENT_CLASS_THRESHOLD,
+    CLIPPING_LOWER_BOUND,
+    CONFIDENT_THRESHOLDS_LOWER_BOUND,
+)
 from ._kernels import scores as kern
 from ._rows import RowSource
 from ._validation import (
@@ -29,11 +34,6 @@ METHODS = {
     "normalized_margin": kern.NORMALIZED_MARGIN,
     "confidence_weighted_entropy": kern.CONFIDENCE_WEIGHTED_ENTROPY,
 }
-#: cleanlab's lower bound on self-confidence and on the entropy ratio.
-CLIP = kern.CLIP
-#: cleanlab 2.9's threshold of a class without examples, and the lower clip.
-ABSENT_CLASS_THRESHOLD = 2.0
-MIN_THRESHOLD = 2e-6
 
 
 def method_code(method, adjust_pred_probs):
@@ -74,7 +74,7 @@ def float64_thresholds(labels, pred_probs):
     sums, counts = _engine.class_sums(pred_probs, labels, pred_probs.shape[1])
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts > 0, sums / np.maximum(counts, 1), ABSENT_CLASS_THRESHOLD)
-    return np.maximum(means, MIN_THRESHOLD)
+    return np.maximum(means, CONFIDENT_THRESHOLDS_LOWER_BOUND)
 
 
 def score_all(
@@ -300,9 +300,9 @@ def thresholds_from_means(means, counts):
     scalars and a Python number becomes a float64 array).
     """
     if np.all(counts > 0):
-        return np.clip(means, MIN_THRESHOLD, None)
+        return np.clip(means, CONFIDENT_THRESHOLDS_LOWER_BOUND, None)
     means = np.where(counts > 0, means.astype(np.float64), ABSENT_CLASS_THRESHOLD)
-    return np.clip(means, MIN_THRESHOLD, None)
+    return np.clip(means, CONFIDENT_THRESHOLDS_LOWER_BOUND, None)
 
 
 def numpy_block_keys(probs, given, method, thresholds):
@@ -328,5 +328,5 @@ def numpy_block_keys(probs, given, method, thresholds):
     weights = np.maximum(probs, 0) if probs.min() < 0 else probs
     entropy = -np.sum(xlogy(weights, probs), axis=1) / np.log(num_classes)
     entropy = np.maximum(entropy, 0)
-    ratio = entropy / np.clip(own_block, CLIP, None)
-    return np.log(ratio + 1) / np.clip(ratio, CLIP, None)
+    ratio = entropy / np.clip(own_block, CLIPPING_LOWER_BOUND, None)
+    return np.log(ratio + 1) / np.clip(ratio, CLIPPING_LOWER_BOUND, None)

@@ -497,7 +497,13 @@ def num_label_issues(
     return np.int64(np.rint((1.0 - joint.trace()) * len(labels)))
 
 
-from . import _internal  # noqa: E402
+
+# cleanlab 2.9's constants of the same names
+from ._constants import (  # noqa: E402, F401
+    CONFIDENT_THRESHOLDS_LOWER_BOUND,
+    FLOATING_POINT_COMPARISON,
+    TINY_VALUE,
+)
 from ._crossval import (  # noqa: E402  (the CV functions build on the ones above)
     estimate_confident_joint_and_cv_pred_proba,
     estimate_cv_predicted_probabilities,
@@ -525,11 +531,6 @@ from ._internal import (  # noqa: E402
     train_val_split,
     value_counts_fill_missing_classes,
 )
-
-#: cleanlab 2.9's constants of the same names.
-CONFIDENT_THRESHOLDS_LOWER_BOUND = _internal.CONFIDENT_THRESHOLDS_LOWER_BOUND
-FLOATING_POINT_COMPARISON = _internal.FLOATING_POINT_COMPARISON
-TINY_VALUE = _internal.TINY_VALUE
 
 __all__ += [
     "append_extra_datapoint",

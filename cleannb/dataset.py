@@ -13,11 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import _algebra, _pipeline, _ties, count
+from ._constants import EPSILON
 from ._parallel import num_threads
 from ._validation import check_flag
-
-#: Denominator guard for per-class noise rates (cleanlab 2.x).
-EPSILON = 1e-6
 
 __all__ = [
     "find_overlapping_classes",

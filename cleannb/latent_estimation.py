@@ -36,6 +36,7 @@ import warnings
 import numpy as np
 
 from . import _algebra, _crossval, _engine, _pipeline
+from ._constants import FLOATING_POINT_COMPARISON
 from ._parallel import num_threads
 from ._validation import check_flag, check_labels, check_pred_probs
 from .latent_algebra import compute_inv_noise_matrix, compute_noise_matrix_from_inverse, compute_py
@@ -184,7 +185,7 @@ def compute_confident_joint(
             raise ValueError(
                 f"thresholds must have shape ({num_classes},), got {thresholds.shape}."
             )
-        rows = _engine.row_pass(psx, s, thresholds - _engine.THRESHOLD_TOLERANCE, name="psx")
+        rows = _engine.row_pass(psx, s, thresholds - FLOATING_POINT_COMPARISON, name="psx")
     # 0.1.0 puts no floor under the diagonal
     confident_joint = _engine.confident_counts(s, rows.guess, num_classes)
     confident_joint = _pipeline.dense_joint(confident_joint, s, calibrate)

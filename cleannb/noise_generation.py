@@ -49,6 +49,7 @@ import warnings
 import numpy as np
 
 from . import _noise
+from ._constants import FLOATING_POINT_COMPARISON
 from ._random import stream_key as _key
 from ._validation import check_flag, check_int, check_real, check_square
 from .util import confusion_matrix, value_counts
@@ -63,8 +64,6 @@ __all__ = [
     "randomly_distribute_N_balls_into_K_bins",
     "value_counts",
 ]
-
-_SUM_TOL = 1e-6
 
 
 # ----------------------------------------------------------------- checks
@@ -85,7 +84,7 @@ def _prior(py, k, name="py", distribution=True):
     if array.min() < 0:
         raise ValueError(f"{name} must hold probabilities >= 0, got {array}.")
     total = float(array.sum())
-    if abs(total - 1.0) > _SUM_TOL:
+    if abs(total - 1.0) > FLOATING_POINT_COMPARISON:
         raise ValueError(
             f"{name} must sum to 1 (got {total:.6g}); normalise it with py / py.sum()."
         )
@@ -208,7 +207,7 @@ def generate_noisy_labels(y, noise_matrix, verbose=False, *, seed=None, n_jobs=N
         raise ValueError("noise_matrix entries are probabilities and must lie in [0, 1].")
     sums = nm.sum(axis=0)
     worst = int(np.argmax(np.abs(sums - 1)))
-    if abs(sums[worst] - 1) > _SUM_TOL:
+    if abs(sums[worst] - 1) > FLOATING_POINT_COMPARISON:
         raise ValueError(
             f"noise_matrix columns must sum to 1 (column {worst} sums to {sums[worst]:.6g}); "
             "normalise with noise_matrix / noise_matrix.sum(axis=0)."
@@ -350,12 +349,12 @@ def generate_noise_matrix_from_trace(
         raise ValueError("py must be provided (not None) when valid_noise_matrix=True and K > 2.")
     if max_iter < 1:  # as 0.1.0: no attempt, nothing drawn
         return False
-    if k > 2 and bounds[0] + _noise.EPS < trace / k:
+    if k > 2 and bounds[0] + FLOATING_POINT_COMPARISON < trace / k:
         raise ValueError(
             f"max_trace_prob={bounds[0]} is below trace / K = {trace / k:.6g}: no diagonal "
             "can sum to trace; raise max_trace_prob or lower trace."
         )
-    if k > 2 and bounds[1] > (trace + _noise.EPS) / k:
+    if k > 2 and bounds[1] > (trace + FLOATING_POINT_COMPARISON) / k:
         raise ValueError(
             f"min_trace_prob={bounds[1]} is above trace / K = {trace / k:.6g}: no diagonal "
             "can sum to trace; lower min_trace_prob or raise trace."
@@ -452,11 +451,11 @@ def generate_n_rand_probabilities_that_sum_to_m(n, m, max_prob=1.0, min_prob=0.0
     max_prob, min_prob = check_real(max_prob, "max_prob"), check_real(min_prob, "min_prob")
     if n == 0:
         return np.array([])
-    if max_prob + _noise.EPS < m / n:
+    if max_prob + FLOATING_POINT_COMPARISON < m / n:
         raise ValueError(
             f"max_prob must be >= m / n = {m / n:.6g}, got max_prob={max_prob}; raise it."
         )
-    if min_prob > (m + _noise.EPS) / n:
+    if min_prob > (m + FLOATING_POINT_COMPARISON) / n:
         raise ValueError(
             f"min_prob must be <= m / n = {m / n:.6g}, got min_prob={min_prob}; lower it."
         )

@@ -24,6 +24,7 @@ import warnings
 import numpy as np
 
 from . import _engine, _ties
+from ._constants import CLIPPING_LOWER_BOUND
 from ._parallel import num_threads
 from ._scores import (
     METHODS,
@@ -40,8 +41,6 @@ from ._validation import (
 )
 
 WEIGHTINGS = ("uniform", "accuracy", "log_loss_search", "custom")
-#: cleanlab's lower bound on probabilities before the log-loss of an ensemble member.
-LOG_LOSS_CLIP = 1e-6
 _T_VALUES = (1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 2e2)
 
 __all__ = [
@@ -408,7 +407,7 @@ def _member_log_loss(labels, pred_probs, block=8192):
     loss_dtype = pred_probs.dtype if _sklearn_logs_in_input_dtype() else np.float64
     losses = np.empty(len(labels), dtype=loss_dtype)
     for lo in range(0, len(labels), block):
-        part = np.clip(pred_probs[lo : lo + block], LOG_LOSS_CLIP, None)
+        part = np.clip(pred_probs[lo : lo + block], CLIPPING_LOWER_BOUND, None)
         part /= part.sum(axis=1)[:, np.newaxis]
         label_probs = part[np.arange(part.shape[0]), labels[lo : lo + block]]
         losses[lo : lo + block] = -np.log(np.clip(label_probs, eps, 1 - eps).astype(loss_dtype))
@@ -566,11 +565,7 @@ def get_label_quality_ensemble_scores(
 
 
 # Names cleanlab 2.9's cleanlab.rank also exposes (from its internal helpers).
-from . import _internal  # noqa: E402
 from ._internal import assert_valid_inputs, get_normalized_entropy  # noqa: E402
-
-#: cleanlab 2.9's constants of the same names.
-CLIPPING_LOWER_BOUND = _internal.CLIPPING_LOWER_BOUND
 
 __all__ += [
     "assert_valid_inputs",

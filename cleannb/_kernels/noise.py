@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .._constants import FLOATING_POINT_COMPARISON
 from ._compile import _OPTIONS, twins
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -22,8 +23,6 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S12 = np.uint64(12)
 _TO_UNIT = 2.0**-52
-#: Slack on float comparisons, as in cleanlab (``FLOATING_POINT_COMPARISON``).
-EPS = 1e-6
 
 _helper = njit(**_OPTIONS)
 
@@ -98,12 +97,15 @@ def _argmax(x, n):
 def rand_probs(out, n, m, max_prob, min_prob, state):
     """Fill ``out[:n]`` with a flat-Dirichlet draw scaled to sum ``m``, then
     move mass from the largest to the smallest entry until every entry is at
-    most ``max_prob`` and at least ``min_prob`` (both with slack ``EPS``).
+    most ``max_prob`` and at least ``min_prob`` (both with slack ``FLOATING_POINT_COMPARISON``).
 
     Returns ``(state, ok)``; ``ok`` is False if the bounds cannot be met
     (checked up front like cleanlab) or the repair loop does not settle.
     """
-    if max_prob + EPS < m / n or min_prob > (m + EPS) / n:
+    if (
+        max_prob + FLOATING_POINT_COMPARISON < m / n
+        or min_prob > (m + FLOATING_POINT_COMPARISON) / n
+    ):
         return state, False
     total = 0.0
     for i in range(n):
@@ -114,7 +116,7 @@ def rand_probs(out, n, m, max_prob, min_prob, state):
         out[i] = out[i] / total * m
     budget = 1000 + 100 * n
     imin, imax = _extremes(out, n)
-    while out[imax] > max_prob + EPS:
+    while out[imax] > max_prob + FLOATING_POINT_COMPARISON:
         budget -= 1
         if budget < 0:
             return state, False
@@ -124,7 +126,7 @@ def rand_probs(out, n, m, max_prob, min_prob, state):
         out[imin] = lifted + shift
         out[_argmax(out, n)] = max_prob - shift
         imin, imax = _extremes(out, n)
-    while out[imin] < min_prob - EPS:
+    while out[imin] < min_prob - FLOATING_POINT_COMPARISON:
         budget -= 1
         if budget < 0:
             return state, False
@@ -172,7 +174,7 @@ def learnability_code(nm_t, py, ps):
 
     ``nm_t`` is the transposed noise matrix (row j = column j of P(s|y)).
     Fills ``ps`` with P(s=i) and returns ``VALID``, ``JOINT_NOT_ONE`` (the
-    joint does not sum to 1 within ``EPS``) or the first failing class.
+    joint does not sum to 1 within ``FLOATING_POINT_COMPARISON``) or the first failing class.
     """
     k = py.size
     ps[:] = 0.0
@@ -182,7 +184,7 @@ def learnability_code(nm_t, py, ps):
             term = nm_t[j, i] * py[j]
             ps[i] += term
             total += term
-    if not abs(total - 1.0) < EPS:
+    if not abs(total - 1.0) < FLOATING_POINT_COMPARISON:
         return JOINT_NOT_ONE
     for i in range(k):
         if not ps[i] * py[i] < nm_t[i, i] * py[i]:

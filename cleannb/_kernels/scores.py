@@ -22,6 +22,7 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
 
+from .._constants import CLIPPING_LOWER_BOUND
 from ._compile import _OPTIONS, inline, twins
 from .confident import as_float, row_sum
 from .dtype import round_like
@@ -32,8 +33,6 @@ NORMALIZED_MARGIN = 1
 CONFIDENCE_WEIGHTED_ENTROPY = 2
 #: Rows shorter than this are summed inline rather than by a vectorised call.
 SHORT_ROW = 64
-#: cleanlab's lower bound on self-confidence and on the entropy ratio.
-CLIP = 1e-6
 
 
 def bits_to_float(key):
@@ -154,8 +153,8 @@ def cwe_score(self_confidence, entropy_sum, log_k):
     """cleanlab's confidence-weighted entropy transform of one row."""
     # at least 0: values above 1 (accepted up to 1.001) make p * log(p) positive
     normalized_entropy = max(-entropy_sum / log_k, 0.0)
-    ratio = normalized_entropy / max(self_confidence, CLIP)
-    return np.log(ratio + 1.0) / max(ratio, CLIP)
+    ratio = normalized_entropy / max(self_confidence, CLIPPING_LOWER_BOUND)
+    return np.log(ratio + 1.0) / max(ratio, CLIPPING_LOWER_BOUND)
 
 
 @njit(**_OPTIONS)
@@ -328,7 +327,7 @@ def ema(sorted_scores, alpha):
 @inline
 def softmin(scores, weights, temperature):
     """Scores weighted by the softmax of ``(1 - s) / temperature`` (``weights``: scratch)."""
-    scale = max(temperature, CLIP)
+    scale = max(temperature, CLIPPING_LOWER_BOUND)
     top = -np.inf
     for k in range(scores.shape[0]):
         top = max(top, (1.0 - scores[k]) / scale)

@@ -418,20 +418,19 @@ class LabelInspector:
         return rows[_ties.argsort(scores[rows])]
 
 
-# Names cleanlab 2.9's label_issues_batched also exposes: re-exported, one
-# implementation each.
-from .. import _internal  # noqa: E402
+# Names cleanlab 2.9's label_issues_batched also exposes (its constants among
+# them): re-exported, one implementation each.
+from .._constants import (  # noqa: E402, F401
+    CLIPPING_LOWER_BOUND,
+    CONFIDENT_THRESHOLDS_LOWER_BOUND,
+    FLOATING_POINT_COMPARISON,
+)
 from .._internal import (  # noqa: E402
     split_arr,
     value_counts_fill_missing_classes,
 )
 from ..count import get_confident_thresholds  # noqa: E402
 from ..rank import find_top_issues  # noqa: E402
-
-#: cleanlab 2.9's constants of the same names.
-CLIPPING_LOWER_BOUND = _internal.CLIPPING_LOWER_BOUND
-CONFIDENT_THRESHOLDS_LOWER_BOUND = _internal.CONFIDENT_THRESHOLDS_LOWER_BOUND
-FLOATING_POINT_COMPARISON = _internal.FLOATING_POINT_COMPARISON
 
 __all__ += [
     "split_arr",
