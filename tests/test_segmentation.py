@@ -14,6 +14,7 @@ one-batch answer (:func:`test_cleanlab_float16_depends_on_its_batch_size`).
 from __future__ import annotations
 
 import warnings
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -489,3 +490,26 @@ def test_vectorised_pass_names_bad_values_as_the_strided_pass(dtype, spoil):
         except ValueError as error:
             outcomes.append(str(error))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_class_means_equal_numpy_mean_in_pixel_order(dtype):
+    """The thresholds' class means: np.mean of each class's values in pixel order, bit for bit,
+    over several grouping blocks, with runs of equal labels, absent classes, 1 and 2 threads."""
+    from cleannb._engine import grouped_means
+    from cleannb.segmentation import _pixels
+
+    rng = np.random.default_rng(47)
+    size = 3 * _pixels.GROUP_BLOCK + 1234
+    labels = np.repeat(rng.integers(0, 9, size // 5 + 1), 5)[:size]  # runs of 5
+    labels[rng.random(size) < 0.3] = 4
+    labels[labels == 7] = 6  # class 7 absent
+    values = (np.round(rng.random(size) * 50) / 50).astype(dtype)
+    for compact in (labels.astype(np.uint8), labels.astype(np.int32)):
+        for n_jobs in (1, 2):
+            means, counts = _threads(n_jobs, partial(_pixels.class_means, values, compact, 10))
+            assert np.array_equal(counts, np.bincount(labels, minlength=10))
+            expected = [np.mean(values[labels == k]) if counts[k] else np.nan for k in range(10)]
+            assert same_bits(means, np.array(expected, dtype=means.dtype))
+            reference, _ = grouped_means(values, compact, 10)
+            assert same_bits(means, reference)

@@ -215,3 +215,60 @@ def _image_pass(probs, labels, run, low_limit, high_limit, own, best, arg, disag
 
 
 image_pass = twins(_image_pass)
+
+
+def _group_by_class(bits, labels, num_classes, block, grouped, counts):
+    """The values of each class, class after class, each class's in pixel order.
+
+    Parameters
+    ----------
+    bits : (M,) unsigned-integer view of the values (any float dtype, moved bit for bit)
+    labels : (M,) integer array, values in 0..K-1
+    num_classes : int, K
+    block : int, pixels per task
+    grouped : (M,) output like ``bits``: ``bits[np.argsort(labels, kind="stable")]``
+    counts : (K,) int64 output, ``np.bincount(labels, minlength=K)``
+
+    Two parallel passes over blocks of pixels: each block's class counts, then
+    (after a prefix sum that gives each block its place within each class)
+    each block's values written out.
+    """
+    size = labels.shape[0]
+    blocks = (size + block - 1) // block
+    places = np.zeros((blocks, num_classes), dtype=np.int64)
+    for b in prange(blocks):
+        start = b * block
+        given = labels[start : min(size, start + block)]
+        length = given.shape[0]
+        tallies = np.zeros((4, num_classes), dtype=np.int64)  # 4 tables: no store-load chain
+        quads = length // 4
+        for q in range(quads):
+            tallies[0, given[4 * q]] += 1
+            tallies[1, given[4 * q + 1]] += 1
+            tallies[2, given[4 * q + 2]] += 1
+            tallies[3, given[4 * q + 3]] += 1
+        for j in range(4 * quads, length):
+            tallies[0, given[j]] += 1
+        for k in range(num_classes):
+            places[b, k] = tallies[0, k] + tallies[1, k] + tallies[2, k] + tallies[3, k]
+    total = 0
+    for k in range(num_classes):
+        counts[k] = 0
+        for b in range(blocks):
+            count = places[b, k]
+            places[b, k] = total
+            counts[k] += count
+            total += count
+    for b in prange(blocks):
+        start = b * block
+        stop = min(size, start + block)
+        given = labels[start:stop]
+        values = bits[start:stop]
+        place = places[b]
+        for j in range(stop - start):
+            k = given[j]
+            grouped[place[k]] = values[j]
+            place[k] += 1
+
+
+group_by_class = twins(_group_by_class)

@@ -38,8 +38,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import _engine, _pipeline
-from .._kernels.pixels import RUN, image_pass, pixel_pass
+from .. import _pipeline
+from .._kernels.pixels import RUN, group_by_class, image_pass, pixel_pass
 from .._parallel import num_threads
 from .._source import is_dask_array
 
@@ -392,7 +392,7 @@ def thresholds(own, labels, num_classes):
     returns it unchanged but for the last bit of a float64 mean), absent
     classes 0; all clipped below at 2e-6.
     """
-    means, counts = _engine.grouped_means(own, labels, num_classes)
+    means, counts = class_means(own, labels, num_classes)
     batch = np.clip(
         [means[k] if counts[k] else 2 for k in range(num_classes)],
         a_min=THRESHOLD_LOWER_BOUND,
@@ -403,6 +403,26 @@ def thresholds(own, labels, num_classes):
         seen + counts, a_min=1, a_max=None
     )
     return np.clip(updated, a_min=THRESHOLD_LOWER_BOUND, a_max=None)
+
+
+#: Pixels per task when the label probabilities are grouped by class.
+GROUP_BLOCK = 1 << 16
+
+
+def class_means(own, labels, num_classes):
+    """``np.mean`` of each class's label probabilities in pixel order (NaN if absent), and the
+    counts: what :func:`cleannb._engine.grouped_means` returns, grouped by a parallel kernel."""
+    bits = own.view(f"u{own.dtype.itemsize}")
+    grouped = np.empty_like(bits)
+    counts = np.empty(num_classes, dtype=np.int64)
+    group_by_class(bits, labels, num_classes, GROUP_BLOCK, grouped, counts, nbytes=bits.nbytes)
+    grouped = grouped.view(own.dtype)
+    means = np.full(num_classes, np.nan, dtype=np.mean(grouped[:1]).dtype)
+    ends = np.cumsum(counts).tolist()
+    for k, (end, count) in enumerate(zip(ends, counts.tolist(), strict=True)):
+        if count:
+            means[k] = np.mean(grouped[end - count : end])
+    return means, counts
 
 
 def issue_count(found, class_thresholds):
