@@ -17,12 +17,18 @@ model and labels with 10 % of pixels flipped, then prints:
   (``np.sum`` of the array, best of three), and with ``--zarr`` against one
   read of a zarr store chunked by 8 images.
 
+With both sizes, cleannb with ``n_jobs=1`` and ``n_jobs=2`` (best of
+``--repeat``) against ``np.sum`` and against the vectorised parallel read of
+``benchmarks/ratios.py``'s ``Floor``, and the machine's load average.
+
 Not a test: the numbers depend on the machine and on what else runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -31,6 +37,9 @@ import warnings
 import numpy as np
 
 from cleannb.segmentation.filter import find_label_issues
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ratios import Floor  # noqa: E402
 
 
 def make_data(num_images, num_classes, height, width, seed=0):
@@ -139,6 +148,29 @@ def big_run(labels, pred_probs, use_zarr):
         )
 
 
+def thread_ratios(labels, pred_probs, repeat):
+    """cleannb with 1 and 2 threads against np.sum and the vectorised parallel read."""
+    floor = Floor(pred_probs)
+    read = floor.seconds()
+    numpy_sum, _, _ = timed(lambda: np.sum(pred_probs), repeat)
+    print(
+        f"load average {os.getloadavg()[0]:.2f}; np.sum {numpy_sum:.3f} s, "
+        f"vectorised read ({floor.kind}) {read:.3f} s"
+    )
+    for n_jobs in (1, 2):
+        seconds, _, peak = timed(
+            lambda n_jobs=n_jobs: find_label_issues(
+                labels, pred_probs, n_jobs=n_jobs, verbose=False
+            ),
+            repeat,
+        )
+        print(
+            f"  n_jobs={n_jobs}: {seconds:.3f} s = {seconds / numpy_sum:.1f}x np.sum, "
+            f"{seconds / read:.1f}x the vectorised read; peak extra {mb(peak)} "
+            f"({peak / labels.size:.1f} bytes a pixel)"
+        )
+
+
 def shape_of(text):
     return tuple(int(float(x)) for x in text.split("x"))
 
@@ -150,12 +182,16 @@ def main():
     parser.add_argument("--zarr", action="store_true")
     parser.add_argument("--skip-cleanlab", action="store_true")
     parser.add_argument("--cleanlab-defaults", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     labels, pred_probs = make_data(*shape_of(args.size))
     compare_with_cleanlab(labels, pred_probs, args.skip_cleanlab, args.cleanlab_defaults)
+    thread_ratios(labels, pred_probs, args.repeat)
     del labels, pred_probs
     if args.big:
-        big_run(*make_data(*shape_of(args.big)), args.zarr)
+        labels, pred_probs = make_data(*shape_of(args.big))
+        big_run(labels, pred_probs, args.zarr)
+        thread_ratios(labels, pred_probs, args.repeat)
 
 
 if __name__ == "__main__":

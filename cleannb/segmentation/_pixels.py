@@ -203,10 +203,13 @@ class Pixels(NamedTuple):
     disagree: np.ndarray  # (n, h, w) bool: argmax != label
 
 
-def block_pixels(probs, labels):
+def block_pixels(probs, labels, own=None, disagree=None):
     """Label probability, largest probability, argmax and disagreement of every pixel of a block.
 
-    C-ordered blocks (numpy arrays, memmaps, zarr and h5py reads) go to the
+    ``own`` and ``disagree`` (C-ordered, the shape of ``labels``; ``own`` of
+    the input's dtype) receive those results when given (the caller's slices
+    of whole-dataset arrays), else they are allocated. C-ordered blocks
+    (numpy arrays, memmaps, zarr and h5py reads) go to the
     vectorised :func:`~cleannb._kernels.pixels.image_pass`; other strides
     (Fortran order, views) are read in place by
     :func:`~cleannb._kernels.pixels.pixel_pass`. Both give the same bits.
@@ -214,11 +217,12 @@ def block_pixels(probs, labels):
     half = probs.dtype == np.float16
     values = probs.view(np.int16) if half else probs
     shape = labels.shape
-    own = np.empty(shape, dtype=values.dtype)
+    own = np.empty(shape, dtype=values.dtype) if own is None else own.view(values.dtype)
     best = np.empty(shape, dtype=values.dtype)
     argmax = np.empty(shape, dtype=np.int32)
-    if values.flags.c_contiguous and labels.flags.c_contiguous:
+    if disagree is None:
         disagree = np.empty(shape, dtype=bool)
+    if values.flags.c_contiguous and labels.flags.c_contiguous:
         n, num_classes, pixels = shape[0], values.shape[1], shape[1] * shape[2]
         flagged = np.empty(n * -(-pixels // RUN), dtype=np.int64)
         image_pass(
@@ -238,7 +242,7 @@ def block_pixels(probs, labels):
             strided_pass(values, labels, own, best, argmax)
     else:
         strided_pass(values, labels, own, best, argmax)
-        disagree = argmax != labels
+        np.not_equal(argmax, labels, out=disagree)
     if half:
         own, best = own.view(np.float16), best.view(np.float16)
     return Pixels(own, best, argmax, disagree)
@@ -297,20 +301,37 @@ class BlockScan(NamedTuple):
     off_best: np.ndarray  # their largest probability
 
 
-def scan_block(probs, block_labels, downsample, label_dtype):
-    """The per-pixel results of one batch of images (runs on dask workers too)."""
+def scan_block(probs, block_labels, downsample, label_dtype, out=None):
+    """The per-pixel results of one batch of images (runs on dask workers too).
+
+    ``out``: ``(own, labels, disagree)``, slices of the whole-dataset arrays
+    of :func:`scan` that receive the per-pixel results in place (else they
+    are allocated).
+    """
     probs = np.asarray(probs)
     block_labels = np.ascontiguousarray(block_labels)
-    full = block_pixels(probs, block_labels)
+    n, _, height, width = probs.shape
+    grid_shape = (n, height // downsample, width // downsample)
+    if out is None:
+        size = int(np.prod(grid_shape))
+        out = (
+            np.empty(size, probs.dtype),
+            np.empty(size, label_dtype),
+            np.empty((n, height, width), bool),
+        )
+    own, grid_labels_out, disagree = out
     if downsample == 1:
-        grid, grid_labels = full, block_labels
+        full = grid = block_pixels(probs, block_labels, own.reshape(grid_shape), disagree)
+        grid_labels = block_labels
     else:
+        full = block_pixels(probs, block_labels, disagree=disagree)
         grid_labels, small_probs = downsample_block(block_labels, probs, downsample)
-        grid = block_pixels(small_probs, grid_labels)
+        grid = block_pixels(small_probs, grid_labels, own.reshape(grid_shape))
+    grid_labels_out[:] = grid_labels.reshape(-1)
     off = np.flatnonzero(grid.disagree)
     return BlockScan(
-        grid.own.reshape(-1),
-        grid_labels.reshape(-1).astype(label_dtype),
+        own,
+        grid_labels_out,
         full.disagree,
         off,
         grid.argmax.reshape(-1)[off],
@@ -318,11 +339,17 @@ def scan_block(probs, block_labels, downsample, label_dtype):
     )
 
 
-def local_blocks(labels, pred_probs, per_batch, downsample, label_dtype):
-    """``(start, stop, BlockScan)`` of each image batch, read and scanned in this process."""
+def local_blocks(labels, pred_probs, per_batch, downsample, outputs):
+    """``(start, stop, BlockScan)`` of each image batch, read and scanned in this process into
+    slices of ``outputs`` (:func:`scan`'s whole-dataset arrays)."""
+    own, flat_labels, disagree = outputs
+    pixels_per_image = len(own) // len(disagree)
     for start, stop in image_ranges(int(pred_probs.shape[0]), per_batch):
         probs = read_images(pred_probs, start, stop)
-        yield start, stop, scan_block(probs, labels[start:stop], downsample, label_dtype)
+        lo, hi = start * pixels_per_image, stop * pixels_per_image
+        out = (own[lo:hi], flat_labels[lo:hi], disagree[start:stop])
+        block = scan_block(probs, labels[start:stop], downsample, flat_labels.dtype, out)
+        yield start, stop, block
 
 
 def dask_blocks(labels, pred_probs, downsample, label_dtype):
@@ -360,16 +387,19 @@ def scan(labels, pred_probs, *, per_batch, downsample=1, n_jobs=None, verbose=Fa
     disagree = np.empty((num_images, height, width), dtype=bool)
     found = ([], [], [])
     bar = progress_bar(verbose, num_images, "images read")
+    from_dask = is_dask_array(pred_probs)
     with num_threads(n_jobs):
-        if is_dask_array(pred_probs):
+        if from_dask:
             blocks = dask_blocks(labels, pred_probs, downsample, label_dtype)
         else:
-            blocks = local_blocks(labels, pred_probs, per_batch, downsample, label_dtype)
+            outputs = (own, flat_labels, disagree)
+            blocks = local_blocks(labels, pred_probs, per_batch, downsample, outputs)
         for start, stop, block in blocks:
             lo, hi = start * pixels_per_image, stop * pixels_per_image
-            own[lo:hi] = block.own
-            flat_labels[lo:hi] = block.labels
-            disagree[start:stop] = block.disagree
+            if from_dask:  # local blocks were written in place
+                own[lo:hi] = block.own
+                flat_labels[lo:hi] = block.labels
+                disagree[start:stop] = block.disagree
             found[0].append(block.off + lo)
             found[1].append(block.off_class)
             found[2].append(block.off_best)
