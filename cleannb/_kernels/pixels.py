@@ -133,7 +133,9 @@ pixel_pass = twins(_pixel_pass)
 RUN = 4096
 
 
-def _image_pass(probs, labels, run, low_limit, high_limit, own, best, arg, disagree, flagged):
+def _image_pass(
+    probs, labels, run, low_limit, high_limit, own, best, arg, disagree, compact, flagged
+):
     """Label probability, argmax, maximum and disagreement of every pixel of C-ordered images.
 
     Parameters
@@ -146,6 +148,7 @@ def _image_pass(probs, labels, run, low_limit, high_limit, own, best, arg, disag
     best : (n, P) output, the first largest element over the K classes (raw)
     arg : (n, P) int32 output, its class (numpy's argmax: the first maximum)
     disagree : (n, P) bool output, ``arg != labels``
+    compact : (n, P) integer output, the labels again (in a narrower dtype)
     flagged : (n * runs per image,) int64 output, each run's pixels with a value below
         ``low_limit`` or above ``high_limit`` (in float64), or whose values do not
         sum to a finite number in their own precision (NaN or infinite values)
@@ -200,11 +203,13 @@ def _image_pass(probs, labels, run, low_limit, high_limit, own, best, arg, disag
         best_out = best[i, start : start + length]
         arg_out = arg[i, start : start + length]
         disagree_out = disagree[i, start : start + length]
+        compact_out = compact[i, start : start + length]
         count = 0
         for j in range(length):
             winner = where[j]
             arg_out[j] = winner
             disagree_out[j] = winner != given[j]
+            compact_out[j] = given[j]
             best_out[j] = encode(top[j], best_out[j])  # the element's own bits, -0.0 kept
             finite = sums[j] - sums[j] == 0
             inside = (np.float64(smallest[j]) >= low_limit) & (np.float64(top[j]) <= high_limit)

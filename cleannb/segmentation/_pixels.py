@@ -203,12 +203,13 @@ class Pixels(NamedTuple):
     disagree: np.ndarray  # (n, h, w) bool: argmax != label
 
 
-def block_pixels(probs, labels, own=None, disagree=None):
+def block_pixels(probs, labels, own=None, disagree=None, compact=None):
     """Label probability, largest probability, argmax and disagreement of every pixel of a block.
 
     ``own`` and ``disagree`` (C-ordered, the shape of ``labels``; ``own`` of
     the input's dtype) receive those results when given (the caller's slices
-    of whole-dataset arrays), else they are allocated. C-ordered blocks
+    of whole-dataset arrays), else they are allocated; ``compact`` (flat)
+    receives a copy of the labels in its own dtype. C-ordered blocks
     (numpy arrays, memmaps, zarr and h5py reads) go to the
     vectorised :func:`~cleannb._kernels.pixels.image_pass`; other strides
     (Fortran order, views) are read in place by
@@ -222,6 +223,8 @@ def block_pixels(probs, labels, own=None, disagree=None):
     argmax = np.empty(shape, dtype=np.int32)
     if disagree is None:
         disagree = np.empty(shape, dtype=bool)
+    if compact is None:
+        compact = np.empty(labels.size, dtype=compact_dtype(probs.shape[1]))
     if values.flags.c_contiguous and labels.flags.c_contiguous:
         n, num_classes, pixels = shape[0], values.shape[1], shape[1] * shape[2]
         flagged = np.empty(n * -(-pixels // RUN), dtype=np.int64)
@@ -235,6 +238,7 @@ def block_pixels(probs, labels, own=None, disagree=None):
             best.reshape(n, pixels),
             argmax.reshape(n, pixels),
             disagree.reshape(n, pixels),
+            compact.reshape(n, pixels),
             flagged,
             nbytes=probs.nbytes,
         )
@@ -243,6 +247,7 @@ def block_pixels(probs, labels, own=None, disagree=None):
     else:
         strided_pass(values, labels, own, best, argmax)
         np.not_equal(argmax, labels, out=disagree)
+        compact[:] = labels.reshape(-1)
     if half:
         own, best = own.view(np.float16), best.view(np.float16)
     return Pixels(own, best, argmax, disagree)
@@ -320,17 +325,16 @@ def scan_block(probs, block_labels, downsample, label_dtype, out=None):
             np.empty((n, height, width), bool),
         )
     own, grid_labels_out, disagree = out
+    own = own.reshape(grid_shape)
     if downsample == 1:
-        full = grid = block_pixels(probs, block_labels, own.reshape(grid_shape), disagree)
-        grid_labels = block_labels
+        full = grid = block_pixels(probs, block_labels, own, disagree, grid_labels_out)
     else:
         full = block_pixels(probs, block_labels, disagree=disagree)
         grid_labels, small_probs = downsample_block(block_labels, probs, downsample)
-        grid = block_pixels(small_probs, grid_labels, own.reshape(grid_shape))
-    grid_labels_out[:] = grid_labels.reshape(-1)
+        grid = block_pixels(small_probs, grid_labels, own, compact=grid_labels_out)
     off = np.flatnonzero(grid.disagree)
     return BlockScan(
-        own,
+        own.reshape(-1),
         grid_labels_out,
         full.disagree,
         off,
