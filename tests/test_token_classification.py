@@ -538,3 +538,14 @@ def test_one_and_two_threads_agree():
     two = tr.get_label_quality_scores(labels, pred_probs, n_jobs=2, flat_token_scores=True)
     for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("temperature", [0.05, 0, np.inf, 1.0])
+def test_private_softmin_helper_equals_cleanlab(temperature):
+    rng = np.random.default_rng(24)
+    scores = [rng.random(rng.integers(1, 40)).astype(np.float32) for _ in range(300)]
+    for given in (scores, [s.tolist() for s in scores]):
+        ours = tr._softmin_sentence_score(given, temperature=temperature)
+        theirs = cl_rank._softmin_sentence_score(given, temperature=temperature)
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_array_equal(ours, theirs)

@@ -197,6 +197,29 @@ def softmin_by_length(scores, offsets, temperature):
     return _grouped(scores, starts, lengths, softmin)
 
 
+def _softmin_sentence_score(token_scores, *, temperature=DEFAULT_TEMPERATURE):
+    """Softmin score of each sentence from its token scores (cleanlab 2.x's private helper).
+
+    ``token_scores[i]`` holds sentence ``i``'s scores (a list, array or
+    Series; every sentence non-empty). See :func:`softmin_by_length`.
+
+    Examples
+    --------
+    >>> from cleannb.token_classification.rank import _softmin_sentence_score
+    >>> _softmin_sentence_score([[0.9, 0.6], [0.0, 0.8, 0.8], [0.8]])
+    array([6.00741787e-01, 1.80056239e-07, 8.00000000e-01])
+    """
+    arrays = [np.asarray(scores).reshape(-1) for scores in token_scores]
+    lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+    if np.any(lengths == 0):
+        raise ValueError(f"sentence {int(np.argmin(lengths))} has no token scores.")
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    scores = np.concatenate(arrays)
+    if temperature == 0:
+        return np.minimum.reduceat(scores, offsets[:-1])
+    return softmin_by_length(scores, offsets, temperature)
+
+
 def _grouped(scores, starts, lengths, reduce_rows):
     order = np.argsort(lengths, kind="stable")
     bounds = np.flatnonzero(np.diff(lengths[order])) + 1
