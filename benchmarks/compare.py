@@ -136,8 +136,8 @@ t = time.perf_counter()
 import cleannb.count as count
 t_import = time.perf_counter() - t
 from cleannb._kernels import confident as kern
-compiled = sum(len(f.signatures) for f in (kern.class_sums.serial, kern.class_sums.parallel,
-               kern.row_pass.serial, kern.row_pass.parallel))
+compiled = sum(len(f.signatures) for f in (kern.group_by_label, kern.row_pass.serial,
+               kern.row_pass.parallel))
 import numpy as np
 dtype = sys.argv[1]
 rng = np.random.default_rng(0)

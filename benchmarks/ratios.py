@@ -29,8 +29,7 @@ matrix of labels and ``pred_probs``; for it, every entry (:func:`entries`) is
 a pipeline stage called as ``cleannb._pipeline`` calls it (``kernel.*``) or a
 public call (``filter.*``, ``count.*``, ``rank.*``, ``dataset.*``, and
 ``cleanlab.*``). The stages, for the default ``prune_by_noise_rate``:
-``thresholds`` (the gather and per-class numpy means; ``class_sums``, its
-float64-sum predecessor, in baselines before it), ``row_pass`` (argmax, confident
+``thresholds`` (the gather and per-class numpy means), ``row_pass`` (argmax, confident
 class, kept values), ``pair_counts`` (the confident joint), ``select_*`` (the
 rows pruned per cell, by noise rate or by class), ``label_check`` (the 1e-6
 head start on the flagged rows), ``scores_*`` (the scores kernel) and

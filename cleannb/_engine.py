@@ -58,53 +58,6 @@ def block_rows(n_rows):
     return max(MIN_BLOCK_ROWS, -(-n_rows // MAX_BLOCKS))
 
 
-#: The class sums add each run of this many rows in order, then the runs in
-#: order: the float64 sums depend on the rows alone, not on threads or batches.
-ATOM_ROWS = 2048
-
-
-class ClassSums:
-    """Running per-class sums (float64) and counts of ``pred_probs[i, labels[i]]``.
-
-    Feed the rows in order, in batches of any size (:meth:`add`); the sums
-    are the same bits for any split, because each atom of
-    :data:`ATOM_ROWS` consecutive rows is summed in row order and the atoms
-    are then added in order (the unfinished last atom is carried over).
-    Used for the float64 thresholds of the adjusted-score kernels
-    (:func:`cleannb._scores.float64_thresholds`); the confident thresholds
-    themselves are numpy's means (:func:`self_confidence_means`).
-    """
-
-    def __init__(self, num_classes):
-        self.num_classes = int(num_classes)
-        self.total = np.zeros(self.num_classes)
-        self.carry = np.zeros(self.num_classes)
-        self.count = np.zeros(self.num_classes, dtype=np.int64)
-        self.rows = 0
-
-    def add(self, pred_probs, labels):
-        """Add the rows of a checked batch (labels int64 in range)."""
-        views = pred_probs_views(pred_probs)
-        kern.class_sums(
-            views.values,
-            views.table,
-            labels,
-            self.num_classes,
-            ATOM_ROWS,
-            ATOM_ROWS - self.rows % ATOM_ROWS,
-            self.carry,
-            self.total,
-            self.count,
-            nbytes=views.nbytes,
-        )
-        self.rows += len(labels)
-        return self
-
-    def sums(self):
-        """The per-class sums and counts of every row added so far."""
-        return self.total + self.carry, self.count.copy()
-
-
 def self_confidence_means(pred_probs, labels, num_classes):
     """``np.mean`` of ``pred_probs[i, labels[i]]`` over each class's rows, and the class counts.
 
@@ -152,20 +105,6 @@ def grouped_means(values, labels, num_classes, column_is_label=False):
         if count:
             means[k] = np.mean(grouped[end - count : end])
     return means, counts
-
-
-def class_sums(pred_probs, labels, num_classes):
-    """Per-class sums and counts of ``pred_probs[i, labels[i]]`` (an array or a ``RowSource``).
-
-    A ``RowSource`` hands back each row's label probability (N values), which
-    are then summed as the rows of an array would be: a zero-stride view puts
-    row i's value in every column.
-    """
-    acc = ClassSums(num_classes)
-    if isinstance(pred_probs, RowSource):
-        own = own_probabilities(pred_probs, labels)
-        return acc.add(np.broadcast_to(own[:, None], (len(own), num_classes)), labels).sums()
-    return acc.add(pred_probs, labels).sums()
 
 
 def own_probabilities(source, labels):

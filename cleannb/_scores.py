@@ -65,16 +65,8 @@ def class_shift(labels, pred_probs, adjust, thresholds=None):
 
 
 def float64_thresholds(labels, pred_probs):
-    """Confident thresholds as float64 means (cleanlab 2.9's, before rounding to the dtype).
-
-    Mean self-confidence per class, 2.0 for an absent class, clipped below at
-    2e-6. Kept in float64 for every dtype so that float32 data and its
-    float64 copy give the same scores.
-    """
-    sums, counts = _engine.class_sums(pred_probs, labels, pred_probs.shape[1])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(counts > 0, sums / np.maximum(counts, 1), ABSENT_CLASS_THRESHOLD)
-    return np.maximum(means, CONFIDENT_THRESHOLDS_LOWER_BOUND)
+    """cleanlab's confident thresholds (:func:`numpy_thresholds`) as float64, for the kernels."""
+    return numpy_thresholds(labels, pred_probs).astype(np.float64)
 
 
 def score_all(

@@ -13,27 +13,6 @@ import math
 import numpy as np
 
 
-def class_means(labels, pred_probs):
-    """float64 mean of ``pred_probs[i, k]`` over rows labelled k (NaN if none), summed exactly."""
-    members = [[] for _ in range(pred_probs.shape[1])]
-    for i in range(pred_probs.shape[0]):
-        members[int(labels[i])].append(float(pred_probs[i, int(labels[i])]))
-    return np.array([math.fsum(m) / len(m) if m else np.nan for m in members])
-
-
-def atom_sums(labels, pred_probs, atom_rows):
-    """Per-class float64 sums as cleannb defines them: each run of ``atom_rows``
-    rows summed in row order, then the runs' sums added in order."""
-    total = [0.0] * pred_probs.shape[1]
-    for begin in range(0, pred_probs.shape[0], atom_rows):
-        part = [0.0] * pred_probs.shape[1]
-        for i in range(begin, min(begin + atom_rows, pred_probs.shape[0])):
-            k = int(labels[i])
-            part[k] += float(pred_probs[i, k])
-        total = [t + q for t, q in zip(total, part, strict=True)]
-    return np.array(total)
-
-
 def thresholds(labels, pred_probs):
     """Mean of ``pred_probs[i, k]`` over rows labelled k; 2.0 if absent; at least 2e-6.
 

@@ -48,41 +48,6 @@ def data(dtype, layout):
 
 
 @pytest.mark.parametrize(("dtype", "layout", "twin"), COMBOS, ids=COMBO_IDS)
-def test_class_sums_equal_reference(dtype, layout, twin):
-    labels, pred_probs = data(dtype, layout)
-    views = pred_probs_views(pred_probs, share=False)
-    atom = 64  # several atoms, so the merge of partial sums is exercised
-    total, carry = np.zeros(9), np.zeros(9)
-    counts = np.zeros(9, dtype=np.int64)
-    getattr(kern.class_sums, twin)(
-        views.values, views.table, labels, 9, atom, atom, carry, total, counts
-    )
-    np.testing.assert_array_equal(counts, np.bincount(labels, minlength=9))
-    # 700 rows: 10 full atoms are in the total, the last 60 rows in the carry
-    np.testing.assert_array_equal(total + carry, naive.atom_sums(labels, pred_probs, atom))
-    np.testing.assert_array_equal(total, naive.atom_sums(labels[:640], pred_probs[:640], atom))
-    np.testing.assert_allclose(
-        (total + carry) / counts, naive.class_means(labels, pred_probs), rtol=1e-14
-    )
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-def test_class_sums_are_the_same_bits_for_any_batches(dtype):
-    labels, pred_probs = make_dataset(12, 9000, 7, dtype, "skewed")
-    whole = _engine.ClassSums(7).add(pred_probs, labels).sums()
-    rng = np.random.default_rng(0)
-    for _ in range(5):
-        cuts = np.sort(rng.choice(np.arange(1, 9000), size=rng.integers(1, 12), replace=False))
-        acc = _engine.ClassSums(7)
-        for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, 9000], strict=True):
-            acc.add(pred_probs[lo:hi], labels[lo:hi])
-        for got, expected in zip(acc.sums(), whole, strict=True):
-            np.testing.assert_array_equal(got, expected)
-    expected = naive.atom_sums(labels, pred_probs, _engine.ATOM_ROWS)
-    np.testing.assert_array_equal(whole[0], expected)
-
-
-@pytest.mark.parametrize(("dtype", "layout", "twin"), COMBOS, ids=COMBO_IDS)
 @pytest.mark.parametrize("rule", ["row_argmax", "confident_argmax"])
 def test_row_pass_equals_reference(dtype, layout, twin, rule):
     labels, pred_probs = data(dtype, layout)

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit, prange
 
 from ._compile import _OPTIONS, inline, twins
-from ._prefetch import half_to_float, prefetch
+from ._prefetch import half_to_float
 
 
 @inline
@@ -41,53 +41,6 @@ def row_sum(values_row, table):
         for k in range(values_row.shape[0]):
             total += np.float64(values_row[k])
     return total
-
-
-#: :func:`_class_sums` prefetches the value of the row this many rows ahead.
-GATHER_AHEAD = 16
-
-
-def _class_sums(values, table, labels, num_classes, atom_rows, lead, carry, total, count):
-    """Add per-class float64 sums and counts of ``values[i, labels[i]]`` to ``total``, ``count``.
-
-    The rows form atoms: the first ``lead`` rows finish the atom whose
-    partial sums are ``carry``, then come atoms of ``atom_rows`` rows. Each
-    atom sums its rows in order; each finished atom is added to ``total`` in
-    atom order, and the sums of an unfinished last atom are left in
-    ``carry`` (zeroed when every atom finished). The result therefore
-    depends on the rows alone, never on how they are split into calls or
-    threads. One value a row: on wide rows each is a cache miss, so the
-    value of the row :data:`GATHER_AHEAD` rows ahead is prefetched.
-    """
-    n = values.shape[0]
-    head = min(n, lead)
-    natoms = 1 + (n - head + atom_rows - 1) // atom_rows
-    sums = np.zeros((natoms, num_classes))
-    counts = np.zeros((natoms, num_classes), dtype=np.int64)
-    for k in range(num_classes):
-        sums[0, k] = carry[k]
-    for a in prange(natoms):
-        begin = 0 if a == 0 else head + (a - 1) * atom_rows
-        end = head if a == 0 else min(n, begin + atom_rows)
-        for i in range(begin, end):
-            if i + GATHER_AHEAD < end:
-                prefetch(values, i + GATHER_AHEAD, labels[i + GATHER_AHEAD])
-            y = labels[i]
-            sums[a, y] += as_float(values[i, y], table)
-            counts[a, y] += 1
-    for a in range(natoms):
-        for k in range(num_classes):
-            count[k] += counts[a, k]
-    last_rows = head if natoms == 1 else n - head - (natoms - 2) * atom_rows
-    finished = natoms if last_rows == (lead if natoms == 1 else atom_rows) else natoms - 1
-    for a in range(finished):
-        for k in range(num_classes):
-            total[k] += sums[a, k]
-    for k in range(num_classes):
-        carry[k] = sums[natoms - 1, k] if finished < natoms else 0.0
-
-
-class_sums = twins(_class_sums)
 
 
 @inline
