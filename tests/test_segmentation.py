@@ -513,3 +513,24 @@ def test_class_means_equal_numpy_mean_in_pixel_order(dtype):
             assert same_bits(means, np.array(expected, dtype=means.dtype))
             reference, _ = grouped_means(values, compact, 10)
             assert same_bits(means, reference)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_kth_smallest_equals_numpy_partition(dtype):
+    """The issue cut by radix select: np.partition's value at every position tried, with ties,
+    signed zeros, small negative values and a single distinct value."""
+    from cleannb.segmentation import _pixels
+
+    rng = np.random.default_rng(48)
+    values = (np.round(rng.random(5000) * 40) / 40).astype(dtype)
+    values[:50] = -0.0
+    values[50:60] = -1e-7
+    values[60:70] = -2e-7
+    values[70:80] = 1.0009
+    rng.shuffle(values)
+    for scores in (values, np.full(300, 0.25, dtype=dtype), rng.random(7).astype(dtype)):
+        for position in sorted({0, 1, 49, 50, 69, 70, 2500, len(scores) - 2, len(scores) - 1}):
+            if position < len(scores):
+                found = _pixels.kth_smallest(scores, position)
+                assert found == np.partition(scores, position)[position], position
+                assert found.dtype == scores.dtype

@@ -277,3 +277,38 @@ def _group_by_class(bits, labels, num_classes, block, grouped, counts):
 
 
 group_by_class = twins(_group_by_class)
+
+
+def _kth_smallest_bits(bits, rank, width):
+    """The bit pattern of the ``rank``-th smallest (0-based) of floats given as unsigned bits.
+
+    ``bits``: (M,) uint16/uint32/uint64 view of float16/32/64 values (no NaN);
+    ``width``: 16, 32 or 64. A radix select on keys that order as the values
+    do (sign bit flipped for positives, all bits for negatives), 16 bits a
+    pass, so the values are read ``width / 16`` times and nothing of size M is
+    allocated. ``-0.0`` orders before ``0.0`` here; the caller compares by value.
+    """
+    sign = np.uint64(1) << np.uint64(width - 1)
+    ones = (sign << np.uint64(1)) - np.uint64(1)  # all ones for 64 too (wraps)
+    digit_mask = np.uint64(0xFFFF)
+    passes = width // 16
+    prefix = np.uint64(0)
+    left = np.int64(rank)
+    hist = np.empty(1 << 16, dtype=np.int64)
+    for p in range(passes):
+        shift = np.uint64(16 * (passes - 1 - p))
+        hist[:] = 0
+        for j in range(bits.shape[0]):
+            x = np.uint64(bits[j])
+            key = x ^ ones if x & sign else x | sign
+            if p == 0 or (key >> (shift + np.uint64(16))) == prefix:
+                hist[np.intp((key >> shift) & digit_mask)] += 1
+        digit = 0
+        while left >= hist[digit]:
+            left -= hist[digit]
+            digit += 1
+        prefix = (prefix << np.uint64(16)) | np.uint64(digit)
+    return prefix ^ sign if prefix & sign else prefix ^ ones
+
+
+kth_smallest_bits = twins(_kth_smallest_bits).serial

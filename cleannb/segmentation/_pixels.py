@@ -39,7 +39,13 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _pipeline
-from .._kernels.pixels import RUN, group_by_class, image_pass, pixel_pass
+from .._kernels.pixels import (
+    RUN,
+    group_by_class,
+    image_pass,
+    kth_smallest_bits,
+    pixel_pass,
+)
 from .._parallel import num_threads
 from .._source import is_dask_array
 
@@ -465,10 +471,17 @@ def issue_count(found, class_thresholds):
     return int(np.count_nonzero(found.candidate_best >= adjusted[found.candidate_class]))
 
 
+def kth_smallest(scores, rank):
+    """``np.partition(scores, rank)[rank]`` as a value (0.0 for a -0.0), without a copy."""
+    width = scores.dtype.itemsize * 8
+    bits = kth_smallest_bits(scores.view(f"u{scores.dtype.itemsize}"), rank, width)
+    return np.array([bits], dtype=f"u{scores.dtype.itemsize}").view(scores.dtype)[0]
+
+
 def lowest(scores, count):
     """Mask of ``np.argsort(scores)[:count]``: the ``count`` lowest scores, ties as numpy's.
 
-    The cut value comes from ``np.partition``; only when equal scores
+    The cut value comes from a radix select (:func:`kth_smallest`); only when equal scores
     straddle the cut are they ordered as numpy's sort orders them.
     """
     mask = np.zeros(len(scores), dtype=bool)
@@ -477,7 +490,7 @@ def lowest(scores, count):
     if count >= len(scores):
         mask[:] = True
         return mask
-    cut = np.partition(scores, count - 1)[count - 1]
+    cut = kth_smallest(scores, count - 1)
     mask = scores < cut
     tied = scores == cut
     if np.count_nonzero(tied) == count - np.count_nonzero(mask):
