@@ -46,6 +46,8 @@ _SUBMODULES = (
     "polyplex",
     "pruning",
     "rank",
+    "segmentation",
+    "token_classification",
     "util",
     "version",
 )

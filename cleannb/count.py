@@ -497,7 +497,6 @@ def num_label_issues(
     return np.int64(np.rint((1.0 - joint.trace()) * len(labels)))
 
 
-
 # cleanlab 2.9's constants of the same names
 from ._constants import (  # noqa: E402, F401
     CONFIDENT_THRESHOLDS_LOWER_BOUND,

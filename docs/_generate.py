@@ -28,8 +28,17 @@ MODULES = [
     ("cleannb.multilabel_classification.filter", "multi-label label issues"),
     ("cleannb.multilabel_classification.rank", "multi-label quality scores"),
     ("cleannb.multilabel_classification.dataset", "multi-label dataset health"),
+    ("cleannb.segmentation", "semantic segmentation: every pixel an example (cleanlab 2.x)"),
+    ("cleannb.segmentation.filter", "pixels with label issues"),
+    ("cleannb.segmentation.rank", "image and pixel label quality scores"),
+    ("cleannb.segmentation.summary", "summaries and pictures of segmentation issues"),
+    ("cleannb.token_classification", "token classification (cleanlab 2.x)"),
+    ("cleannb.token_classification.filter", "token label issues"),
+    ("cleannb.token_classification.rank", "token and sentence quality scores"),
+    ("cleannb.token_classification.summary", "token issue summaries"),
     ("cleannb.experimental", "row sources for data larger than memory"),
     ("cleannb.experimental.label_issues_batched", "label issues read in batches"),
+    ("cleannb.experimental.span_classification", "span classification (cleanlab 2.x)"),
     ("cleannb.benchmarking", "cleanlab 2.x's benchmarking package"),
     ("cleannb.benchmarking.noise_generation", "synthetic label noise (cleanlab 2.x)"),
     ("cleannb.pruning", "label errors (cleanlab 0.1.0 / 1.0)"),
@@ -131,7 +140,8 @@ def performance_tables(every=True):
     """The tables of ``benchmarks/baseline.json``, as ``ratios.py --markdown`` prints them.
 
     Without ``every``: the README's summary, the uniform-noise data models of
-    :data:`README_SHAPES` only (the site shows every one).
+    :data:`README_SHAPES` only, under a one-line header (the site shows every
+    one, with the data model).
     """
     results = json.loads(BASELINE.read_text())
     if not every:
@@ -140,7 +150,7 @@ def performance_tables(every=True):
             for name, model in results["models"].items()
             if name.startswith(README_SHAPES) and "/uniform/" in name
         }
-    return load_ratios_module().markdown(results, every=every)
+    return load_ratios_module().markdown(results, every=every, brief=not every)
 
 
 def write_performance(docs):

@@ -36,6 +36,8 @@ EXPECTED_NOTEBOOKS = (
     "cifar10_label_errors",
     "polyplex",
     "large_scale",
+    "segmentation_label_errors",
+    "token_classification_label_errors",
 )
 #: Every notebook saves its main figure as ``figures/<name>.png`` (relative to
 #: its working directory); README.md shows them.

@@ -2,6 +2,9 @@
 
 - :mod:`cleannb.experimental.label_issues_batched`: find label issues in
   ``pred_probs`` read in batches (memmaps, zarr, h5py), exactly.
+- :mod:`cleannb.experimental.span_classification`: cleanlab 2.x's span
+  classification (one span class; each token in or out), reduced to
+  :mod:`cleannb.token_classification`.
 - :class:`RowSource`: ``pred_probs`` read in row ranges of a chosen size,
   from an array or from a function; ``count``, ``filter``, ``rank`` and
   ``dataset`` functions accept it wherever they take ``pred_probs``.

@@ -60,10 +60,18 @@ def get_label_quality_scores(labels, pred_probs, **kwargs):
     """Label quality scores of every sentence and token (lower: more likely wrong).
 
     :func:`cleannb.token_classification.rank.get_label_quality_scores` on
-    the two-class rows ``[1 - p, p]``; ``**kwargs`` are its keyword
-    arguments (``tokens``, ``token_score_method``,
-    ``sentence_score_method``, ``sentence_score_kwargs``,
-    ``sentence_offsets``, ...).
+    the two-class rows ``[1 - p, p]``.
+
+    Parameters
+    ----------
+    labels : list of lists of int
+        Span labels (1 in a span, else 0), as in :func:`find_label_issues`.
+    pred_probs : list of numpy.ndarray of shape (T_i,), or one (total_tokens,) array
+        Span probabilities, as in :func:`find_label_issues`.
+    **kwargs
+        Keyword arguments of the token-classification function (``tokens``,
+        ``token_score_method``, ``sentence_score_method``,
+        ``sentence_score_kwargs``, ``sentence_offsets``, ...).
 
     Returns
     -------
@@ -100,6 +108,29 @@ def display_issues(
     cleanlab 2.9 passes the span probabilities on unchanged and takes the
     argmax of a single number, so it prints 0 as every token's prediction
     (and excludes pairs by that 0); cleannb prints the prediction.
+
+    Parameters
+    ----------
+    issues : list of tuple of (int, int) or list of int
+        ``(sentence, token)`` pairs (or sentence indices) to show, as
+        :func:`find_label_issues` returns them.
+    tokens : list of lists of str
+        The words of every sentence.
+    labels : list of lists of int, optional
+        Span labels; printed beside each issue.
+    pred_probs : list of numpy.ndarray of shape (T_i,), optional
+        Span probabilities; the predicted label is printed beside each issue.
+    exclude : list of tuple of (int, int), default []
+        ``(given, predicted)`` label pairs not to show.
+    class_names : list of str, optional
+        Names of the labels 0 and 1.
+    top : int, default 20
+        Show at most this many issues.
+
+    Returns
+    -------
+    None
+        The issues are printed.
     """
     _summary.display_issues(
         issues,

@@ -129,6 +129,11 @@ def display_issues(
     top : int, default 20
         Print at most this many issues.
 
+    Returns
+    -------
+    None
+        The issues are printed.
+
     Examples
     --------
     >>> from cleannb.token_classification.summary import display_issues
