@@ -291,7 +291,7 @@ class Scan(NamedTuple):
     labels: np.ndarray  # (M,) labels, compact integers
     disagree: np.ndarray  # (N, H, W) bool at full resolution: label != argmax
     candidates: np.ndarray  # int64 pixels (of M) whose label != argmax
-    candidate_class: np.ndarray  # their argmax
+    candidate_class: np.ndarray  # their argmax, compact integers
     candidate_best: np.ndarray  # their largest probability
     shape: tuple  # (N, h, w) of the grid the issues are found on
 
@@ -308,7 +308,7 @@ class BlockScan(NamedTuple):
     labels: np.ndarray  # labels on the grid, compact, flat
     disagree: np.ndarray  # (n, H, W) bool, full resolution
     off: np.ndarray  # grid pixels (of this batch) whose label != argmax
-    off_class: np.ndarray  # their argmax
+    off_class: np.ndarray  # their argmax, compact integers
     off_best: np.ndarray  # their largest probability
 
 
@@ -344,7 +344,7 @@ def scan_block(probs, block_labels, downsample, label_dtype, out=None):
         grid_labels_out,
         full.disagree,
         off,
-        grid.argmax.reshape(-1)[off],
+        grid.argmax.reshape(-1)[off].astype(label_dtype),
         grid.best.reshape(-1)[off],
     )
 
