@@ -262,13 +262,26 @@ class Best(NamedTuple):
 
 
 def _best_per_cell(
-    views, labels, entry_rows, own, row_max, chunk_max, start, cols, caps, floors, keep_keys=False
+    views,
+    labels,
+    entry_rows,
+    own,
+    row_max,
+    chunk_max,
+    start,
+    cols,
+    caps,
+    floors,
+    keep_keys=False,
+    compact=False,
 ):
     """Run the collect and merge kernels: each cell's best entries above its floor (a ``Best``).
 
     ``chunk_max`` is a view of the chunk maxima of each row (as made by
     ``pred_probs_views``) or an empty 2-D array. The kept keys are returned
-    only with ``keep_keys`` (else ``keys`` is empty).
+    only with ``keep_keys`` (else ``keys`` is empty). With ``compact``, cell
+    c's kept entries start at ``cumsum(kept) - kept`` (no room is left for
+    the entries it did not find) instead of ``cumsum(caps) - caps``.
     """
     n_entries = len(labels)
     parallel = views.nbytes >= PARALLEL_MIN_BYTES
@@ -315,8 +328,11 @@ def _best_per_cell(
         buffer_tied,
         nbytes=views.nbytes,  # by input size, so that a large input compiles one twin
     )
-    out_keys = np.empty(int(caps.sum()) if keep_keys else 0)
-    out_rows = np.zeros(int(caps.sum()), dtype=np.int64)
+    kept = np.minimum(caps, buffer_count.sum(axis=0))
+    out_start = np.cumsum(kept) - kept if compact else buffer_start // 2
+    width = int(kept.sum() if compact else caps.sum())
+    out_keys = np.empty(width if keep_keys else 0)
+    out_rows = np.zeros(width, dtype=np.int64)
     cuts = np.empty(len(caps))
     tied = np.empty(len(caps), dtype=np.int64)
     kern.merge(
@@ -327,69 +343,147 @@ def _best_per_cell(
         buffer_count,
         buffer_watch,
         buffer_tied,
-        buffer_start // 2,
+        out_start,
         out_keys,
         out_rows,
         cuts,
         tied,
         nbytes=views.nbytes,
     )
-    return Best(out_keys, out_rows, cuts, np.minimum(caps, buffer_count.sum(axis=0)), tied)
+    return Best(out_keys, out_rows, cuts, kept, tied)
+
+
+class Pool(NamedTuple):
+    """Candidates of rows read so far, per cell: the state of the selection over row ranges.
+
+    Cell c holds ``count[c]`` entries at ``start[c]:start[c] + count[c]`` of
+    ``keys`` and ``rows`` (ascending rows); no key below ``floor[c]`` can be
+    kept, and ``tied[c]`` rows with key ``watch[c]`` were left out (only
+    ties at the final cut matter). A range's pool (:func:`best_part`) is
+    compact: its best ``cap`` entries per cell, nothing more. A pool made
+    by :func:`_fold` (``growable``) gives each cell room for ``2 * cap``
+    entries and takes later entries in place: its size is fixed by the
+    prune counts, whatever the number of rows read.
+    """
+
+    keys: np.ndarray
+    rows: np.ndarray
+    start: np.ndarray
+    count: np.ndarray
+    floor: np.ndarray
+    watch: np.ndarray
+    tied: np.ndarray
+    growable: bool
+
+
+def _empty_pool(caps):
+    """A growable pool with nothing in it: room for ``2 * cap`` entries per cell."""
+    start = np.cumsum(2 * caps) - 2 * caps
+    width = int(2 * caps.sum())
+    return Pool(
+        np.empty(width),
+        np.empty(width, dtype=np.int64),
+        start,
+        np.zeros(len(caps), dtype=np.int64),
+        np.where(caps > 0, -np.inf, np.inf),  # a cell that keeps nothing takes nothing
+        np.full(len(caps), np.nan),
+        np.zeros(len(caps), dtype=np.int64),
+        True,
+    )
 
 
 def _fold(first, then, caps):
-    """The ``Best`` of two consecutive runs of entries (``first``'s entries come first).
+    """The ``Pool`` of two consecutive runs of entries (``first``'s entries come first).
 
-    Runs the merge kernel with each run as one chunk, so the result is the
-    one the whole run would give: the top ``cap`` per cell, ties to the
-    earlier entry, with the ties left out at the cut counted.
+    Streams ``then``'s candidates into ``first`` when ``first`` is growable
+    (a pool made by an earlier fold, which nothing else holds), so the work
+    is that of ``then``'s entries, not of all the rows before; a range's
+    pool is first copied into a new growable one. The final top ``cap`` per
+    cell, ties to the earlier entry, and the ties left out at the cut are
+    those of the whole run (:func:`_settled`).
     """
-    offset = np.cumsum(caps) - caps
-    width = int(caps.sum())
-    out = Best(
-        np.empty(width),
-        np.zeros(width, dtype=np.int64),
-        np.empty(len(caps)),
-        np.minimum(caps, first.kept + then.kept),
-        np.empty(len(caps), dtype=np.int64),
-    )
-    kern.merge(
+    into = first if first.growable else _add(_empty_pool(caps), first, caps)
+    return _add(into, then, caps)
+
+
+def _add(into, then, caps):
+    """Stream ``then``'s candidates into the growable pool ``into``; return ``into``."""
+    kern.fold_into(
         caps,
-        offset,
-        np.stack([first.keys, then.keys]),
-        np.stack([first.rows, then.rows]),
-        np.stack([first.kept, then.kept]),
-        np.stack([first.cuts, then.cuts]),
-        np.stack([first.tied, then.tied]),
-        offset,
-        out.keys,
-        out.rows,
-        out.cuts,
-        out.tied,
+        into.start,
+        into.keys,
+        into.rows,
+        into.count,
+        into.floor,
+        into.watch,
+        into.tied,
+        then.start,
+        then.keys,
+        then.rows,
+        then.count,
+        then.watch,
+        then.tied,
         nbytes=0,
     )
-    return out
+    return into
+
+
+def _settled(pool, caps):
+    """The ``Best`` (rows, cuts, kept, ties at the cut) of a ``Pool``; no keys."""
+    if pool.growable:
+        kern.settle(
+            caps,
+            pool.start,
+            pool.keys,
+            pool.rows,
+            pool.count,
+            pool.floor,
+            pool.watch,
+            pool.tied,
+            nbytes=0,
+        )
+    offset = np.cumsum(caps) - caps
+    rows = np.zeros(int(caps.sum()), dtype=np.int64)
+    cuts = np.empty(len(caps))
+    tied = np.empty(len(caps), dtype=np.int64)
+    kern.merge(
+        caps,
+        pool.start,
+        pool.keys[None],
+        pool.rows[None],
+        pool.count[None],
+        pool.watch[None],
+        pool.tied[None],
+        offset,
+        np.empty(0),
+        rows,
+        cuts,
+        tied,
+        nbytes=0,
+    )
+    return Best(np.empty(0), rows, cuts, np.minimum(caps, pool.count), tied)
 
 
 def _best_over_ranges(source, labels, own, row_max, start, cols, caps, floors):
     """``_best_per_cell`` over a ``RowSource``, range by range, folded in row order."""
-    return source.fold_ranges(
+    pool = source.fold_ranges(
         best_part, _fold, start, cols, caps, floors, rows=(labels, own, row_max), fold_args=(caps,)
     )
+    return _settled(pool, caps)
 
 
 def best_part(lo, hi, block, labels, own, row_max, start, cols, caps, floors, before=None):
-    """The ``Best`` of rows ``lo:hi`` (a ``RowSource.fold_ranges`` part; row numbers global).
+    """The ``Pool`` of rows ``lo:hi`` (a ``RowSource.fold_ranges`` part; row numbers global).
 
-    ``own`` and ``row_max`` may be empty (no bounds). Given the state of the
-    rows before (``before``), a cell that already holds ``cap`` entries only
-    takes keys at or above its cut: lower ones can neither be kept nor tie
-    at the final cut.
+    ``own`` and ``row_max`` may be empty (no bounds). Given the pool of the
+    rows before (``before``), a cell only takes keys at or above that
+    pool's floor: lower ones can neither be kept nor tie at the final cut.
+    The pool holds each cell's best ``cap`` entries of the range, compactly
+    (its size is that of what the range offers above the floors).
     """
     views = pred_probs_views(block)
     if before is not None:
-        full = before.kept >= caps
-        floors = np.where(full, np.maximum(floors, np.nextafter(before.cuts, -np.inf)), floors)
+        floors = np.maximum(floors, np.nextafter(before.floor, -np.inf))
     best = _best_per_cell(
         views,
         labels,
@@ -402,9 +496,20 @@ def best_part(lo, hi, block, labels, own, row_max, start, cols, caps, floors, be
         caps,
         floors,
         keep_keys=True,
+        compact=True,
     )
     best.rows[:] += lo
-    return best
+    full = best.kept >= caps
+    return Pool(
+        best.keys,
+        best.rows,
+        np.cumsum(best.kept) - best.kept,
+        best.kept,
+        np.where(full, best.cuts, -np.inf),
+        best.cuts,
+        best.tied,
+        False,
+    )
 
 
 def flag_part(lo, hi, block, labels, entry_rows, start, cols, cuts, inclusive):

@@ -466,6 +466,97 @@ def _merge(
 merge = twins(_merge)
 
 
+@inline
+def _note_ties(c, value, dropped, watch, tied):
+    """Record that ``dropped`` entries with key ``value`` left cell c unkept.
+
+    Only ties at the cell's final cut matter, and that cut is at least any
+    value recorded here (each is the cap-th best of entries already seen):
+    a higher value replaces the count, an equal one adds to it, a lower one
+    cannot be the final cut.
+    """
+    if not watch[c] == watch[c] or value > watch[c]:
+        watch[c] = value
+        tied[c] = dropped
+    elif value == watch[c]:
+        tied[c] += dropped
+
+
+def _fold_into(
+    cell_cap,
+    start,
+    keys,
+    rows,
+    count,
+    floor,
+    watch,
+    tied,
+    add_start,
+    add_keys,
+    add_rows,
+    add_count,
+    add_watch,
+    add_tied,
+):
+    """Append a later run's entries to a pool of candidates, per cell, in place.
+
+    The pool holds up to ``2 * cap`` entries of cell c at ``start[c]`` (in
+    ascending entry order), the key below which nothing enters
+    (``floor``) and the unkept ties at ``watch`` (``tied``). The added
+    run's ``add_count[c]`` entries at ``add_start[c]`` (all after the
+    pool's) are streamed in as :func:`_collect` streams rows: a key above
+    the floor is appended, a key equal to ``watch`` is a tie; a full
+    buffer is cut back to its ``cap`` best and the floor rises to the cut.
+    The run's own unkept ties (``add_tied`` at ``add_watch``) are noted
+    first. The work is that of the added entries (a cut-back of ``2 * cap``
+    entries per ``cap`` appended), whatever the pool already holds.
+    """
+    ncells = cell_cap.shape[0]
+    widest = 0
+    for c in range(ncells):
+        widest = max(widest, 2 * cell_cap[c])
+    scratch = np.empty(widest)
+    for c in range(ncells):
+        if add_tied[c] > 0:
+            _note_ties(c, add_watch[c], add_tied[c], watch, tied)
+        cap = cell_cap[c]
+        lo = start[c]
+        for q in range(add_count[c]):
+            key = add_keys[add_start[c] + q]
+            if key > floor[c]:
+                keys[lo + count[c]] = key
+                rows[lo + count[c]] = add_rows[add_start[c] + q]
+                count[c] += 1
+                if count[c] >= 2 * cap:
+                    cut, dropped = _keep_best(keys, rows, lo, count[c], cap, scratch)
+                    count[c] = cap
+                    floor[c] = cut
+                    _note_ties(c, cut, dropped, watch, tied)
+            elif key == watch[c]:
+                tied[c] += 1
+
+
+fold_into = twins(_fold_into)
+
+
+def _settle(cell_cap, start, keys, rows, count, floor, watch, tied):
+    """Cut back every cell of a pool (:func:`_fold_into`) that holds more than ``cap`` entries."""
+    ncells = cell_cap.shape[0]
+    widest = 0
+    for c in range(ncells):
+        widest = max(widest, 2 * cell_cap[c])
+    scratch = np.empty(widest)
+    for c in range(ncells):
+        if count[c] > cell_cap[c]:
+            cut, dropped = _keep_best(keys, rows, start[c], count[c], cell_cap[c], scratch)
+            count[c] = cell_cap[c]
+            floor[c] = cut
+            _note_ties(c, cut, dropped, watch, tied)
+
+
+settle = twins(_settle)
+
+
 def _flag_from_cut(
     values, table, precision, labels, entry_rows, cell_start, cell_col, cut, inclusive, flags
 ):
