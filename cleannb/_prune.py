@@ -348,7 +348,7 @@ def _best_per_cell(
         out_rows,
         cuts,
         tied,
-        nbytes=views.nbytes,
+        nbytes=16 * int(buffer_count.sum()),  # by what it moves: few candidates, one thread
     )
     return Best(out_keys, out_rows, cuts, kept, tied)
 
@@ -484,6 +484,10 @@ def best_part(lo, hi, block, labels, own, row_max, start, cols, caps, floors, be
     views = pred_probs_views(block)
     if before is not None:
         floors = np.maximum(floors, np.nextafter(before.floor, -np.inf))
+    # a cell cannot keep more entries than the range has of its class: buffers
+    # sized by that stay small (fresh memory costs a page fault a cell)
+    owner = np.repeat(np.arange(len(start) - 1), np.diff(start))
+    room = np.minimum(caps, np.bincount(labels, minlength=len(start) - 1)[owner])
     best = _best_per_cell(
         views,
         labels,
@@ -493,7 +497,7 @@ def best_part(lo, hi, block, labels, own, row_max, start, cols, caps, floors, be
         np.zeros((0, 0), dtype=views.values.dtype),
         start,
         cols,
-        caps,
+        room,
         floors,
         keep_keys=True,
         compact=True,

@@ -429,9 +429,12 @@ def _merge(
         # a run of consecutive cells: their buffers are read in memory order
         first_cell = g * per_group
         end_cell = min(ncells, first_cell + per_group)
-        widest = 0
+        widest = 0  # room for what the cells hold, not for what they could
         for c in range(first_cell, end_cell):
-            widest = max(widest, nchunks * cell_cap[c])
+            held = 0
+            for t in range(nchunks):
+                held += buffer_count[t, c]
+            widest = max(widest, held)
         keys = np.empty(widest)
         rows = np.empty(widest, dtype=np.int64)
         scratch = np.empty(widest)
