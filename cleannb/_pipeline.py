@@ -15,7 +15,8 @@ order, each a read of ``pred_probs`` (in memory, or range by range from a
    (``_engine.row_pass``) -> pair counts -> the confident joint
    (``_engine.confident_counts``), calibrated by ``_algebra``;
 3. the selection (``_prune.select``): per cell of the prune counts, the
-   best m rows (``_prune.Best``, merged by ``_prune._fold``), with a pass
+   best m rows (``_prune.Pool``, folded by ``_prune._fold`` and read out as a
+   ``_prune.Best``), with a pass
    over the columns of the cells whose cut falls on a tie;
 4. scores and flags: per row, from what passes 2-3 kept (the 1e-6 check of
    :func:`unflag_predicted`), or computed as pass 2 reads each range (the
