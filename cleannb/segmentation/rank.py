@@ -183,6 +183,6 @@ def issues_from_scores(image_scores, pixel_scores=None, threshold=0.1):
     if pixel_scores is not None:
         return pixel_scores < threshold
     image_scores = np.asarray(image_scores)
-    ranking = np.argsort(image_scores)
-    cutoff = np.searchsorted(image_scores[ranking], threshold)
-    return ranking[: cutoff + 1]
+    worst_first = np.argsort(image_scores)
+    below = np.searchsorted(image_scores[worst_first], threshold)
+    return worst_first[: below + 1]  # one image more than those below, as cleanlab

@@ -206,8 +206,8 @@ def _softmin_sentence_score(token_scores, *, temperature=DEFAULT_TEMPERATURE):
     Examples
     --------
     >>> from cleannb.token_classification.rank import _softmin_sentence_score
-    >>> _softmin_sentence_score([[0.9, 0.6], [0.0, 0.8, 0.8], [0.8]])
-    array([6.00741787e-01, 1.80056239e-07, 8.00000000e-01])
+    >>> _softmin_sentence_score([[0.5, 0.7], [0.2, 0.9, 0.9], [0.4]])
+    array([0.50359724, 0.20000116, 0.4       ])
     """
     arrays = [np.asarray(scores).reshape(-1) for scores in token_scores]
     lengths = np.array([len(a) for a in arrays], dtype=np.int64)
@@ -282,12 +282,12 @@ def issues_from_scores(sentence_scores, *, token_scores=None, threshold=0.1):
     --------
     >>> import numpy as np
     >>> from cleannb.token_classification.rank import issues_from_scores
-    >>> sentence_scores = np.array([0.1, 0.3, 0.6, 0.2, 0.05, 0.9, 0.8, 0.0125, 0.5, 0.6])
+    >>> sentence_scores = np.array([0.42, 0.07, 0.8, 0.3, 0.95, 0.15, 0.02, 0.6])
     >>> issues_from_scores(sentence_scores)
-    array([7, 4])
+    array([6, 1])
     >>> issues_from_scores(sentence_scores, threshold=0.5)
-    array([7, 4, 0, 3, 1])
-    >>> issues_from_scores(sentence_scores, token_scores=[[0.9, 0.06], [0.02, 0.8]])
+    array([6, 1, 5, 3, 0])
+    >>> issues_from_scores(sentence_scores, token_scores=[[0.7, 0.04], [0.03, 0.9]])
     [(1, 0), (0, 1)]
     """
     if token_scores is not None and len(token_scores):

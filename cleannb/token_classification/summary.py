@@ -137,14 +137,14 @@ def display_issues(
     Examples
     --------
     >>> from cleannb.token_classification.summary import display_issues
-    >>> tokens = [["A", "?weird", "sentence"], ["A", "valid", "sentence"]]
+    >>> tokens = [["The", "dgo", "barked"], ["The", "cat", "slept"]]
     >>> display_issues([(0, 1)], tokens, labels=[[0, 1, 0], [0, 0, 0]],
     ...                class_names=["O", "X"])  # doctest: +SKIP
     Sentence index: 0, Token index: 1
-    Token: ?weird
+    Token: dgo
     Given label: X
     ----
-    A \x1b[31m?weird\x1b[0m sentence
+    The \x1b[31mdgo\x1b[0m barked
     """
     has_labels, has_probs = _given(labels), _given(pred_probs)
     if not class_names and (has_labels or has_probs):
@@ -242,17 +242,17 @@ def common_label_issues(
     Examples
     --------
     >>> from cleannb.token_classification.summary import common_label_issues
-    >>> tokens = [["A", "?weird", "sentence"], ["A", "valid", "sentence"],
-    ...           ["An", "sentence", "with", "a", "typo"]]
-    >>> df = common_label_issues([(2, 0), (0, 1)], tokens)
-    Token '?weird' is potentially mislabeled 1 times throughout the dataset
+    >>> tokens = [["The", "dgo", "barked"], ["The", "cat", "slept"],
+    ...           ["Paris", "is", "in", "France"]]
+    >>> df = common_label_issues([(2, 3), (0, 1)], tokens)
+    Token 'dgo' is potentially mislabeled 1 times throughout the dataset
     <BLANKLINE>
-    Token 'An' is potentially mislabeled 1 times throughout the dataset
+    Token 'France' is potentially mislabeled 1 times throughout the dataset
     <BLANKLINE>
     >>> df
         token  num_label_issues
-    0      An                 1
-    1  ?weird                 1
+    0  France                 1
+    1     dgo                 1
     """
     if not (_given(labels) and _given(pred_probs)):
         return _word_counts(issues, tokens, top)
@@ -345,9 +345,9 @@ def filter_by_token(token, issues, tokens):
     Examples
     --------
     >>> from cleannb.token_classification.summary import filter_by_token
-    >>> tokens = [["A", "?weird", "sentence"], ["A", "valid", "sentence"],
-    ...           ["An", "sentence", "with", "a", "typo"]]
-    >>> filter_by_token("?WEIRD", [(2, 0), (0, 1)], tokens)
+    >>> tokens = [["The", "dgo", "barked"], ["The", "cat", "slept"],
+    ...           ["Paris", "is", "in", "France"]]
+    >>> filter_by_token("DGO", [(2, 3), (0, 1)], tokens)
     [(0, 1)]
     """
     wanted = token.lower()
