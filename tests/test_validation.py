@@ -319,8 +319,21 @@ def _flag_calls():
     from cleannb.multilabel_classification import dataset as ml_dataset
     from cleannb.multilabel_classification import filter as ml_filter
     from cleannb.multilabel_classification import rank as ml_rank
+    from cleannb.segmentation import filter as seg_filter
+    from cleannb.segmentation import rank as seg_rank
+    from cleannb.segmentation import summary as seg_summary
+    from cleannb.token_classification import filter as tok_filter
+    from cleannb.token_classification import rank as tok_rank
+    from cleannb.token_classification import summary as tok_summary
 
     y, p, x, ml = _flag_data()
+    # segmentation: 3 images of 6 x 5 pixels, 3 classes; tokens: the rows of p as sentences
+    seg_p = np.ascontiguousarray(p.reshape(3, 6, 5, 3).transpose(0, 3, 1, 2))
+    seg_y = y.reshape(3, 6, 5)
+    ends = np.arange(0, 91, 7)
+    tok_y = [y[a:b].tolist() for a, b in zip(ends[:-1], ends[1:], strict=True)]
+    tok_p = [p[a:b] for a, b in zip(ends[:-1], ends[1:], strict=True)]
+    tok_words = [[f"w{i}" for i in range(a, b)] for a, b in zip(ends[:-1], ends[1:], strict=True)]
     clf = LogisticRegression
     nm = np.array([[0.8, 0.1, 0.2], [0.1, 0.8, 0.1], [0.1, 0.1, 0.7]])
     py = np.array([0.3, 0.3, 0.4])
@@ -623,6 +636,38 @@ def _flag_calls():
         "rank.get_label_quality_ensemble_scores": (
             ["adjust_pred_probs", "verbose"],
             lambda f, v, t: rank.get_label_quality_ensemble_scores(y, [p, p[:, ::-1]], **{f: v}),
+        ),
+        "segmentation.filter.find_label_issues": (
+            ["verbose"],
+            lambda f, v, t: seg_filter.find_label_issues(seg_y, seg_p, **{f: v}),
+        ),
+        "segmentation.rank.get_label_quality_scores": (
+            ["verbose"],
+            lambda f, v, t: seg_rank.get_label_quality_scores(seg_y, seg_p, **{f: v}),
+        ),
+        "segmentation.summary.common_label_issues": (
+            ["verbose"],
+            lambda f, v, t: seg_summary.common_label_issues(
+                seg_filter.find_label_issues(seg_y, seg_p, verbose=False), seg_y, seg_p, **{f: v}
+            ),
+        ),
+        "token_classification.filter.find_label_issues": (
+            ["low_memory"],
+            lambda f, v, t: tok_filter.find_label_issues(tok_y, tok_p, **{f: v}),
+        ),
+        "token_classification.rank.get_label_quality_scores": (
+            ["flat_token_scores"],
+            lambda f, v, t: tok_rank.get_label_quality_scores(tok_y, tok_p, **{f: v}),
+        ),
+        "token_classification.summary.common_label_issues": (
+            ["verbose"],
+            lambda f, v, t: tok_summary.common_label_issues(
+                tok_filter.find_label_issues(tok_y, tok_p),
+                tok_words,
+                labels=tok_y,
+                pred_probs=tok_p,
+                **{f: v},
+            ),
         ),
     }
     return calls
