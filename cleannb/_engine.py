@@ -99,12 +99,17 @@ def grouped_means(values, labels, num_classes, column_is_label=False):
         if not column_is_label:
             bits = bits.reshape(-1, 1)
         grouped = kern.group_by_label(bits, labels, counts, column_is_label).view(dtype)
-    means = np.full(num_classes, np.nan, dtype=np.mean(grouped[:1]).dtype)
+    return means_of_groups(grouped, counts), counts
+
+
+def means_of_groups(grouped, counts):
+    """``np.mean`` of each consecutive group of ``grouped`` (``counts[k]`` values; NaN if 0)."""
+    means = np.full(len(counts), np.nan, dtype=np.mean(grouped[:1]).dtype)
     ends = np.cumsum(counts).tolist()
     for k, (end, count) in enumerate(zip(ends, counts.tolist(), strict=True)):
         if count:
             means[k] = np.mean(grouped[end - count : end])
-    return means, counts
+    return means
 
 
 def own_probabilities(source, labels):

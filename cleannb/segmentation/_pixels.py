@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import _pipeline
+from .. import _engine, _pipeline
 from .._kernels.pixels import (
     RUN,
     group_by_class,
@@ -456,13 +456,7 @@ def class_means(own, labels, num_classes):
     grouped = np.empty_like(bits)
     counts = np.empty(num_classes, dtype=np.int64)
     group_by_class(bits, labels, num_classes, GROUP_BLOCK, grouped, counts, nbytes=bits.nbytes)
-    grouped = grouped.view(own.dtype)
-    means = np.full(num_classes, np.nan, dtype=np.mean(grouped[:1]).dtype)
-    ends = np.cumsum(counts).tolist()
-    for k, (end, count) in enumerate(zip(ends, counts.tolist(), strict=True)):
-        if count:
-            means[k] = np.mean(grouped[end - count : end])
-    return means, counts
+    return _engine.means_of_groups(grouped.view(own.dtype), counts), counts
 
 
 def issue_count(found, class_thresholds):
