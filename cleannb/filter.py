@@ -153,23 +153,7 @@ def find_label_issues(
     if return_indices_ranked_by is not None:
         check_choice(return_indices_ranked_by, "return_indices_ranked_by", RANKINGS)
     rank_by_kwargs = dict(rank_by_kwargs) if rank_by_kwargs else {}
-    if check_flag(multi_label, "multi_label"):
-        return _deprecated_multilabel(
-            labels,
-            pred_probs,
-            return_indices_ranked_by,
-            rank_by_kwargs,
-            filter_by,
-            frac_noise,
-            num_to_remove_per_class,
-            min_examples_per_class,
-            confident_joint,
-            n_jobs,
-            verbose,
-        )
-    return find_single_label(
-        labels,
-        pred_probs,
+    options = dict(
         return_indices_ranked_by=return_indices_ranked_by,
         rank_by_kwargs=rank_by_kwargs,
         filter_by=filter_by,
@@ -180,35 +164,10 @@ def find_label_issues(
         n_jobs=n_jobs,
         verbose=verbose,
     )
-
-
-def _deprecated_multilabel(
-    labels,
-    pred_probs,
-    ranked_by,
-    rank_by_kwargs,
-    filter_by,
-    frac_noise,
-    num_to_remove_per_class,
-    min_examples_per_class,
-    confident_joint,
-    n_jobs,
-    verbose,
-):
-    deprecated_multi_label(labels, stacklevel=4)
-    return multilabel_filter.find_label_issues(
-        labels,
-        pred_probs,
-        return_indices_ranked_by=ranked_by,
-        rank_by_kwargs=rank_by_kwargs,
-        filter_by=filter_by,
-        frac_noise=frac_noise,
-        num_to_remove_per_class=num_to_remove_per_class,
-        min_examples_per_class=min_examples_per_class,
-        confident_joint=confident_joint,
-        n_jobs=n_jobs,
-        verbose=verbose,
-    )
+    if check_flag(multi_label, "multi_label"):
+        deprecated_multi_label(labels, stacklevel=3)
+        return multilabel_filter.find_label_issues(labels, pred_probs, **options)
+    return find_single_label(labels, pred_probs, **options)
 
 
 def find_predicted_neq_given(labels, pred_probs, *, multi_label=False, n_jobs=None):
