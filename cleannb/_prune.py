@@ -27,7 +27,7 @@ import numpy as np
 from . import _algebra, _ties
 from ._kernels import prune as kern
 from ._kernels.confident import CHUNK
-from ._parallel import PARALLEL_MIN_BYTES
+from ._parallel import PARALLEL_MIN_BYTES, map_in_threads
 from ._rows import RowSource
 from ._validation import is_small_data, is_small_input, pred_probs_views
 
@@ -692,35 +692,56 @@ def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, inclusiv
     ``inclusive`` (per cell: 0.1.0's value cut-offs), it flags instead the
     rows whose key is below the ``cap``-th smallest (``np.partition``), or
     at or below it where ``inclusive``. Reads two columns of the rows of
-    each class concerned (from a ``RowSource``, all of them in one pass).
-    Returns how many of the cells cut through equal keys (0 with
-    ``inclusive``).
+    each class concerned (from a ``RowSource``, all of them in one pass;
+    in memory, each class on one of the kernels' threads, as numpy's sorts
+    release the GIL). Returns how many of the cells cut through equal keys
+    (0 with ``inclusive``).
     """
     owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[cells]
     by_label = np.argsort(labels, kind="stable")
     class_start = np.zeros(len(start), dtype=np.int64)
     np.cumsum(np.bincount(labels, minlength=len(start) - 1), out=class_start[1:])
-    members = {k: by_label[class_start[k] : class_start[k + 1]] for k in np.unique(owner)}
-    requests = [(rows, k) for k, rows in members.items()]
-    requests += [(members[k], cols[c]) for k, c in zip(owner, cells, strict=True) if cols[c] >= 0]
+    classes = np.unique(owner)
+    members = {k: by_label[class_start[k] : class_start[k + 1]] for k in classes}
+    cells_of = {k: cells[owner == k] for k in classes}
     if isinstance(pred_probs, RowSource):
-        columns = iter(pred_probs.gather(requests))
+        requests = [
+            (members[k], column) for k in classes for column in _columns(k, cols, cells_of[k])
+        ]
+        gathered = iter(pred_probs.gather(requests))
+        columns_of = {k: [next(gathered) for _ in range(1 + len(cells_of[k]))] for k in classes}
     else:
-        columns = (pred_probs[rows, column] for rows, column in requests)
-    owns = {k: next(columns) for k in members}
+        columns_of = {}
+
+    def select_class(k):
+        rows = members[k]
+        wanted = _columns(k, cols, cells_of[k])
+        columns = columns_of.get(k) or [pred_probs[:, column][rows] for column in wanted]
+        own = columns[0]
+        chosen = []
+        for cell, column in zip(cells_of[k], columns[1:], strict=True):
+            keys = own if cols[cell] < 0 else -(column - own)
+            cap = caps[cell]
+            if inclusive is not None:
+                cut = np.partition(keys, cap - 1)[cap - 1]
+                chosen.append((rows[(keys <= cut) if inclusive[cell] else (keys < cut)], False))
+                continue
+            order = np.argsort(keys)
+            tied = 0 < cap < len(keys) and keys[order[cap - 1]] == keys[order[cap]]
+            chosen.append((rows[order[:cap]], tied))
+        return chosen
+
     tied_cuts = 0
-    for cell, k in zip(cells, owner, strict=True):
-        rows, own = members[k], owns[k]
-        keys = own if cols[cell] < 0 else -(next(columns) - own)
-        cap, kind = caps[cell], int(cols[cell] >= 0)
-        if inclusive is not None:
-            cut = np.partition(keys, cap - 1)[cap - 1]
-            flags[kind, rows[(keys <= cut) if inclusive[cell] else (keys < cut)]] = True
-            continue
-        order = np.argsort(keys)
-        flags[kind, rows[order[:cap]]] = True
-        tied_cuts += 0 < cap < len(keys) and keys[order[cap - 1]] == keys[order[cap]]
+    for k, chosen in zip(classes, map_in_threads(select_class, classes), strict=True):
+        for cell, (rows, tied) in zip(cells_of[k], chosen, strict=True):
+            flags[int(cols[cell] >= 0), rows] = True
+            tied_cuts += tied
     return tied_cuts
+
+
+def _columns(k, cols, cells):
+    """The columns one class's cells read: its own first, then one per cell (own again by class)."""
+    return [k] + [k if cols[cell] < 0 else int(cols[cell]) for cell in cells]
 
 
 def _subset_start(start, cells):
