@@ -29,7 +29,7 @@ from benchmarks.common import make_data  # noqa: E402
 from readonce import read_once_seconds  # noqa: E402
 
 from cleannb import filter as nb  # noqa: E402
-from cleannb._rows import RowSource  # noqa: E402
+from cleannb._core.rows import RowSource  # noqa: E402
 from cleannb.experimental.label_issues_batched import find_label_issues_batched  # noqa: E402
 
 

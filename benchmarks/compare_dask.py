@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 from benchmarks.common import make_data  # noqa: E402
 
-import cleannb._dask as nb_dask  # noqa: E402
+import cleannb._core.dask_rows as nb_dask  # noqa: E402
 from cleannb import filter as nb  # noqa: E402
 
 

@@ -26,8 +26,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
-import cleannb._crossval
-import cleannb._estimator_base
+import cleannb._core.crossval
+import cleannb._core.estimator
 import cleannb.count
 import cleannb.filter
 import cleannb.pruning
@@ -129,8 +129,8 @@ def main():
     SPENT.clear()
 
     # Components of cleannb's own time (their sum is part of the residual below).
-    _timed(cleannb._crossval, "take_rows", "  row selection (CV folds)")
-    _timed(cleannb._estimator_base, "take_rows", "  row selection (final fit)")
+    _timed(cleannb._core.crossval, "take_rows", "  row selection (CV folds)")
+    _timed(cleannb._core.estimator, "take_rows", "  row selection (final fit)")
     _timed(
         cleannb.count,
         "estimate_py_and_noise_matrices_from_probabilities",

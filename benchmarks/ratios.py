@@ -26,7 +26,7 @@ Record a new baseline with ``--out benchmarks/baseline.json``.
 
 What is timed. Each data model (:func:`make_data`, seeded by its name) is a
 matrix of labels and ``pred_probs``; for it, every entry (:func:`entries`) is
-a pipeline stage called as ``cleannb._pipeline`` calls it (``kernel.*``) or a
+a pipeline stage called as ``cleannb._core.pipeline`` calls it (``kernel.*``) or a
 public call (``filter.*``, ``count.*``, ``rank.*``, ``dataset.*``, and
 ``cleanlab.*``). The stages, for the default ``prune_by_noise_rate``:
 ``thresholds`` (the gather and per-class numpy means), ``row_pass`` (argmax, confident
@@ -332,16 +332,20 @@ def _stages(labels, pred_probs):
     Returns (name, thunk) pairs; the inputs of each stage are computed once here,
     outside the timing.
     """
-    from cleannb import _algebra, _engine, _pipeline, _prune, _scores
-    from cleannb._constants import FLOATING_POINT_COMPARISON
+    from cleannb._core import algebra as _algebra
+    from cleannb._core import confident as _confident
+    from cleannb._core import pipeline as _pipeline
+    from cleannb._core import prune as _prune
+    from cleannb._core import scores as _scores
+    from cleannb._core.constants import FLOATING_POINT_COMPARISON
 
     k = pred_probs.shape[1]
     label_counts = np.bincount(labels, minlength=k)
     thresholds = _pipeline.confident_thresholds(labels, pred_probs)
     limits = thresholds - FLOATING_POINT_COMPARISON
-    keep = _engine.worth_keeping_values(pred_probs)
-    rows = _engine.row_pass(pred_probs, labels, limits, keep_values=keep)
-    raw = _engine.confident_counts(labels, rows.guess, k, min_diagonal=1)
+    keep = _confident.worth_keeping_values(pred_probs)
+    rows = _confident.row_pass(pred_probs, labels, limits, keep_values=keep)
+    raw = _confident.confident_counts(labels, rows.guess, k, min_diagonal=1)
     by_given = _prune.prune_counts(
         _algebra.calibrate_sparse(raw, label_counts), label_counts, 1, 1.0, None
     )
@@ -366,17 +370,17 @@ def _stages(labels, pred_probs):
     scores = _scores.score_all(labels, pred_probs, code["self_confidence"], False)
     count = len(flagged)
     return [
-        ("kernel.thresholds", lambda: _engine.self_confidence_means(pred_probs, labels, k)),
+        ("kernel.thresholds", lambda: _confident.self_confidence_means(pred_probs, labels, k)),
         (
             "kernel.row_pass",
-            lambda: _engine.row_pass(pred_probs, labels, limits, keep_values=keep),
+            lambda: _confident.row_pass(pred_probs, labels, limits, keep_values=keep),
         ),
-        ("kernel.pair_counts", lambda: _engine.confident_counts(labels, rows.guess, k, 1)),
+        ("kernel.pair_counts", lambda: _confident.confident_counts(labels, rows.guess, k, 1)),
         ("kernel.select_noise_rate", lambda: select(False)),
         ("kernel.select_class", lambda: select(True)),
         (
             "kernel.label_check",
-            lambda: _engine.label_is_predicted(
+            lambda: _confident.label_is_predicted(
                 pred_probs, labels, rows.argmax, flagged, rows.own, rows.row_max
             ),
         ),

@@ -25,7 +25,7 @@ Submodules load on first use, and kernels compile on their first call, so
 
 import importlib
 
-from ._ties import count_fixups, tie_order
+from ._core.ties import count_fixups, tie_order
 
 __version__ = "0.1.0"
 
@@ -53,7 +53,7 @@ _SUBMODULES = (
 )
 
 #: Functions defined in a private module, loaded on first use.
-_LAZY_FUNCTIONS = {"warmup": "_warmup"}
+_LAZY_FUNCTIONS = {"warmup": "_cli.warmup"}
 
 __all__ = ["__version__", "count_fixups", "tie_order", "warmup", *_SUBMODULES]
 

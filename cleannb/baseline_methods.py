@@ -11,9 +11,9 @@ and :func:`cleannb.pruning.get_noise_indices` can be imported from here too.
 from __future__ import annotations
 
 from . import filter, pruning
-from ._parallel import num_threads
-from ._pipeline import argmax_confusion
-from ._validation import check_flag, check_labels, check_pred_probs
+from ._core.parallel import num_threads
+from ._core.pipeline import argmax_confusion
+from ._core.validation import check_flag, check_labels, check_pred_probs
 from .latent_estimation import calibrate_confident_joint
 from .pruning import get_noise_indices
 

@@ -47,8 +47,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from . import _algebra, count, latent_algebra, latent_estimation
-from ._estimator_base import (
+from . import count, latent_algebra, latent_estimation
+from ._core import algebra as _algebra
+from ._core.estimator import (
     NoisyLabelClassifier,
     accepts_fit_kwarg,
     alias,
@@ -56,7 +57,7 @@ from ._estimator_base import (
     label_issues_frame,
     noise_weights,
 )
-from ._internal import (
+from ._core.internal import (
     assert_valid_inputs,
     compress_int_array,
     force_two_dimensions,

@@ -42,7 +42,8 @@ import sys
 import numpy as np
 
 from . import __version__
-from ._cli_io import (
+from ._cli.find_issues import find_issues
+from ._cli.io import (
     InputError,
     check_output,
     format_table,
@@ -51,9 +52,8 @@ from ._cli_io import (
     read_pred_probs,
     write_issues,
 )
-from ._find_issues import find_issues
-from ._names import FILTERS, RANKINGS
-from ._rows import RowSource
+from ._core.method_names import FILTERS, RANKINGS
+from ._core.rows import RowSource
 
 #: Exit status for bad input (the same as argparse's usage errors).
 EXIT_BAD_INPUT = 2
@@ -138,7 +138,7 @@ def _run_demo(args):
 
 
 def _run_warmup(args):
-    from ._warmup import warmup
+    from ._cli.warmup import warmup
 
     if not args.quiet:
         print(
@@ -267,7 +267,7 @@ def build_parser():
     )
     demo.set_defaults(run=_run_demo)
 
-    from ._warmup import DEFAULT_DTYPES, DTYPES
+    from ._cli.warmup import DEFAULT_DTYPES, DTYPES
 
     warm = commands.add_parser(
         "warmup",

@@ -13,17 +13,19 @@ import warnings
 
 import numpy as np
 
-from . import _algebra, _engine, _pipeline
-from ._parallel import num_threads
-from ._pipeline import (
+from ._core import algebra as _algebra
+from ._core import confident as _confident
+from ._core import pipeline as _pipeline
+from ._core.parallel import num_threads
+from ._core.pipeline import (
     calibrated_issue_count,
     confident_pass,
     confident_thresholds,
     count_off_diagonal_issues,
     off_diagonal_rows,
 )
-from ._source import as_pred_probs
-from ._validation import (
+from ._core.source import as_pred_probs
+from ._core.validation import (
     check_choice,
     check_flag,
     check_labels,
@@ -99,13 +101,13 @@ def get_confident_thresholds(labels, pred_probs, multi_label=False, *, n_jobs=No
     array([0.8, 0.8])
     """
     if check_flag(multi_label, "multi_label"):
-        from ._multilabel import confident_thresholds as multilabel_thresholds
+        from ._core.multilabel import confident_thresholds as multilabel_thresholds
 
         return multilabel_thresholds(labels, pred_probs)
     labels, pred_probs = _inputs(labels, pred_probs)
     with num_threads(n_jobs):
         thresholds = confident_thresholds(labels, pred_probs)
-        _engine.row_pass(pred_probs, labels)
+        _confident.row_pass(pred_probs, labels)
     return thresholds
 
 
@@ -178,7 +180,7 @@ def compute_confident_joint(
     calibrate = check_flag(calibrate, "calibrate")
     want_indices = check_flag(return_indices_of_off_diagonals, "return_indices_of_off_diagonals")
     if check_flag(multi_label, "multi_label"):
-        from ._multilabel import binary_tasks, binary_thresholds
+        from ._core.multilabel import binary_tasks, binary_thresholds
 
         results = [
             compute_confident_joint(
@@ -235,7 +237,7 @@ def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
            [0, 1]])
     """
     if check_flag(multi_label, "multi_label"):
-        from ._multilabel import binary_labels
+        from ._core.multilabel import binary_labels
 
         per_class = zip(confident_joint, binary_labels(labels, len(confident_joint)), strict=False)
         return np.array([calibrate_confident_joint(cj, y) for cj, y in per_class])
@@ -276,7 +278,7 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=Fals
            [0.25, 0.25]])
     """
     if check_flag(multi_label, "multi_label"):
-        from ._multilabel import binary_labels
+        from ._core.multilabel import binary_labels
 
         if confident_joint is None:
             confident_joint = compute_confident_joint(
@@ -468,7 +470,7 @@ def num_label_issues(
         )
     if check_flag(multi_label, "multi_label"):
         # cleanlab 2.9 counts what filter.find_label_issues(multi_label=True) flags
-        from ._label_issues import deprecated_multi_label
+        from ._core.label_issues import deprecated_multi_label
         from .multilabel_classification import filter as multilabel_filter
 
         deprecated_multi_label(labels, stacklevel=3)
@@ -498,12 +500,12 @@ def num_label_issues(
 
 
 # cleanlab 2.9's constants of the same names
-from ._constants import (  # noqa: E402, F401
+from ._core.constants import (  # noqa: E402, F401
     CONFIDENT_THRESHOLDS_LOWER_BOUND,
     FLOATING_POINT_COMPARISON,
     TINY_VALUE,
 )
-from ._crossval import (  # noqa: E402  (the CV functions build on the ones above)
+from ._core.crossval import (  # noqa: E402  (the CV functions build on the ones above)
     estimate_confident_joint_and_cv_pred_proba,
     estimate_cv_predicted_probabilities,
     estimate_noise_matrices,
@@ -511,8 +513,8 @@ from ._crossval import (  # noqa: E402  (the CV functions build on the ones abov
 )
 
 # cleanlab 2.9's cleanlab.count also exposes these helpers (its own tests and
-# user code import them from here): one implementation, in cleannb._internal.
-from ._internal import (  # noqa: E402
+# user code import them from here): one implementation, in cleannb._core.internal.
+from ._core.internal import (  # noqa: E402
     append_extra_datapoint,
     assert_valid_inputs,
     clip_noise_rates,

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _algebra, _pipeline, _ties, count
-from ._constants import EPSILON
-from ._parallel import num_threads
-from ._validation import check_flag
+from . import count
+from ._core import algebra as _algebra
+from ._core import pipeline as _pipeline
+from ._core import ties as _ties
+from ._core.constants import EPSILON
+from ._core.parallel import num_threads
+from ._core.validation import check_flag
 
 __all__ = [
     "find_overlapping_classes",

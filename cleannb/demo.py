@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._cli_io import progress
+from ._cli.io import progress
 
 CV_FOLDS = 5
 #: Fraction of the K (K - 1) off-diagonal noise rates that are zero: noise

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _engine, _pipeline, _prune
-from ._label_issues import deprecated_multi_label, find_single_label
-from ._names import FILTERS, RANKINGS
-from ._parallel import num_threads
-from ._source import as_pred_probs
-from ._validation import (
+from ._core import confident as _confident
+from ._core import pipeline as _pipeline
+from ._core import prune as _prune
+from ._core.label_issues import deprecated_multi_label, find_single_label
+from ._core.method_names import FILTERS, RANKINGS
+from ._core.parallel import num_threads
+from ._core.source import as_pred_probs
+from ._core.validation import (
     check_choice,
     check_flag,
     check_labels,
@@ -200,7 +202,7 @@ def find_predicted_neq_given(labels, pred_probs, *, multi_label=False, n_jobs=No
             raise TypeError(
                 "labels must be a list of lists of class indices when multi_label=True."
             )
-        from ._multilabel import onehot
+        from ._core.multilabel import onehot
 
         pred_probs = check_pred_probs(pred_probs, min_classes=1)
         _check_value_range(pred_probs)
@@ -218,7 +220,7 @@ def find_predicted_neq_given(labels, pred_probs, *, multi_label=False, n_jobs=No
     pred_probs = as_pred_probs(pred_probs)
     labels = check_labels(labels, num_classes=pred_probs.shape[1], n_rows=len(pred_probs))
     with num_threads(n_jobs):
-        return _engine.row_pass(pred_probs, labels).argmax != labels
+        return _confident.row_pass(pred_probs, labels).argmax != labels
 
 
 def _check_value_range(pred_probs):
@@ -286,7 +288,7 @@ def _reduce_prune_counts(prune_count_matrix, frac_noise=1.0):
 # Names cleanlab 2.9's cleanlab.filter also exposes (imported there from count,
 # rank, multilabel_classification and its internal helpers): re-exported, one
 # implementation each.
-from ._internal import (  # noqa: E402
+from ._core.internal import (  # noqa: E402
     assert_valid_inputs,
     get_num_classes,
     get_onehot_num_classes,

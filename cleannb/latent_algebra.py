@@ -2,7 +2,7 @@
 P(s|y) and P(y|s), with 0.1.0's names, signatures and clipping floors.
 
 All six functions are O(K^2) (O(K^3) for an inverse) and run the formulas
-that :mod:`cleannb.count` uses (private module ``cleannb._algebra``), with
+that :mod:`cleannb.count` uses (private module ``cleannb._core.algebra``), with
 0.1.0's floors; denominators are guarded as in cleanlab 2.x. As in
 0.1.0, ``clip_noise_rates``, ``clip_values`` and ``value_counts`` of
 :mod:`cleannb.util` can be imported from here too.
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _algebra
-from ._validation import check_labels, check_square
+from ._core import algebra as _algebra
+from ._core.validation import check_labels, check_square
 from .util import clip_noise_rates, clip_values, value_counts
 
 #: 0.1.0 clips p(y) to this in compute_py_inv_noise_matrix (2.x: 1e-6).

@@ -35,10 +35,13 @@ import warnings
 
 import numpy as np
 
-from . import _algebra, _crossval, _engine, _pipeline
-from ._constants import FLOATING_POINT_COMPARISON
-from ._parallel import num_threads
-from ._validation import check_flag, check_labels, check_pred_probs
+from ._core import algebra as _algebra
+from ._core import confident as _confident
+from ._core import crossval as _crossval
+from ._core import pipeline as _pipeline
+from ._core.constants import FLOATING_POINT_COMPARISON
+from ._core.parallel import num_threads
+from ._core.validation import check_flag, check_labels, check_pred_probs
 from .latent_algebra import compute_inv_noise_matrix, compute_noise_matrix_from_inverse, compute_py
 from .util import (
     assert_inputs_are_valid,
@@ -77,7 +80,7 @@ __all__ = [
 
 def _label_counts(s, num_classes, multi_label=False):
     if multi_label:
-        from ._multilabel import onehot
+        from ._core.multilabel import onehot
 
         return onehot(s, num_classes).sum(axis=0)
     return np.bincount(check_labels(s, num_classes=num_classes, name="s"), minlength=num_classes)
@@ -85,7 +88,7 @@ def _label_counts(s, num_classes, multi_label=False):
 
 def _multilabel_confident_joint(s, psx, calibrate, thresholds=None):
     """1.0's multi-label joint: K x K, an example counts once per label and confident class."""
-    from ._multilabel import onehot
+    from ._core.multilabel import onehot
 
     psx = check_pred_probs(psx, name="psx")
     member = onehot(s, psx.shape[1])
@@ -178,16 +181,16 @@ def compute_confident_joint(
     s = check_labels(s, num_classes=num_classes, n_rows=len(psx), name="s")
     with num_threads(n_jobs):
         if thresholds is None:
-            means, counts = _engine.self_confidence_means(psx, s, num_classes)
+            means, counts = _confident.self_confidence_means(psx, s, num_classes)
             thresholds = np.where(counts > 0, means, 2.0) if np.any(counts == 0) else means
         thresholds = np.asarray(thresholds)
         if thresholds.shape != (num_classes,):
             raise ValueError(
                 f"thresholds must have shape ({num_classes},), got {thresholds.shape}."
             )
-        rows = _engine.row_pass(psx, s, thresholds - FLOATING_POINT_COMPARISON, name="psx")
+        rows = _confident.row_pass(psx, s, thresholds - FLOATING_POINT_COMPARISON, name="psx")
     # 0.1.0 puts no floor under the diagonal
-    confident_joint = _engine.confident_counts(s, rows.guess, num_classes)
+    confident_joint = _confident.confident_counts(s, rows.guess, num_classes)
     confident_joint = _pipeline.dense_joint(confident_joint, s, calibrate)
     if check_flag(return_indices_of_off_diagonals, "return_indices_of_off_diagonals"):
         return confident_joint, _pipeline.off_diagonal_rows(s, rows)
@@ -574,7 +577,7 @@ def estimate_confident_joint_from_probabilities(
         epochs = 1
     ps = np.bincount(s, minlength=psx.shape[1]) / len(s)
     if thresholds is None:
-        means, counts = _engine.self_confidence_means(psx, s, psx.shape[1])
+        means, counts = _confident.self_confidence_means(psx, s, psx.shape[1])
         thresholds = np.where(counts > 0, means, 2.0)
     thresholds = np.asarray(thresholds, dtype=float)
     matrices = []

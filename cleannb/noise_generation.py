@@ -48,10 +48,10 @@ import warnings
 
 import numpy as np
 
-from . import _noise
-from ._constants import FLOATING_POINT_COMPARISON
-from ._random import stream_key as _key
-from ._validation import check_flag, check_int, check_real, check_square
+from ._core import noise as _noise
+from ._core.constants import FLOATING_POINT_COMPARISON
+from ._core.seeds import stream_key as _key
+from ._core.validation import check_flag, check_int, check_real, check_square
 from .util import confusion_matrix, value_counts
 
 __all__ = [

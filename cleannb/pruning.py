@@ -40,9 +40,12 @@ import warnings
 
 import numpy as np
 
-from . import _algebra, _engine, _prune, _ties
-from ._parallel import num_threads
-from ._validation import check_choice, check_labels, check_pred_probs
+from ._core import algebra as _algebra
+from ._core import confident as _confident
+from ._core import prune as _prune
+from ._core import ties as _ties
+from ._core.parallel import num_threads
+from ._core.validation import check_choice, check_labels, check_pred_probs
 from .util import int2onehot, onehot2int, round_preserving_row_totals, value_counts
 
 #: Classes with at most this many examples are never pruned (0.1.0's constant).
@@ -166,7 +169,7 @@ def get_noise_indices(
             if confident_joint is None:
                 confident_joint = latent_estimation.compute_confident_joint(s, psx, n_jobs=n_jobs)
             else:
-                _engine.row_pass(psx, s, name="psx")  # validates the values
+                _confident.row_pass(psx, s, name="psx")  # validates the values
             label_counts = np.bincount(s, minlength=num_classes)
             mask = _select(
                 psx,
@@ -232,7 +235,7 @@ def _multilabel_mask(
     s, psx, confident_joint, frac_noise, num_to_remove_per_class, prune_method, n_jobs
 ):
     from . import latent_estimation
-    from ._multilabel import onehot
+    from ._core.multilabel import onehot
 
     num_classes = psx.shape[1]
     member = onehot(s, num_classes)
@@ -446,7 +449,7 @@ def multiclass_crossval_predict(pyx, labels):
     """
     from sklearn.metrics import f1_score
 
-    from ._multilabel import onehot
+    from ._core.multilabel import onehot
 
     pyx = np.asarray(pyx)
     member = onehot(labels, pyx.shape[1])

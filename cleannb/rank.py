@@ -23,18 +23,19 @@ import warnings
 
 import numpy as np
 
-from . import _engine, _ties
-from ._constants import CLIPPING_LOWER_BOUND
-from ._parallel import num_threads
-from ._scores import (
+from ._core import confident as _confident
+from ._core import ties as _ties
+from ._core.constants import CLIPPING_LOWER_BOUND
+from ._core.parallel import num_threads
+from ._core.scores import (
     METHODS,
     method_code,
     quality_scores,
     ranked_rows,
     score_all,
 )
-from ._source import as_pred_probs
-from ._validation import (
+from ._core.source import as_pred_probs
+from ._core.validation import (
     check_choice,
     check_flag,
     check_labels,
@@ -549,7 +550,7 @@ def get_label_quality_ensemble_scores(
         scores = np.vstack([quality_scores(labels, p, code, adjust_pred_probs) for p in members]).T
         if weight_ensemble_members_by == "accuracy":
             accuracy = [
-                float(np.mean(_engine.row_pass(p, labels).argmax == labels)) for p in members
+                float(np.mean(_confident.row_pass(p, labels).argmax == labels)) for p in members
             ]
             weights = np.array(accuracy) / sum(accuracy)
         elif weight_ensemble_members_by == "log_loss_search":
@@ -565,7 +566,7 @@ def get_label_quality_ensemble_scores(
 
 
 # Names cleanlab 2.9's cleanlab.rank also exposes (from its internal helpers).
-from ._internal import assert_valid_inputs, get_normalized_entropy  # noqa: E402
+from ._core.internal import assert_valid_inputs, get_normalized_entropy  # noqa: E402
 
 __all__ += [
     "assert_valid_inputs",

@@ -24,8 +24,8 @@ import warnings
 
 import numpy as np
 
-from . import _algebra
-from ._validation import check_labels, check_pred_probs
+from ._core import algebra as _algebra
+from ._core.validation import check_labels, check_pred_probs
 
 __all__ = [
     "VersionWarning",
@@ -95,7 +95,7 @@ def assert_inputs_are_valid(X, s, psx=None):
     if psx is not None:
         psx = check_pred_probs(psx, name="psx")
         n_rows, num_classes = psx.shape
-        from ._engine import row_pass
+        from ._core.confident import row_pass
 
         row_pass(psx, check_labels(s, num_classes, n_rows, name="s"), name="psx")
     labels = check_labels(s, num_classes=num_classes, n_rows=n_rows, name="s")

@@ -337,7 +337,7 @@ def kernel_input(request):
     if request.param == "float64 copy":
         yield request.param
         return
-    from cleannb._validation import large_input_paths
+    from cleannb._core.validation import large_input_paths
 
     with large_input_paths():
         yield request.param

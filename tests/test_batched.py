@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import cleannb
 from cleannb import count, dataset, filter, rank
-from cleannb._rows import RowSource
+from cleannb._core.rows import RowSource
 from cleannb.experimental.label_issues_batched import (
     LabelInspector,
     find_label_issues_batched,

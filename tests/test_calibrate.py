@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import cleannb
-from cleannb import _algebra, _ties
+from cleannb._core import algebra as _algebra
+from cleannb._core import ties as _ties
 
 
 def numpy_round_row(row, ties):
@@ -191,7 +192,7 @@ def test_a_tie_at_the_cut_of_a_row_takes_numpys_order():
 
 
 def _threads(n):
-    from cleannb._parallel import num_threads
+    from cleannb._core.parallel import num_threads
 
     return num_threads(n)
 

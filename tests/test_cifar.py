@@ -14,7 +14,7 @@ import pytest
 
 import cleannb
 from cleannb import filter, pruning, rank
-from cleannb._parallel import num_threads
+from cleannb._core.parallel import num_threads
 from cleannb.datasets import load_cifar10_noisy
 
 FILTERS = filter.FILTERS

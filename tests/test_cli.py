@@ -1,4 +1,4 @@
-"""Tests of the ``cleannb`` command line (cleannb/cli.py, cleannb/_cli_io.py).
+"""Tests of the ``cleannb`` command line (cleannb/cli.py, cleannb/_cli/io.py).
 
 Most tests call :func:`cleannb.cli.main` in this process, so the Numba kernels
 compile once; two tests start the real console script / ``python -m cleannb``.
@@ -18,8 +18,8 @@ import pytest
 
 import cleannb
 from cleannb import cli
-from cleannb._cli_io import read_pred_probs
-from cleannb._rows import RowSource
+from cleannb._cli.io import read_pred_probs
+from cleannb._core.rows import RowSource
 from cleannb.count import estimate_joint
 from cleannb.filter import find_label_issues
 from cleannb.rank import get_label_quality_scores
@@ -271,7 +271,7 @@ def test_npy_and_zarr_read_in_ranges_equal_the_loaded_arrays(tmp_path, capsys, s
 
 
 def test_pass_bars_count_rows_per_pass():
-    from cleannb._cli_io import _pass_bars
+    from cleannb._cli.io import _pass_bars
 
     assert _pass_bars(quiet=True) is None
     seen = []

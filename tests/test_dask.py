@@ -23,7 +23,7 @@ from conftest import make_dataset
 from test_batched import DTYPES, RANKINGS, assert_same, everything, tied
 
 from cleannb import count, filter, rank
-from cleannb._dask import DaskRows, tree
+from cleannb._core.dask_rows import DaskRows, tree
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
@@ -148,7 +148,7 @@ def test_column_chunks_are_merged(client, no_gather):
 def test_dask_s_local_schedulers_give_the_same(client, no_gather, scheduler):
     import dask
 
-    from cleannb._dask import _client
+    from cleannb._core.dask_rows import _client
 
     labels, pred_probs = tied(6, 1200, 4, np.float32)
     array = da.from_array(pred_probs, chunks=(250, 4))

@@ -11,9 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_filter import first_argmax, keep_at_least_n_per_class, prune_masks
 
-from cleannb import _algebra, _engine, _names, _pipeline, _prune, _ties, filter
-from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
-from cleannb._validation import large_input_paths
+from cleannb import filter
+from cleannb._core import algebra as _algebra
+from cleannb._core import confident as _confident
+from cleannb._core import method_names as _method_names
+from cleannb._core import pipeline as _pipeline
+from cleannb._core import prune as _prune
+from cleannb._core import ties as _ties
+from cleannb._core.parallel import PARALLEL_MIN_BYTES, num_threads
+from cleannb._core.validation import large_input_paths
 
 pytestmark = pytest.mark.usefixtures("kernel_input")
 
@@ -62,7 +68,7 @@ def test_masks_match_cleanlab(case):
         {"min_examples_per_class": 60},
     ]
     for filter_by in FILTERS:
-        for kwargs in options if filter_by in _names.PRUNE_FILTERS else [{}]:
+        for kwargs in options if filter_by in _method_names.PRUNE_FILTERS else [{}]:
             expected = _quiet(
                 cleanlab_filter.find_label_issues,
                 labels,
@@ -86,7 +92,7 @@ def test_num_to_remove_matches_cleanlab(case):
     remove = np.array([rng.integers(0, max(1, c // 3)) for c in counts])
     if not _removal_well_defined(labels, pred_probs, remove):
         remove = np.zeros_like(remove)
-    for filter_by in _names.PRUNE_FILTERS:
+    for filter_by in _method_names.PRUNE_FILTERS:
         expected = _quiet(
             cleanlab_filter.find_label_issues,
             labels,
@@ -131,7 +137,7 @@ def test_ranked_indices_match_cleanlab(case):
 def test_given_confident_joint_and_baselines_match_cleanlab():
     for _, labels, pred_probs in DATASETS[:8]:
         joint = cleanlab_count.compute_confident_joint(labels, pred_probs, calibrate=False)
-        for filter_by in _names.PRUNE_FILTERS:
+        for filter_by in _method_names.PRUNE_FILTERS:
             expected = _quiet(
                 cleanlab_filter.find_label_issues,
                 labels,
@@ -344,12 +350,12 @@ def test_wide_rows_with_kept_values_agree(dtype, filter_by, monkeypatch):
     """Rows wide enough to keep their own probability, maximum and chunk maxima
     (bounds on, float32 copies of the values) flag what the plain path flags."""
     labels, pred_probs = make_dataset(13, 3000, 150, dtype=dtype, sharpness=3.0)
-    monkeypatch.setattr(_engine, "KEEP_CHUNKS_MIN_ROWS_PER_CLASS", 1)  # chunk maxima kept too
-    assert _engine.worth_keeping_values(pred_probs)
-    assert _engine.row_pass(pred_probs, labels, keep_values=True).chunk_max.shape == (3000, 2)
+    monkeypatch.setattr(_confident, "KEEP_CHUNKS_MIN_ROWS_PER_CLASS", 1)  # chunk maxima kept too
+    assert _confident.worth_keeping_values(pred_probs)
+    assert _confident.row_pass(pred_probs, labels, keep_values=True).chunk_max.shape == (3000, 2)
     bounded = filter.find_label_issues(labels, pred_probs, filter_by=filter_by)
-    monkeypatch.setattr(_engine, "KEEP_VALUES_MIN_ROW_BYTES", 10**9)
-    assert not _engine.worth_keeping_values(pred_probs)
+    monkeypatch.setattr(_confident, "KEEP_VALUES_MIN_ROW_BYTES", 10**9)
+    assert not _confident.worth_keeping_values(pred_probs)
     plain = filter.find_label_issues(labels, pred_probs, filter_by=filter_by)
     np.testing.assert_array_equal(bounded, plain)
     assert bounded.sum() > 100
@@ -358,7 +364,7 @@ def test_wide_rows_with_kept_values_agree(dtype, filter_by, monkeypatch):
 def test_prefetch_changes_no_result(monkeypatch):
     """The selection prefetches the cells of entries ahead (with bounds); off, it flags the same."""
     labels, pred_probs = make_dataset(13, 3000, 150, dtype=np.float32, sharpness=3.0)
-    monkeypatch.setattr(_engine, "KEEP_CHUNKS_MIN_ROWS_PER_CLASS", 1)
+    monkeypatch.setattr(_confident, "KEEP_CHUNKS_MIN_ROWS_PER_CLASS", 1)
     assert _prune.PREFETCH_AHEAD > 0
     on = filter.find_label_issues(labels, pred_probs, filter_by="both")
     monkeypatch.setattr(_prune, "PREFETCH_AHEAD", 0)
@@ -442,7 +448,7 @@ def test_flagged_rows_never_predicted_as_labelled(seed, k, n, filter_by):
     seed=st.integers(0, 10_000),
     k=st.integers(2, 9),
     n=st.integers(30, 500),
-    filter_by=st.sampled_from(_names.PRUNE_FILTERS),
+    filter_by=st.sampled_from(_method_names.PRUNE_FILTERS),
 )
 def test_smaller_frac_noise_flags_a_subset(seed, k, n, filter_by):
     labels, pred_probs = make_dataset(seed, n, k, noise=0.3)
@@ -455,7 +461,7 @@ def test_smaller_frac_noise_flags_a_subset(seed, k, n, filter_by):
 @given(seed=st.integers(0, 10_000), k=st.integers(2, 6))
 def test_float32_and_float64_copies_agree(seed, k):
     labels, pred_probs = make_dataset(seed, 400, k, dtype=np.float32)
-    for filter_by in _names.PRUNE_FILTERS + ("predicted_neq_given",):
+    for filter_by in _method_names.PRUNE_FILTERS + ("predicted_neq_given",):
         np.testing.assert_array_equal(
             _quiet(
                 filter.find_label_issues,

@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from conftest import make_dataset
 
-from cleannb import _algebra, _engine
+from cleannb._core import algebra as _algebra
+from cleannb._core import confident as _confident
+from cleannb._core.validation import pred_probs_views
 from cleannb._kernels import confident as kern
-from cleannb._validation import pred_probs_views
 
 DTYPES = [np.float16, np.float32, np.float64]
 
@@ -104,7 +105,7 @@ def test_collision_rules_differ_somewhere():
     a = naive.confident_guesses(labels, pred_probs, thresholds, "row_argmax")
     b = naive.confident_guesses(labels, pred_probs, thresholds, "confident_argmax")
     assert np.any(a != b)
-    fast = _engine.row_pass(pred_probs, labels, thresholds - 1e-6, paper_rule=True)
+    fast = _confident.row_pass(pred_probs, labels, thresholds - 1e-6, paper_rule=True)
     np.testing.assert_array_equal(fast.guess, b)
 
 
@@ -126,7 +127,7 @@ def test_confident_counts_equal_reference(k):
     guess[labels == 1] = -1  # a label without confident rows
     labels[labels == 3] = 2  # a class without rows
     for min_diagonal in (0, 2):
-        got = _engine.confident_counts(labels, guess, k, min_diagonal)
+        got = _confident.confident_counts(labels, guess, k, min_diagonal)
         expected = reference_pairs(labels, guess, k, min_diagonal)
         np.testing.assert_array_equal(got.dense(), expected)
         assert np.all(np.diff(got.columns)[np.diff(got.rows()) == 0] > 0)  # ascending columns
@@ -151,7 +152,7 @@ def test_threshold_boundary_is_exact(dtype):
     pred_probs = np.column_stack([column, (1 - column.astype(np.float64)).astype(dtype)])
     labels = np.array([0, 0, 1, 1])
     thresholds = np.array([limit + 1e-6, 2.0])
-    rows = _engine.row_pass(pred_probs, labels, thresholds - 1e-6)
+    rows = _confident.row_pass(pred_probs, labels, thresholds - 1e-6)
     expected = naive.confident_guesses(labels, pred_probs, thresholds)
     np.testing.assert_array_equal(rows.guess, expected)
     assert list(expected) == [-1, 0, 0, 0]
@@ -166,7 +167,7 @@ def test_negative_zero_is_a_valid_zero():
     signed[7] /= signed[7].sum()
     reference = signed + 0.0
     thresholds = naive.thresholds(labels, reference)
-    rows = _engine.row_pass(signed, labels, thresholds - 1e-6)
+    rows = _confident.row_pass(signed, labels, thresholds - 1e-6)
     np.testing.assert_array_equal(rows.argmax, naive.row_argmax(reference))
     expected = naive.confident_guesses(labels, reference, thresholds)
     np.testing.assert_array_equal(rows.guess, expected)
@@ -187,7 +188,7 @@ def test_label_is_predicted_equals_reference(dtype):
     labels[rows] = other
     argmax = naive.row_argmax(pred_probs).astype(np.int32)
     everything = np.arange(1500)
-    fast = _engine.label_is_predicted(pred_probs, labels, argmax, everything)
+    fast = _confident.label_is_predicted(pred_probs, labels, argmax, everything)
     expected = naive.label_is_predicted(labels, pred_probs)
     np.testing.assert_array_equal(fast, expected)
     assert 0 < expected[rows].sum() < rows.size or dtype == np.float16

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cleannb import _prune
+from cleannb._core import prune as _prune
 from cleannb._kernels import prune as kern
 
 pytestmark = pytest.mark.usefixtures("kernel_input")

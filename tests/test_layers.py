@@ -97,8 +97,8 @@ def is_private(module):
 def test_the_graph_sees_function_level_imports():
     """A check on the reader itself: edges known to exist are found."""
     graph = import_graph()
-    assert "cleannb._label_issues" in graph["cleannb.count"]  # inside a function
-    assert "cleannb._kernels.scores" in graph["cleannb._scores"]
+    assert "cleannb._core.label_issues" in graph["cleannb.count"]  # inside a function
+    assert "cleannb._kernels.scores" in graph["cleannb._core.scores"]
     assert (
         "cleannb.multilabel_classification.rank"
         in graph["cleannb.multilabel_classification.filter"]

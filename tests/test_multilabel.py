@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cleannb import multilabel_classification as ml
-from cleannb._parallel import PARALLEL_MIN_BYTES
+from cleannb._core.parallel import PARALLEL_MIN_BYTES
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:The multi_label argument:DeprecationWarning"),

@@ -21,7 +21,7 @@ pytest.importorskip("cleanlab")
 
 from cleanlab.internal import multilabel_scorer as cl_scorer  # noqa: E402
 
-from cleannb import _internal  # noqa: E402
+from cleannb._core import internal as _internal  # noqa: E402
 from cleannb.multilabel_classification import dataset, filter, rank  # noqa: E402
 
 MODULES = ("filter", "rank", "dataset")

@@ -1,7 +1,7 @@
 """Multi-label results equal cleanlab 2.9's bit for bit, dtype included.
 
 Every multi-label function runs the one-vs-rest reduction of
-``cleannb._multilabel`` in the dtype of ``pred_probs`` with cleanlab's
+``cleannb._core.multilabel`` in the dtype of ``pred_probs`` with cleanlab's
 arithmetic, so thresholds, joints, masks and every score (each method, with
 and without ``adjust_pred_probs``, each aggregator) must be *equal* to
 cleanlab's on float16, float32 and float64 data, with quantised

@@ -4,7 +4,7 @@ Published probabilities are rounded: the IMDB test-set probabilities of the
 label-errors study hold values up to 1.00001. Values in [-1e-6, 1 + 1e-6] are
 silent, values in (1 + 1e-6, 1 + 1e-3] give one ``UserWarning`` per public
 call, and beyond is a ``ValueError`` that prints the value in full (see
-``cleannb._validation.raise_for_value_stats``).
+``cleannb._core.validation.raise_for_value_stats``).
 
 Results use the values as given and equal cleanlab's on the same values:
 cleanlab 2.9 live, and cleanlab 0.1.0 through the golden fixture
@@ -32,7 +32,8 @@ import test_row_sums
 from naive_rank import multilabel_per_class
 from test_row_sums import MULTILABEL_CALLS, PUBLIC_CALLS, K, N, _multilabel_data, make_data
 
-from cleannb import _engine, count, filter, latent_estimation, pruning, rank
+from cleannb import count, filter, latent_estimation, pruning, rank
+from cleannb._core import confident as _confident
 from cleannb.multilabel_classification import rank as ml_rank
 
 pytestmark = pytest.mark.usefixtures("kernel_input")
@@ -478,7 +479,7 @@ def test_chunks_of_negative_values(monkeypatch, lenient_cleanlab):
     no chunk maxima (the largest key of a chunk of negatives is its least value). A
     guard: no data were found where the wrong bound changes the result (this test
     passes without the fix too)."""
-    monkeypatch.setattr(_engine, "KEEP_CHUNKS_MIN_ROWS_PER_CLASS", 1)
+    monkeypatch.setattr(_confident, "KEEP_CHUNKS_MIN_ROWS_PER_CLASS", 1)
     rng = np.random.default_rng(0)
     n, k = 3000, 130
     labels = rng.integers(0, k, n)

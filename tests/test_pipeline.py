@@ -6,12 +6,15 @@ import numpy as np
 import pytest
 from conftest import parity_dataset
 
-from cleannb import _algebra, _names, _pipeline, count, filter, rank
-from cleannb._rows import RowSource
+from cleannb import count, filter, rank
+from cleannb._core import algebra as _algebra
+from cleannb._core import method_names as _method_names
+from cleannb._core import pipeline as _pipeline
+from cleannb._core.rows import RowSource
 
 
 @pytest.mark.parametrize("index", range(6))
-@pytest.mark.parametrize("filter_by", _names.FILTERS)
+@pytest.mark.parametrize("filter_by", _method_names.FILTERS)
 @pytest.mark.parametrize("in_ranges", [False, True])
 def test_found_holds_what_the_public_functions_compute(index, filter_by, in_ranges):
     labels, pred_probs = parity_dataset(index)
@@ -26,7 +29,7 @@ def test_found_holds_what_the_public_functions_compute(index, filter_by, in_rang
         return
     raw = count.compute_confident_joint(labels, pred_probs, calibrate=False)
     np.testing.assert_array_equal(found.raw_joint.dense(), raw)
-    if filter_by in _names.PRUNE_FILTERS:
+    if filter_by in _method_names.PRUNE_FILTERS:
         calibrated = count.compute_confident_joint(labels, pred_probs)
         np.testing.assert_array_equal(found.joint.dense(), calibrated)
         label_counts = np.bincount(labels, minlength=pred_probs.shape[1])

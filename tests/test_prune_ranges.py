@@ -15,9 +15,9 @@ import pytest
 from cleanlab.filter import find_label_issues as cleanlab_find_label_issues
 
 import cleannb
-from cleannb import _prune
-from cleannb._rows import RowSource
-from cleannb._validation import large_input_paths
+from cleannb._core import prune as _prune
+from cleannb._core.rows import RowSource
+from cleannb._core.validation import large_input_paths
 from cleannb.filter import find_label_issues
 
 DTYPES = [np.float16, np.float32, np.float64]

@@ -14,7 +14,7 @@ other packages (``LogReg``, ``confusion_matrix``), availability flags (bools
 such as ``tqdm_exists``) and ``filter.mp_params`` (multiprocessing state).
 
 Each name cleannb re-exports must have cleanlab's signature; each helper that
-cleannb newly wrote (:mod:`cleannb._internal`) is compared with cleanlab 2.9
+cleannb newly wrote (:mod:`cleannb._core.internal`) is compared with cleanlab 2.9
 on random data here.
 """
 
@@ -35,7 +35,7 @@ import cleannb.count as nb_count  # noqa: E402
 import cleannb.dataset as nb_dataset  # noqa: E402
 import cleannb.filter as nb_filter  # noqa: E402
 import cleannb.rank as nb_rank  # noqa: E402
-from cleannb import _internal  # noqa: E402
+from cleannb._core import internal as _internal  # noqa: E402
 from cleannb.benchmarking import noise_generation as nb_noise  # noqa: E402
 from cleannb.experimental import label_issues_batched as nb_batched  # noqa: E402
 

@@ -12,8 +12,9 @@ from conftest import PARITY_KINDS, make_dataset, parity_dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleannb import _validation, filter, rank
-from cleannb._parallel import PARALLEL_MIN_BYTES
+from cleannb import filter, rank
+from cleannb._core import validation as _validation
+from cleannb._core.parallel import PARALLEL_MIN_BYTES
 
 pytestmark = pytest.mark.usefixtures("kernel_input")
 

@@ -35,7 +35,7 @@ from registry import (
     case,
 )
 
-from cleannb._validation import large_input_paths
+from cleannb._core.validation import large_input_paths
 
 pytest.importorskip("cleanlab")
 
@@ -44,7 +44,7 @@ ENTRIES = registry.entries()
 SOURCE_KINDS = ("ties", "float16")
 #: Functions that read pred_probs: small inputs take numpy paths (the float64 copy),
 #: so each kind also runs once, default options, with the kernels reading pred_probs as
-#: given (``cleannb._validation.large_input_paths``, as ``conftest.kernel_input`` does).
+#: given (``cleannb._core.validation.large_input_paths``, as ``conftest.kernel_input`` does).
 KERNEL_MODULES = (
     "count.",
     "filter.",

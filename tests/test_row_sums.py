@@ -20,7 +20,6 @@ import numpy as np
 import pytest
 
 from cleannb import (
-    _validation,
     baseline_methods,
     cli,
     count,
@@ -31,6 +30,7 @@ from cleannb import (
     rank,
     util,
 )
+from cleannb._core import validation as _validation
 from cleannb.classification import CleanLearning, LearningWithNoisyLabels
 from cleannb.datasets import load_cifar10_noisy
 from cleannb.multilabel_classification import filter as ml_filter

@@ -402,7 +402,7 @@ def test_bad_options_are_named():
 
 def pixels_of(probs, labels, run=None):
     """block_pixels's four outputs, by the vectorised kernel with ``run`` pixels per task."""
-    from cleannb.segmentation import _pixels
+    from cleannb._core import pixels as _pixels
 
     if run is None:
         return _pixels.block_pixels(probs, labels)
@@ -459,7 +459,7 @@ def test_vectorised_pass_is_parallel_and_identical_on_a_large_block():
 
 
 def _threads(n_jobs, fn):
-    from cleannb._parallel import num_threads
+    from cleannb._core.parallel import num_threads
 
     with num_threads(n_jobs):
         return fn()
@@ -496,8 +496,8 @@ def test_vectorised_pass_names_bad_values_as_the_strided_pass(dtype, spoil):
 def test_class_means_equal_numpy_mean_in_pixel_order(dtype):
     """The thresholds' class means: np.mean of each class's values in pixel order, bit for bit,
     over several grouping blocks, with runs of equal labels, absent classes, 1 and 2 threads."""
-    from cleannb._engine import grouped_means
-    from cleannb.segmentation import _pixels
+    from cleannb._core import pixels as _pixels
+    from cleannb._core.confident import grouped_means
 
     rng = np.random.default_rng(47)
     size = 3 * _pixels.GROUP_BLOCK + 1234
@@ -519,7 +519,7 @@ def test_class_means_equal_numpy_mean_in_pixel_order(dtype):
 def test_kth_smallest_equals_numpy_partition(dtype):
     """The issue cut by radix select: np.partition's value at every position tried, with ties,
     signed zeros, small negative values and a single distinct value."""
-    from cleannb.segmentation import _pixels
+    from cleannb._core import pixels as _pixels
 
     rng = np.random.default_rng(48)
     values = (np.round(rng.random(5000) * 40) / 40).astype(dtype)

@@ -12,8 +12,8 @@ import pytest
 from conftest import make_dataset
 
 from cleannb import count as nb
+from cleannb._core.parallel import PARALLEL_MIN_BYTES, num_threads
 from cleannb._kernels import confident as kern
-from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
 
 pytestmark = pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs 2 Numba threads")
 

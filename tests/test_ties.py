@@ -14,8 +14,13 @@ import pytest
 from naive_filter import prune_masks
 
 import cleannb
-from cleannb import _algebra, _engine, _pipeline, _prune, _ties, filter, rank
-from cleannb._parallel import PARALLEL_MIN_BYTES, num_threads
+from cleannb import filter, rank
+from cleannb._core import algebra as _algebra
+from cleannb._core import confident as _confident
+from cleannb._core import pipeline as _pipeline
+from cleannb._core import prune as _prune
+from cleannb._core import ties as _ties
+from cleannb._core.parallel import PARALLEL_MIN_BYTES, num_threads
 
 pytestmark = pytest.mark.usefixtures("kernel_input")
 
@@ -43,7 +48,7 @@ def selection(labels, pred_probs, row_pass=True):
     joint = cleanlab_count.compute_confident_joint(labels, pred_probs)
     pcm = _prune.keep_at_least_n_per_class(joint.T, 1)
     prunable = counts > 1
-    rows = _engine.row_pass(pred_probs, labels, keep_values=True) if row_pass else None
+    rows = _confident.row_pass(pred_probs, labels, keep_values=True) if row_pass else None
     masks = _prune.select(
         pred_probs,
         labels,

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from conftest import make_dataset
 
+from cleannb._core import tokens as _tokens
 from cleannb.experimental import RowSource
-from cleannb.token_classification import _tokens
 from cleannb.token_classification import filter as tf
 from cleannb.token_classification import rank as tr
 from cleannb.token_classification import summary as ts

@@ -245,7 +245,7 @@ def test_small_inputs_reach_the_kernels_as_one_float64_copy(dtype):
     compiled kernel for every dtype and layout), keeping the input's dtype for the
     rounding of keys and its size for the choice of twin; larger inputs, and every
     input inside ``large_input_paths``, are read as they are."""
-    from cleannb import _validation
+    from cleannb._core import validation as _validation
 
     pred_probs = np.asfortranarray(make_dataset(3, 300, 5, dtype)[1])
     before = pred_probs.copy()
@@ -271,7 +271,7 @@ def test_small_inputs_reach_the_kernels_as_one_float64_copy(dtype):
 
 def test_kernel_input_fixture_reads_small_inputs_both_ways(kernel_input):
     """The fixture that doubles the parity modules really switches the copy off."""
-    from cleannb import _validation
+    from cleannb._core import validation as _validation
 
     shared = _validation.pred_probs_views(np.zeros((4, 2), np.float32)).shared
     assert shared == (kernel_input == "float64 copy")
@@ -809,7 +809,7 @@ def test_multilabel_adjust_is_true_only():
 
 @pytest.mark.parametrize("wrong", ["yes", 2, 0.5, [True]])
 def test_check_flag_still_refuses_other_values(wrong):
-    from cleannb._validation import check_flag
+    from cleannb._core.validation import check_flag
 
     with pytest.raises(TypeError, match=r"adjust_pred_probs must be True or False \(or None"):
         check_flag(wrong, "adjust_pred_probs")

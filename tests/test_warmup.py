@@ -1,4 +1,5 @@
-"""The warm-up compiles what ``find_label_issues`` needs (cleannb/_warmup.py, ``cleannb warmup``).
+"""The warm-up compiles what ``find_label_issues`` needs (``cleannb/_cli/warmup.py``,
+``cleannb warmup``).
 
 A fresh interpreter with ``NUMBA_CACHE_DIR`` set to an empty folder runs
 :func:`cleannb.warmup` for float64; a second fresh interpreter on the same
@@ -23,7 +24,7 @@ import numpy as np
 import pytest
 
 from cleannb import cli
-from cleannb._warmup import DEFAULT_DTYPES, _check_dtypes
+from cleannb._cli.warmup import DEFAULT_DTYPES, _check_dtypes
 
 TIMEOUT = 1200
 
@@ -58,8 +59,8 @@ def data(n, k, seed):
 
 with event.install_recorder("numba:compile") as recorder:
     from cleannb import filter, rank
-    from cleannb._parallel import PARALLEL_MIN_BYTES
-    from cleannb._warmup import kernel_dispatchers
+    from cleannb._core.parallel import PARALLEL_MIN_BYTES
+    from cleannb._cli.warmup import kernel_dispatchers
 
     small = data(500, 6, 1)  # not the warm-up's shape
     filter.find_label_issues(*small)
@@ -281,8 +282,8 @@ def test_bad_dtypes_fail_before_compiling(bad):
 
 def test_warmup_is_exported_lazily():
     code = (
-        "import sys, cleannb; loaded = 'cleannb._warmup' in sys.modules; "
-        "from cleannb._warmup import warmup; "
+        "import sys, cleannb; loaded = 'cleannb._cli.warmup' in sys.modules; "
+        "from cleannb._cli.warmup import warmup; "
         "print(loaded, cleannb.warmup is warmup, 'warmup' in cleannb.__all__, "
         "'warmup' in dir(cleannb))"
     )

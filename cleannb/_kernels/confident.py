@@ -4,7 +4,7 @@
 ``values`` (float32/float64 as they are; float16 as its int16 bit pattern,
 decoded through ``table``) and ``keys``, the signed-integer view of the same
 bits. Inputs under 1 MiB come as a float64 copy instead
-(``cleannb._validation.SMALL_INPUT_MAX_BYTES``), so that one compiled
+(``cleannb._core.validation.SMALL_INPUT_MAX_BYTES``), so that one compiled
 kernel serves them whatever their dtype and layout; larger ones are never
 copied. For non-negative floats the integer order is the float order,
 and integer max/compare loops vectorise where float ones do not.

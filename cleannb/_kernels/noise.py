@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from .._constants import FLOATING_POINT_COMPARISON
+from .._core.constants import FLOATING_POINT_COMPARISON
 from ._compile import _OPTIONS, twins
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

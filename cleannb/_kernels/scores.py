@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
 
-from .._constants import CLIPPING_LOWER_BOUND
+from .._core.constants import CLIPPING_LOWER_BOUND
 from ._compile import _OPTIONS, inline, twins
 from .confident import as_float, row_sum
 from .dtype import round_like

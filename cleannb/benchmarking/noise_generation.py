@@ -301,8 +301,8 @@ def randomly_distribute_N_balls_into_K_bins(
 
 
 # Names cleanlab 2.9's benchmarking.noise_generation also exposes.
-from .. import _internal  # noqa: E402
-from .._internal import value_counts  # noqa: E402
+from .._core import internal as _internal  # noqa: E402
+from .._core.internal import value_counts  # noqa: E402
 
 #: cleanlab 2.9's constants of the same names.
 FLOATING_POINT_COMPARISON = _internal.FLOATING_POINT_COMPARISON

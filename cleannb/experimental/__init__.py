@@ -13,7 +13,7 @@
   one yourself to pass ``progress=``.
 """
 
-from .._dask import DaskRows
-from .._rows import RowSource
+from .._core.dask_rows import DaskRows
+from .._core.rows import RowSource
 
 __all__ = ["DaskRows", "RowSource"]

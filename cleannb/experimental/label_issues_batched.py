@@ -25,10 +25,14 @@ from numbers import Integral
 
 import numpy as np
 
-from .. import _engine, _pipeline, _scores, _ties, filter, rank
-from .._parallel import num_threads
-from .._rows import DEFAULT_BATCH_SIZE, RowSource, own_values
-from .._validation import check_choice, check_flag, check_labels, check_pred_probs
+from .. import filter, rank
+from .._core import confident as _confident
+from .._core import pipeline as _pipeline
+from .._core import scores as _scores
+from .._core import ties as _ties
+from .._core.parallel import num_threads
+from .._core.rows import DEFAULT_BATCH_SIZE, RowSource, own_values
+from .._core.validation import check_choice, check_flag, check_labels, check_pred_probs
 
 __all__ = ["LabelInspector", "find_label_issues_batched"]
 
@@ -349,7 +353,7 @@ class LabelInspector:
         if self.verbose and not silent:
             print(f"confident thresholds from {self.examples_processed_thresh} examples")
         if self._thresholds is None:
-            means, counts = _engine.grouped_means(
+            means, counts = _confident.grouped_means(
                 np.concatenate(self._own), np.concatenate(self._own_labels), self.num_class
             )
             self._thresholds = _scores.thresholds_from_means(means, counts)
@@ -420,12 +424,12 @@ class LabelInspector:
 
 # Names cleanlab 2.9's label_issues_batched also exposes (its constants among
 # them): re-exported, one implementation each.
-from .._constants import (  # noqa: E402, F401
+from .._core.constants import (  # noqa: E402, F401
     CLIPPING_LOWER_BOUND,
     CONFIDENT_THRESHOLDS_LOWER_BOUND,
     FLOATING_POINT_COMPARISON,
 )
-from .._internal import (  # noqa: E402
+from .._core.internal import (  # noqa: E402
     split_arr,
     value_counts_fill_missing_classes,
 )

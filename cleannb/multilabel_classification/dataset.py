@@ -1,7 +1,7 @@
 """Dataset-level summaries of label issues in multi-label data (as cleanlab 2.9).
 
 Each class is summarised on its own binary problem ("is k among the
-example's labels", see :mod:`cleannb._multilabel`): how many examples were
+example's labels", see :mod:`cleannb._core.multilabel`): how many examples were
 given the class but probably should not have been, and the reverse. All four
 functions build on :func:`cleannb.multilabel_classification.filter.find_multilabel_issues_per_class`
 (the per-class masks) and return what cleanlab 2.9 returns: the same
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _multilabel
-from .._internal import get_onehot_num_classes
+from .._core import multilabel as _multilabel
+from .._core.internal import get_onehot_num_classes
 from .filter import find_label_issues, find_multilabel_issues_per_class
 
 __all__ = [

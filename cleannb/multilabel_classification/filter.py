@@ -1,6 +1,6 @@
 """Find label issues in multi-label data (one-vs-rest, as cleanlab 2.9).
 
-Each class k becomes a binary problem (:mod:`cleannb._multilabel`:
+Each class k becomes a binary problem (:mod:`cleannb._core.multilabel`:
 probabilities ``(1 - p[:, k], p[:, k])`` in the dtype of ``pred_probs``,
 label "k is among the example's labels") handed to the single-label
 :func:`cleannb.filter.find_label_issues`; an example is a label
@@ -13,10 +13,11 @@ import warnings
 
 import numpy as np
 
-from .. import _multilabel, _ties
-from .._label_issues import find_single_label
-from .._names import FILTERS, RANKINGS
-from .._validation import check_choice
+from .._core import multilabel as _multilabel
+from .._core import ties as _ties
+from .._core.label_issues import find_single_label
+from .._core.method_names import FILTERS, RANKINGS
+from .._core.validation import check_choice
 from . import rank as ml_rank
 
 LOW_SCORE_FILTERS = ("low_normalized_margin", "low_self_confidence")

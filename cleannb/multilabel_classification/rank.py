@@ -1,10 +1,10 @@
 """Label quality scores for multi-label data (one-vs-rest, as cleanlab 2.9).
 
 Each class k of each example is scored as a binary problem (see
-:mod:`cleannb._multilabel`): probabilities ``(1 - p[i, k], p[i, k])`` in the
+:mod:`cleannb._core.multilabel`): probabilities ``(1 - p[i, k], p[i, k])`` in the
 dtype of ``pred_probs`` and label "k is among the example's labels", with
 cleanlab's single-label arithmetic (numpy, in that dtype:
-:func:`cleannb._scores.numpy_block_keys`). The K class scores of an example
+:func:`cleannb._core.scores.numpy_block_keys`). The K class scores of an example
 are then aggregated in float64 (by default an exponential moving average from
 the largest score down to the smallest, ``alpha=0.8``), again with cleanlab's
 numpy arithmetic, so the scores are cleanlab's bits. Labels are lists of class
@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _multilabel
-from .._internal import assert_valid_inputs, get_num_classes, int2onehot
-from .._scores import method_code
-from .._validation import check_flag
-from ._scorer import (
+from .._core import multilabel as _multilabel
+from .._core.internal import assert_valid_inputs, get_num_classes, int2onehot
+from .._core.multilabel_scorer import (
     Aggregator,
     ClassLabelScorer,
     MultilabelScorer,
@@ -29,6 +27,8 @@ from ._scorer import (
     exponential_moving_average,
     softmin,
 )
+from .._core.scores import method_code
+from .._core.validation import check_flag
 
 #: Aggregation used when ``aggregator_kwargs`` is None or empty (cleanlab's default).
 DEFAULT_AGGREGATOR = {"method": "exponential_moving_average", "alpha": 0.8}

@@ -7,7 +7,7 @@ exactly over all pixels whatever the batch size.
 
 from __future__ import annotations
 
-from . import _pixels
+from .._core import pixels as _pixels
 
 __all__ = ["find_label_issues"]
 

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from . import _pixels
+from .._core import pixels as _pixels
 from .filter import find_label_issues
 
 __all__ = ["get_label_quality_scores", "issues_from_scores"]

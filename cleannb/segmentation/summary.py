@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _pixels
+from .._core import pixels as _pixels
 
 __all__ = ["display_issues", "common_label_issues", "filter_by_class"]
 

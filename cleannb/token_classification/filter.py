@@ -11,9 +11,9 @@ from __future__ import annotations
 import warnings
 
 from .. import filter as _filter
-from .._names import RANKINGS
-from .._validation import check_choice, check_flag
-from ._tokens import as_tokens
+from .._core.method_names import RANKINGS
+from .._core.tokens import as_tokens
+from .._core.validation import check_choice, check_flag
 
 __all__ = ["find_label_issues"]
 

@@ -13,12 +13,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .. import _scores
 from .. import rank as _rank
-from .._names import RANKINGS
-from .._source import as_pred_probs
-from .._validation import check_choice, check_flag
-from ._tokens import as_tokens
+from .._core import scores as _scores
+from .._core.method_names import RANKINGS
+from .._core.source import as_pred_probs
+from .._core.tokens import as_tokens
+from .._core.validation import check_choice, check_flag
 
 __all__ = ["get_label_quality_scores", "issues_from_scores"]
 

@@ -3,7 +3,7 @@
 Every module takes them from here, so that the tolerances that decide
 cleanlab's answers can be audited in one place. (cleannb's own policies, such
 as how far outside [0, 1] input may stray, live with the checks in
-:mod:`cleannb._validation`.)
+:mod:`cleannb._core.validation`.)
 """
 
 #: A probability counts as reaching a threshold, or a label's probability as the

@@ -1,7 +1,7 @@
 """``pred_probs`` as a dask array: every pass runs on the dask workers, chunk by chunk.
 
 :class:`DaskRows` is the distributed executor of the passes of
-:mod:`cleannb._pipeline`. It is a :class:`cleannb._rows.RowSource` whose
+:mod:`cleannb._core.pipeline`. It is a :class:`cleannb._core.rows.RowSource` whose
 ranges are the array's row chunks (each spanning all K columns; other
 chunkings are rechunked along the columns only). Each pass sends one task
 per chunk; the task checks its rows, runs the pass's part on them and
@@ -23,8 +23,8 @@ import warnings
 
 import numpy as np
 
-from ._rows import RowSource, checked_block
-from ._validation import add_row_sum_tally, check_pred_probs, row_sums_over_ranges
+from .rows import RowSource, checked_block
+from .validation import add_row_sum_tally, check_pred_probs, row_sums_over_ranges
 
 #: The oldest dask whose arrays cleannb reads (``to_delayed`` per chunk, ``chunks``).
 MIN_DASK_VERSION = (2024, 1)
@@ -56,7 +56,7 @@ class DaskRows(RowSource):
     name : str
         The argument name used in messages.
     progress : callable, optional
-        As for :class:`cleannb._rows.RowSource`.
+        As for :class:`cleannb._core.rows.RowSource`.
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """Label issues of single-label data: the body of :func:`cleannb.filter.find_label_issues`.
 
 :func:`find_single_label` checks the arguments, runs the filter's passes
-(:func:`cleannb._pipeline.find`) and ranks the flagged rows; the public
+(:func:`cleannb._core.pipeline.find`) and ranks the flagged rows; the public
 ``filter.find_label_issues`` and the per-class loop of
 ``multilabel_classification.filter`` call it.
 """
@@ -13,11 +13,14 @@ from numbers import Integral
 
 import numpy as np
 
-from . import _pipeline, _prune, _scores, _ties
-from ._names import PRUNE_FILTERS
-from ._parallel import num_threads
-from ._source import as_pred_probs
-from ._validation import check_flag, check_labels
+from . import pipeline as _pipeline
+from . import prune as _prune
+from . import scores as _scores
+from . import ties as _ties
+from .method_names import PRUNE_FILTERS
+from .parallel import num_threads
+from .source import as_pred_probs
+from .validation import check_flag, check_labels
 
 
 def deprecated_multi_label(labels, stacklevel):

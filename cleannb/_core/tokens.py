@@ -25,9 +25,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._source import is_array_like, is_dask_array
-from .._validation import check_labels
-from ..experimental import RowSource
+from .rows import RowSource
+from .source import is_array_like, is_dask_array
+from .validation import check_labels
 
 #: Rows per range when ``low_memory=True`` reads the list form (None: ranges of about
 #: :data:`STREAM_RANGE_BYTES`, and at least 10,000 rows). Few large ranges: the exact

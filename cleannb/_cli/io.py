@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._rows import RowSource
+from .._core.rows import RowSource
 
 LABEL_SUFFIXES = (".npy", ".csv", ".txt")
 PRED_PROBS_SUFFIXES = (".npy", ".zarr", ".npz", ".csv")
@@ -232,7 +232,7 @@ def read_pred_probs(path, *, batch_size=None, quiet=True):
     """Read an (N, K) array of predicted probabilities.
 
     ``.npy`` (memory-mapped copy-on-write by ranges, never copied) and ``.zarr`` are
-    returned as a :class:`cleannb._rows.RowSource` that the library reads
+    returned as a :class:`cleannb._core.rows.RowSource` that the library reads
     in ranges of ``batch_size`` rows (default: about :data:`MAPPED_RANGE_BYTES`
     for ``.npy``, :data:`RANGE_BYTES` for ``.zarr``),
     with a progress bar per pass unless ``quiet``; ``.npz`` uses the array

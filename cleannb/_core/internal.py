@@ -4,7 +4,7 @@ cleanlab 2.9 imports these from ``cleanlab.internal`` into ``cleanlab.count``,
 ``filter``, ``rank``, ``experimental.label_issues_batched`` and
 ``benchmarking.noise_generation``, so user code reaches them there (cleanlab's
 own tests call ``cleanlab.count.compute_inv_noise_matrix``). cleannb's API
-modules re-export them from here. The algebra is :mod:`cleannb._algebra`'s
+modules re-export them from here. The algebra is :mod:`cleannb._core.algebra`'s
 (one implementation); this module only gives it 2.9's names, keyword-only
 arguments and checks, and adds the small data helpers cleannb had no
 equivalent for. Unlike cleanlab, nothing here modifies what it is given
@@ -19,15 +19,16 @@ import warnings
 
 import numpy as np
 
-from . import _algebra, _multilabel
-from ._constants import (  # cleanlab's constants, importable from here as from cleanlab
+from . import algebra as _algebra
+from . import multilabel as _multilabel
+from .constants import (  # cleanlab's constants, importable from here as from cleanlab
     CLIPPING_LOWER_BOUND,
     FLOATING_POINT_COMPARISON,
 )
-from ._crossval import take_rows
+from .crossval import take_rows
 
 # --------------------------------------------------------------------------
-# Latent algebra: 2.9's keyword-only signatures over cleannb._algebra
+# Latent algebra: 2.9's keyword-only signatures over cleannb._core.algebra
 # --------------------------------------------------------------------------
 
 
@@ -667,7 +668,7 @@ def stack_complement(pred_prob_slice):
     -------
     numpy.ndarray
         Shape (N, 2), in the dtype of ``pred_prob_slice``
-        (:func:`cleannb._multilabel.stack_complement`, cleannb's one reduction).
+        (:func:`cleannb._core.multilabel.stack_complement`, cleannb's one reduction).
 
     Examples
     --------

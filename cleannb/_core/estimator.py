@@ -23,8 +23,8 @@ from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._crossval import cv_pred_probs, default_classifier, take_rows
-from ._validation import check_pred_probs
+from .crossval import cv_pred_probs, default_classifier, take_rows
+from .validation import check_pred_probs
 
 #: The methods a classifier needs, in the order 0.1.0 checked them.
 REQUIRED_METHODS = ("fit", "predict_proba", "predict")

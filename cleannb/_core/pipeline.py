@@ -8,12 +8,12 @@ order, each a read of ``pred_probs`` (in memory, or range by range from a
 ``RowSource``) that turns row blocks into a small state merged in row order:
 
 1. :func:`confident_thresholds`: each row's label probability, averaged per
-   class as numpy averages (``_engine.self_confidence_means``) -> the
+   class as numpy averages (``_confident.self_confidence_means``) -> the
    confident thresholds;
 2. :func:`confident_pass`: per row, the argmax and the confident class (and
    for the pruning rules the row's own probability and maximum)
-   (``_engine.row_pass``) -> pair counts -> the confident joint
-   (``_engine.confident_counts``), calibrated by ``_algebra``;
+   (``_confident.row_pass``) -> pair counts -> the confident joint
+   (``_confident.confident_counts``), calibrated by ``_algebra``;
 3. the selection (``_prune.select``): per cell of the prune counts, the
    best m rows (``_prune.Pool``, folded by ``_prune._fold`` and read out as a
    ``_prune.Best``), with a pass
@@ -35,16 +35,20 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _algebra, _engine, _prune, _scores, _ties
-from ._constants import FLOATING_POINT_COMPARISON
-from ._names import PRUNE_FILTERS
-from ._validation import is_small_data
+from . import algebra as _algebra
+from . import confident as _confident
+from . import prune as _prune
+from . import scores as _scores
+from . import ties as _ties
+from .constants import FLOATING_POINT_COMPARISON
+from .method_names import PRUNE_FILTERS
+from .validation import is_small_data
 
 
 def confident_thresholds(labels, pred_probs):
     """Confident thresholds of checked inputs: one gather of each row's label probability.
 
-    Bit for bit cleanlab's (:func:`cleannb._scores.numpy_thresholds`).
+    Bit for bit cleanlab's (:func:`cleannb._core.scores.numpy_thresholds`).
     """
     return _scores.numpy_thresholds(labels, pred_probs)
 
@@ -59,11 +63,11 @@ def confident_pass(
 ):
     """Uncalibrated confident joint (``SparseCounts``, diagonal at least 1) and the per-row results.
 
-    For checked inputs, inside :func:`cleannb._parallel.num_threads`; the one
+    For checked inputs, inside :func:`cleannb._core.parallel.num_threads`; the one
     pass over ``pred_probs`` that every confident-joint consumer shares.
     ``keep_values`` also keeps each row's own probability and maximum;
     ``per_row`` computes one more value a row from each range read (see
-    :func:`cleannb._engine.row_pass`).
+    :func:`cleannb._core.confident.row_pass`).
     """
     num_classes = pred_probs.shape[1]
     if thresholds is None:
@@ -76,7 +80,7 @@ def confident_pass(
                 f"got {thresholds.shape}."
             )
     limits = thresholds - FLOATING_POINT_COMPARISON
-    rows = _engine.row_pass(
+    rows = _confident.row_pass(
         pred_probs,
         labels,
         limits,
@@ -84,7 +88,7 @@ def confident_pass(
         keep_values=keep_values,
         per_row=per_row,
     )
-    return _engine.confident_counts(labels, rows.guess, num_classes, min_diagonal=1), rows
+    return _confident.confident_counts(labels, rows.guess, num_classes, min_diagonal=1), rows
 
 
 def confident_joint(
@@ -92,7 +96,7 @@ def confident_joint(
 ):
     """The confident joint as a dense (K, K) int64 matrix, and the per-row results.
 
-    For checked inputs, inside :func:`cleannb._parallel.num_threads`:
+    For checked inputs, inside :func:`cleannb._core.parallel.num_threads`:
     :func:`confident_pass`, then :func:`dense_joint`.
     """
     joint, rows = confident_pass(labels, pred_probs, thresholds, collision_rule)
@@ -112,11 +116,11 @@ def dense_joint(joint, labels, calibrate):
 def argmax_confusion(labels, pred_probs, calibrate, name="pred_probs"):
     """Counts of (given label, argmax) pairs as a (K, K) matrix, calibrated if asked.
 
-    For checked inputs, inside :func:`cleannb._parallel.num_threads`: the
+    For checked inputs, inside :func:`cleannb._core.parallel.num_threads`: the
     confident joint of the paper's argmax baselines.
     """
     num_classes = pred_probs.shape[1]
-    argmax = _engine.row_pass(pred_probs, labels, name=name).argmax
+    argmax = _confident.row_pass(pred_probs, labels, name=name).argmax
     pairs = np.bincount(labels * num_classes + argmax, minlength=num_classes * num_classes)
     joint = pairs.reshape(num_classes, num_classes)
     if calibrate:
@@ -132,13 +136,15 @@ def off_diagonal_rows(labels, rows):
 def count_off_diagonal_issues(labels, pred_probs, rows):
     """Off-diagonal rows whose label does not win the argmax (2.x's 1e-6 head start)."""
     off = off_diagonal_rows(labels, rows)
-    wins = _engine.label_is_predicted(pred_probs, labels, rows.argmax, off, rows.own, rows.row_max)
+    wins = _confident.label_is_predicted(
+        pred_probs, labels, rows.argmax, off, rows.own, rows.row_max
+    )
     return int(off.size - np.count_nonzero(wins))
 
 
 def calibrated_issue_count(labels, guess, num_classes):
     """``rint(N * (1 - trace))`` of the calibrated joint counted from each row's confident guess."""
-    counts = _engine.confident_counts(labels, guess, num_classes, min_diagonal=1)
+    counts = _confident.confident_counts(labels, guess, num_classes, min_diagonal=1)
     calibrated = _algebra.calibrate_sparse(
         counts, np.bincount(labels, minlength=num_classes)
     ).dense()
@@ -150,7 +156,7 @@ class Found(NamedTuple):
     """What the passes of one rule produced.
 
     ``mask``: the flagged rows. ``rows``: the per-row results of the
-    confident pass (``_engine.RowPass``: argmax, confident class, and for the
+    confident pass (``_confident.RowPass``: argmax, confident class, and for the
     pruning rules each row's own probability and maximum). ``raw_joint``:
     the uncalibrated confident joint of that pass (``SparseCounts``; None
     when the rule made no confident pass or was given a joint). ``joint``:
@@ -159,7 +165,7 @@ class Found(NamedTuple):
     """
 
     mask: np.ndarray
-    rows: _engine.RowPass
+    rows: _confident.RowPass
     raw_joint: _algebra.SparseCounts | None
     joint: _algebra.SparseCounts | None
     scores: np.ndarray | None
@@ -225,14 +231,14 @@ def _pruned(
     """The mask of a pruning rule, the confident pass's rows, its joint, the joint pruned by."""
     num_classes = pred_probs.shape[1]
     label_counts = np.bincount(labels, minlength=num_classes)
-    keep_values = _engine.worth_keeping_values(pred_probs)
+    keep_values = _confident.worth_keeping_values(pred_probs)
     if confident_joint is None:
         raw_joint, rows = confident_pass(labels, pred_probs, keep_values=keep_values)
         joint = _algebra.calibrate_sparse(raw_joint, label_counts)
     else:
         raw_joint = None
         joint = _algebra.SparseCounts.from_dense(checked_joint(confident_joint, num_classes))
-        rows = _engine.row_pass(pred_probs, labels, keep_values=keep_values)  # validates values
+        rows = _confident.row_pass(pred_probs, labels, keep_values=keep_values)  # validates values
     remove = None
     if num_to_remove_per_class is not None:
         remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
@@ -267,7 +273,7 @@ def _other_filter(labels, pred_probs, filter_by):
         raw_joint, rows = confident_pass(labels, pred_probs)
         mask[off_diagonal_rows(labels, rows)] = True
         return mask, rows, raw_joint
-    rows = _engine.row_pass(pred_probs, labels)  # predicted_neq_given
+    rows = _confident.row_pass(pred_probs, labels)  # predicted_neq_given
     return rows.argmax != labels, rows, None
 
 
@@ -313,6 +319,6 @@ def lowest_scores(scores, count, by_sorting=False):
 def unflag_predicted(pred_probs, labels, mask, argmax, own=None, row_max=None):
     """Unflag, in place, rows whose label wins the argmax given cleanlab's 1e-6 head start."""
     rows = np.flatnonzero(mask)
-    wins = _engine.label_is_predicted(pred_probs, labels, argmax, rows, own, row_max)
+    wins = _confident.label_is_predicted(pred_probs, labels, argmax, rows, own, row_max)
     mask[rows[wins]] = False
     return mask

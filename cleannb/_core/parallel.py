@@ -74,7 +74,7 @@ def num_threads(n_jobs):
     Examples
     --------
     >>> import numba
-    >>> from cleannb._parallel import num_threads
+    >>> from cleannb._core.parallel import num_threads
     >>> before = numba.get_num_threads()
     >>> with num_threads(1) as n:
     ...     print(n, numba.get_num_threads())
@@ -105,7 +105,7 @@ def map_in_threads(function, items):
     Examples
     --------
     >>> import numpy as np
-    >>> from cleannb._parallel import map_in_threads
+    >>> from cleannb._core.parallel import map_in_threads
     >>> [order.tolist() for order in map_in_threads(np.argsort, [[3, 1, 2], [1, 0]])]
     [[1, 2, 0], [1, 0]]
     """

@@ -2,8 +2,8 @@
 
 :func:`as_pred_probs` checks a numpy array (or memory map) and uses it in
 place, wraps an on-disk array (zarr, h5py, any object with ``shape``,
-``dtype`` and row slicing) in a :class:`cleannb._rows.RowSource`, and a dask
-array in a :class:`cleannb._dask.DaskRows`; :func:`blocks_of` walks either
+``dtype`` and row slicing) in a :class:`cleannb._core.rows.RowSource`, and a dask
+array in a :class:`cleannb._core.dask_rows.DaskRows`; :func:`blocks_of` walks either
 kind by ranges.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dask import DaskRows
-from ._rows import RowSource
-from ._validation import check_pred_probs
+from .dask_rows import DaskRows
+from .rows import RowSource
+from .validation import check_pred_probs
 
 
 def is_array_like(obj):
@@ -38,7 +38,7 @@ def as_pred_probs(pred_probs, name="pred_probs"):
 
     zarr arrays, h5py datasets and other array-likes that are not numpy
     arrays (and have no ``to_numpy``) are read in row ranges; dask arrays are
-    read by their own chunks on the dask workers (:class:`cleannb._dask.DaskRows`);
+    read by their own chunks on the dask workers (:class:`cleannb._core.dask_rows.DaskRows`);
     numpy arrays and memmaps are used in place.
     """
     if isinstance(pred_probs, RowSource):

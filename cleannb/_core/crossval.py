@@ -13,11 +13,12 @@ import warnings
 
 import numpy as np
 
-from . import _algebra, _pipeline
-from ._parallel import num_threads
-from ._random import folds_random_state
-from ._source import as_pred_probs
-from ._validation import check_choice, check_flag, check_labels
+from . import algebra as _algebra
+from . import pipeline as _pipeline
+from .parallel import num_threads
+from .seeds import folds_random_state
+from .source import as_pred_probs
+from .validation import check_choice, check_flag, check_labels
 
 # scikit-learn is imported inside the functions that use it, so that importing
 # cleannb.count and cleannb.latent_estimation (which use this module) does not load it.

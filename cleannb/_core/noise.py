@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._kernels import noise as kern
-from ._parallel import num_threads
+from .._kernels import noise as kern
+from .parallel import num_threads
 
 
 def is_learnable(noise_matrix, prior):

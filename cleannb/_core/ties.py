@@ -105,7 +105,7 @@ def count_fixups():
 
     Kinds: ``"cell"`` (cells of a per-cell top-m selection), ``"smallest"``
     (the cut of a ``low_*`` filter). The calibration is not counted: it
-    always rounds with numpy (:func:`cleannb._algebra.round_rows`).
+    always rounds with numpy (:func:`cleannb._core.algebra.round_rows`).
 
     Yields
     ------

@@ -3,7 +3,7 @@
 ``cleanlab.multilabel_classification.rank`` exposes ``ClassLabelScorer``,
 ``Aggregator`` and ``MultilabelScorer`` (from ``cleanlab.internal``); these
 are their equivalents, with the same names, arguments and results. The
-per-class scores are :func:`cleannb._scores.numpy_block_keys` (cleanlab's
+per-class scores are :func:`cleannb._core.scores.numpy_block_keys` (cleanlab's
 numpy arithmetic, in the dtype of ``pred_probs``) and the aggregations
 :func:`exponential_moving_average` and :func:`softmin`, which
 :func:`cleannb.multilabel_classification.get_label_quality_scores` uses too.
@@ -15,8 +15,8 @@ from enum import Enum
 
 import numpy as np
 
-from .. import _multilabel
-from .._scores import numpy_block_keys, numpy_thresholds
+from . import multilabel as _multilabel
+from .scores import numpy_block_keys, numpy_thresholds
 
 #: Lower bound on the softmin temperature (cleanlab's ``EPSILON``).
 MIN_TEMPERATURE = 1e-6

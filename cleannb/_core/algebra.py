@@ -14,9 +14,9 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from . import _ties
-from ._constants import TINY_VALUE
-from ._parallel import map_in_threads
+from . import ties as _ties
+from .constants import TINY_VALUE
+from .parallel import map_in_threads
 
 PY_METHODS = ("cnt", "eqn", "marginal", "marginal_ps")
 

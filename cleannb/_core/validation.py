@@ -42,8 +42,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._kernels.dtype import PRECISION
-from ._parallel import PARALLEL_MIN_BYTES
+from .._kernels.dtype import PRECISION
+from .parallel import PARALLEL_MIN_BYTES
 
 #: Largest |row sum - 1| accepted for multi-class ``pred_probs`` (beyond: error).
 ROW_SUM_TOLERANCE = 0.1

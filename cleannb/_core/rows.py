@@ -5,15 +5,15 @@ probabilities: a numpy array or memmap, a zarr array, an h5py dataset (or any
 object with ``shape``, ``dtype`` and row slicing), or a function
 ``read(start, stop)`` that returns those rows. It is also the executor of
 the passes over such data: each pass (the class sums and row pass of
-:mod:`cleannb._engine`, the selection of :mod:`cleannb._prune`, the scores
-of :mod:`cleannb._scores`) is a module-level *part* that turns one range
+:mod:`cleannb._core.confident`, the selection of :mod:`cleannb._core.prune`, the scores
+of :mod:`cleannb._core.scores`) is a module-level *part* that turns one range
 into a small state, run on every range by :meth:`RowSource.map_ranges`
 (states in row order) or :meth:`RowSource.fold_ranges` (states merged by
 an exact fold). Here the parts run in this process, one range after the
 other, so at most one range of rows is in memory at a time;
-:class:`cleannb._dask.DaskRows` runs the same parts on dask workers. The
+:class:`cleannb._core.dask_rows.DaskRows` runs the same parts on dask workers. The
 results are those of the whole array. Each range is checked when it is
-read, and errors name the rows they come from. :mod:`cleannb._source`
+read, and errors name the rows they come from. :mod:`cleannb._core.source`
 turns what the caller passed into an array or such a source.
 """
 
@@ -23,7 +23,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ._validation import check_pred_probs
+from .validation import check_pred_probs
 
 #: Rows per range when the caller does not choose (cleanlab's default).
 DEFAULT_BATCH_SIZE = 10_000

@@ -38,7 +38,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import _engine, _pipeline
 from .._kernels.pixels import (
     RUN,
     group_by_class,
@@ -46,8 +45,10 @@ from .._kernels.pixels import (
     kth_smallest_bits,
     pixel_pass,
 )
-from .._parallel import num_threads
-from .._source import is_dask_array
+from . import confident as _confident
+from . import pipeline as _pipeline
+from .parallel import num_threads
+from .source import is_dask_array
 
 #: cleanlab's default ``batch_size`` (array elements, i.e. images * K * H * W).
 CLEANLAB_BATCH_SIZE = 10_000
@@ -451,12 +452,13 @@ GROUP_BLOCK = 1 << 16
 
 def class_means(own, labels, num_classes):
     """``np.mean`` of each class's label probabilities in pixel order (NaN if absent), and the
-    counts: what :func:`cleannb._engine.grouped_means` returns, grouped by a parallel kernel."""
+    counts: what :func:`cleannb._core.confident.grouped_means` returns, grouped by a parallel
+    kernel."""
     bits = own.view(f"u{own.dtype.itemsize}")
     grouped = np.empty_like(bits)
     counts = np.empty(num_classes, dtype=np.int64)
     group_by_class(bits, labels, num_classes, GROUP_BLOCK, grouped, counts, nbytes=bits.nbytes)
-    return _engine.means_of_groups(grouped.view(own.dtype), counts), counts
+    return _confident.means_of_groups(grouped.view(own.dtype), counts), counts
 
 
 def issue_count(found, class_thresholds):

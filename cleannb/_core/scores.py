@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _engine, _ties
-from ._constants import (
+from .._kernels import scores as kern
+from . import confident as _confident
+from . import ties as _ties
+from .constants import (
     ABSENT_CLASS_THRESHOLD,
     CLIPPING_LOWER_BOUND,
     CONFIDENT_THRESHOLDS_LOWER_BOUND,
 )
-from ._kernels import scores as kern
-from ._rows import RowSource
-from ._validation import (
+from .rows import RowSource
+from .validation import (
     check_choice,
     check_flag,
     is_small_data,
@@ -82,11 +83,11 @@ def score_all(
             )
         return np.concatenate(parts)
     if _numpy_scores(pred_probs, code, adjust):
-        _engine.row_pass(pred_probs, labels, check_sums=check_sums, name=name)  # validation
+        _confident.row_pass(pred_probs, labels, check_sums=check_sums, name=name)  # validation
         return _numpy_scores_at(np.arange(len(labels)), labels, pred_probs, code)
     n_rows = pred_probs.shape[0]
     shift, top = class_shift(labels, pred_probs, adjust, thresholds)
-    block = _engine.block_rows(n_rows)
+    block = _confident.block_rows(n_rows)
     nblocks = -(-n_rows // block)
     views = pred_probs_views(pred_probs)
     out = np.empty(n_rows)
@@ -279,7 +280,7 @@ def numpy_thresholds(labels, pred_probs):
     :func:`thresholds_from_means` for the dtype and the absent classes.
     """
     return thresholds_from_means(
-        *_engine.self_confidence_means(pred_probs, labels, pred_probs.shape[1])
+        *_confident.self_confidence_means(pred_probs, labels, pred_probs.shape[1])
     )
 
 

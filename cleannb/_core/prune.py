@@ -24,12 +24,13 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from . import _algebra, _ties
-from ._kernels import prune as kern
-from ._kernels.confident import CHUNK
-from ._parallel import PARALLEL_MIN_BYTES, map_in_threads
-from ._rows import RowSource
-from ._validation import is_small_data, is_small_input, pred_probs_views
+from .._kernels import prune as kern
+from .._kernels.confident import CHUNK
+from . import algebra as _algebra
+from . import ties as _ties
+from .parallel import PARALLEL_MIN_BYTES, map_in_threads
+from .rows import RowSource
+from .validation import is_small_data, is_small_input, pred_probs_views
 
 SEMANTICS = ("count", "cutoff")
 

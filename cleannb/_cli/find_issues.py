@@ -2,18 +2,21 @@
 
 :func:`find_issues` runs the pipeline of :func:`cleannb.filter.find_label_issues`
 and of :func:`cleannb.rank.get_label_quality_scores` on an array or a
-:class:`cleannb._rows.RowSource`; the command line (:mod:`cleannb.cli`) and
-the warm-up (:mod:`cleannb._warmup`) call it.
+:class:`cleannb._core.rows.RowSource`; the command line (:mod:`cleannb.cli`) and
+the warm-up (:mod:`cleannb._cli.warmup`) call it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import _algebra, _pipeline, _scores, _ties
-from ._parallel import num_threads
-from ._source import as_pred_probs, blocks_of
-from ._validation import check_labels
+from .._core import algebra as _algebra
+from .._core import pipeline as _pipeline
+from .._core import scores as _scores
+from .._core import ties as _ties
+from .._core.parallel import num_threads
+from .._core.source import as_pred_probs, blocks_of
+from .._core.validation import check_labels
 
 
 def find_issues(
@@ -33,7 +36,7 @@ def find_issues(
         Given labels 0..K-1.
     pred_probs : numpy.ndarray or RowSource, shape (N, K)
         Out-of-sample predicted probabilities: an array (a read-only memory
-        map is fine), or a :class:`cleannb._rows.RowSource` read in ranges.
+        map is fine), or a :class:`cleannb._core.rows.RowSource` read in ranges.
     filter_by : str, default "prune_by_noise_rate"
         As in :func:`cleannb.filter.find_label_issues`.
     rank_by : str, default "self_confidence"

@@ -15,7 +15,7 @@ from itertools import chain
 
 import numpy as np
 
-from ._validation import (
+from .validation import (
     check_pred_probs,
     mark_checked,
     pred_probs_views,
@@ -131,7 +131,7 @@ def binary_thresholds(binary_labels, binary_pred_probs):
     clipped below at 2e-6; shape (2,), in the dtype numpy gives that list
     (the dtype of ``pred_probs``, or float64 with an absent side).
     """
-    from ._scores import numpy_thresholds
+    from .scores import numpy_thresholds
 
     return numpy_thresholds(binary_labels, binary_pred_probs)
 

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._names import FILTERS, RANKINGS
-from ._validation import large_input_paths
+from .._core.method_names import FILTERS, RANKINGS
+from .._core.validation import large_input_paths
 
 #: dtypes of ``pred_probs`` that the kernels accept.
 DTYPES = ("float16", "float32", "float64")
@@ -140,7 +140,7 @@ def _tiny_data(dtype, tied, seed=0):
 
 def _dtype_calls(dtype, readonly):
     """Every call below on the tiny inputs of ``dtype``, with and without ties."""
-    from . import _ties
+    from .._core import ties as _ties
 
     for tied in (False, True):
         labels, pred_probs = _tiny_data(dtype, tied)
@@ -153,7 +153,7 @@ def _dtype_calls(dtype, readonly):
 
 def _api_calls(labels, pred_probs):
     """Run what a typical run of count, filter and rank runs, for these inputs."""
-    from . import count, filter, rank
+    from .. import count, filter, rank
 
     opts = {"n_jobs": 1}
     count.get_confident_thresholds(labels, pred_probs, **opts)
@@ -202,9 +202,9 @@ def _api_calls(labels, pred_probs):
 
 def _multilabel_calls(labels, pred_probs):
     """The same for :mod:`cleannb.multilabel_classification` (every fifth row has two labels)."""
-    from . import filter
-    from .multilabel_classification import filter as ml_filter
-    from .multilabel_classification import rank as ml_rank
+    from .. import filter
+    from ..multilabel_classification import filter as ml_filter
+    from ..multilabel_classification import rank as ml_rank
 
     lists = [[int(k)] if i % 5 else [int(k), (int(k) + 1) % _CLASSES] for i, k in enumerate(labels)]
     for filter_by in filter.FILTERS:
@@ -220,7 +220,7 @@ def _multilabel_calls(labels, pred_probs):
 
 def _seed_calls(labels, pred_probs):
     """The same for cleanlab 0.1.0's names (:mod:`cleannb.pruning` and friends)."""
-    from . import latent_estimation, pruning, util
+    from .. import latent_estimation, pruning, util
 
     opts = {"n_jobs": 1}
     latent_estimation.compute_confident_joint(labels, pred_probs, **opts)
@@ -241,8 +241,8 @@ def _readonly_calls(labels, pred_probs):
     too. (``cleannb find-issues`` maps ``.npy`` files copy-on-write, which
     the ordinary kernels serve.)
     """
-    from . import count, rank
-    from ._find_issues import find_issues
+    from .. import count, rank
+    from .find_issues import find_issues
 
     fixed_labels, fixed_probs = labels.copy(), pred_probs.copy()
     fixed_labels.flags.writeable = fixed_probs.flags.writeable = False
@@ -259,7 +259,7 @@ def _readonly_calls(labels, pred_probs):
 
 def _noise_calls():
     """Run the kernels of :mod:`cleannb.noise_generation`."""
-    from . import noise_generation as ng
+    from .. import noise_generation as ng
 
     py = np.full(_CLASSES, 1.0 / _CLASSES)
     matrix = ng.generate_noise_matrix_from_trace(
@@ -294,8 +294,8 @@ def kernel_dispatchers():
     """
     from numba.core.registry import CPUDispatcher
 
-    from . import _kernels
-    from ._kernels._compile import Twins
+    from .. import _kernels
+    from .._kernels._compile import Twins
 
     dispatchers, pairs = {}, []
     for info in pkgutil.iter_modules(_kernels.__path__):

@@ -22,11 +22,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ._algebra import SparseCounts
-from ._constants import FLOATING_POINT_COMPARISON
-from ._kernels import confident as kern
-from ._rows import RowSource, own_values
-from ._validation import (
+from .._kernels import confident as kern
+from .algebra import SparseCounts
+from .constants import FLOATING_POINT_COMPARISON
+from .rows import RowSource, own_values
+from .validation import (
     is_small_input,
     pred_probs_views,
     raise_for_value_stats,
