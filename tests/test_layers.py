@@ -1,4 +1,4 @@
-"""The import structure of cleannb: no cycles; public modules reach kernels through the pipeline.
+"""The import structure of cleannb: no cycles, and each layer imports only the layers below it.
 
 The graph is read from the source with :mod:`ast`: every ``import`` and
 ``from ... import`` of a cleannb module, at module level or inside a
@@ -121,3 +121,43 @@ def test_public_modules_do_not_drive_kernels(module):
     """Kernels are reached through the private pipeline layer, never from a public module."""
     kernels = sorted(t for t in import_graph()[module] if t.startswith("cleannb._kernels"))
     assert kernels == []
+
+
+def layer(module):
+    """``"kernels"``, ``"core"``, ``"cli"`` or ``"public"``: where a module sits."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in ("_kernels", "_core", "_cli"):
+        return parts[1].lstrip("_")
+    return "public"
+
+
+#: The layers each layer may import, besides itself. Kernels may read the
+#: constants (a module that imports nothing of cleannb) and nothing else above.
+ALLOWED = {
+    "kernels": {"cleannb._core", "cleannb._core.constants"},
+    "core": {"kernels"},
+    "public": {"core", "kernels", "public"},
+    "cli": {"core", "kernels", "public"},
+}
+
+
+@pytest.mark.parametrize("module", sorted(name for name in MODULES if layer(name) != "public"))
+def test_layers_import_only_below(module):
+    """``_core`` imports no public module and nothing of ``_cli``; ``_kernels`` only constants."""
+    allowed = ALLOWED[layer(module)]
+    wrong = sorted(
+        target
+        for target in import_graph()[module]
+        if target != "cleannb"
+        and layer(target) != layer(module)
+        and layer(target) not in allowed
+        and target not in allowed
+    )
+    assert wrong == []
+
+
+def test_the_layer_rule_can_fail():
+    """A check on the rule: a core module importing a public one is caught."""
+    assert layer("cleannb._core.prune") == "core"
+    assert layer("cleannb.filter") not in ALLOWED["core"]
+    assert layer("cleannb._core.parallel") not in ALLOWED["kernels"]

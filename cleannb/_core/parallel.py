@@ -15,10 +15,7 @@ from numbers import Integral
 
 import numba
 
-# Below this many bytes of input a parallel region costs more than it saves
-# (waking the thread pool takes milliseconds with some threading layers), so
-# kernels have a serial twin that is used for small inputs.
-PARALLEL_MIN_BYTES = 1 << 20
+from .._kernels._compile import PARALLEL_MIN_BYTES  # noqa: F401  (the pipeline's name for it)
 
 
 def resolve_n_jobs(n_jobs):

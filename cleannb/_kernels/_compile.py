@@ -4,7 +4,7 @@ Each kernel is compiled twice from one Python function: a parallel version
 (``prange`` spread over Numba's thread pool) and a serial one (``prange``
 runs as ``range``). Waking a thread pool costs far more than a small input
 takes to process, so :func:`choose` picks the serial twin below
-:data:`cleannb._core.parallel.PARALLEL_MIN_BYTES` of input or with one thread.
+:data:`PARALLEL_MIN_BYTES` of input or with one thread.
 Compilation is lazy (no signatures), so ``import cleannb`` compiles nothing,
 and cached on disk (``cache=True``: next to the sources, or in Numba's
 user-wide cache directory when that is read-only), so only the first call in
@@ -24,7 +24,10 @@ import types
 import numba
 from numba import njit
 
-from .._core.parallel import PARALLEL_MIN_BYTES
+#: Below this many bytes of input a parallel region costs more than it saves
+#: (waking the thread pool takes milliseconds with some threading layers), so
+#: kernels have a serial twin that is used for small inputs.
+PARALLEL_MIN_BYTES = 1 << 20
 
 _OPTIONS = {"nogil": True, "error_model": "numpy", "boundscheck": False, "cache": True}
 
