@@ -192,7 +192,9 @@ def test_inputs_are_not_modified():
 def test_verbose_shows_a_progress_bar_per_pass(capsys):
     labels, probs = make(39, 3, np.float32)
     filter.find_label_issues(labels, probs, batch_size=3 * H * W, verbose=True)
-    assert "images read" in capsys.readouterr().err
+    shown = capsys.readouterr().err
+    for name in ("thresholds", "checking labels", "marking issues"):
+        assert name in shown, name
     rank.get_label_quality_scores(labels, probs, verbose=True)
     assert "images scored" in capsys.readouterr().err
 
@@ -397,65 +399,59 @@ def test_bad_options_are_named():
         rank.get_label_quality_scores(labels, probs, temperature=0, verbose=False)
 
 
-# ------------------------------------------------ the vectorised pixel pass
+# ------------------------------------------------ the passes
 
 
-def pixels_of(probs, labels, run=None):
-    """block_pixels's four outputs, by the vectorised kernel with ``run`` pixels per task."""
+def check_of(probs, labels, adjusted, run=None):
+    """check_block's disagreement mask and count, by the vectorised kernel with ``run`` pixels."""
     from cleannb._core import pixels as _pixels
 
-    if run is None:
-        return _pixels.block_pixels(probs, labels)
+    disagree = np.empty(labels.shape, dtype=bool)
     original = _pixels.RUN
-    _pixels.RUN = run
+    _pixels.RUN = run or original
     try:
-        return _pixels.block_pixels(probs, labels)
+        count = _pixels.check_block(probs, labels, adjusted, disagree)
     finally:
         _pixels.RUN = original
+    return disagree, count
 
 
-def same_bits(a, b):
-    return a.dtype == b.dtype and a.tobytes() == b.tobytes()
+def numpy_check(probs, labels, adjusted):
+    """The disagreement mask and confident count with numpy's argmax and max."""
+    argmax = np.argmax(probs, axis=1)
+    best = np.max(probs, axis=1)
+    disagree = argmax != labels
+    return disagree, int(np.count_nonzero(disagree & (best >= adjusted[argmax])))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(("k", "levels"), [(2, 3), (7, 4), (50, None), (21, 2)])
-def test_vectorised_pass_equals_strided_pass_and_numpy(dtype, k, levels):
-    """C-ordered blocks (the vectorised kernel, runs of several sizes, 1 and 2 threads)
-    give the bits of the strided kernel and of numpy's argmax/max/take_along_axis."""
-    import numba
-
+def test_check_pass_equals_strided_pass_and_numpy(dtype, k, levels):
+    """C-ordered blocks (the vectorised kernel, runs of several sizes, 1 and 2 threads) give
+    the disagreements and confident count of the strided kernel and of numpy."""
     labels, probs = make(40 + k, k, dtype, levels=levels, n=3, h=36, w=70)
     probs[0, :, 0, :5] = probs[0, 0, 0, 0]  # every class equal: argmax 0
     probs[1, :, 1, :3] = 0.0
     probs[1, 1, 1, 1] = -0.0  # signed zeros tie
-    fortran = np.asfortranarray(probs)
-    strided = pixels_of(fortran, labels)
-    order = np.moveaxis(probs, 1, -1)
-    expected_arg = np.argmax(probs, axis=1)
-    assert np.array_equal(strided.argmax, expected_arg)
-    assert same_bits(strided.own, np.take_along_axis(probs, labels[:, None], 1)[:, 0])
-    assert same_bits(strided.best, np.take_along_axis(order, expected_arg[..., None], -1)[..., 0])
-    before = numba.get_num_threads()
-    try:
-        for threads in (1, 2):
-            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-            for run in (None, 1, 100, 2520, 36 * 70):
-                found = pixels_of(probs, labels, run)
-                for name in ("own", "best", "argmax"):
-                    assert same_bits(getattr(found, name), getattr(strided, name)), (name, run)
-                assert np.array_equal(found.disagree, expected_arg != labels)
-    finally:
-        numba.set_num_threads(before)
+    rng = np.random.default_rng(k)
+    adjusted = rng.random(k) * 0.6
+    adjusted[0] = float(probs[0, 0, 0, 0])  # a maximum exactly at its threshold counts
+    expected = numpy_check(probs, labels, adjusted)
+    strided = check_of(np.asfortranarray(probs), labels, adjusted)
+    assert np.array_equal(strided[0], expected[0]) and strided[1] == expected[1]
+    for threads in (1, 2):
+        for run in (None, 1, 100, 2520, 36 * 70):
+            found = _threads(threads, partial(check_of, probs, labels, adjusted, run))
+            assert np.array_equal(found[0], expected[0]) and found[1] == expected[1], run
 
 
-def test_vectorised_pass_is_parallel_and_identical_on_a_large_block():
+def test_check_pass_is_parallel_and_identical_on_a_large_block():
     labels, probs = make(45, 21, np.float32, levels=5, n=4, h=64, w=96)  # 2 MB: parallel twin
-    strided = pixels_of(np.asfortranarray(probs), labels)
+    adjusted = np.full(21, 0.3)
+    expected = numpy_check(probs, labels, adjusted)
     for n_jobs in (1, 2):
-        found = _threads(n_jobs, lambda: pixels_of(probs, labels))
-        for name in ("own", "best", "argmax"):
-            assert same_bits(getattr(found, name), getattr(strided, name))
+        found = _threads(n_jobs, partial(check_of, probs, labels, adjusted))
+        assert np.array_equal(found[0], expected[0]) and found[1] == expected[1]
 
 
 def _threads(n_jobs, fn):
@@ -479,58 +475,90 @@ def _threads(n_jobs, fn):
         lambda p: p.__setitem__(slice(None), np.log(p + 1e-3)),
     ],
 )
-def test_vectorised_pass_names_bad_values_as_the_strided_pass(dtype, spoil):
+def test_check_pass_names_bad_values_as_the_strided_pass(dtype, spoil):
     labels, probs = make(46, 3, dtype, n=3, h=36, w=70)
     spoil(probs)
     outcomes = []
     for block in (probs, np.asfortranarray(probs)):
         try:
-            found = pixels_of(block, labels, 1000)
-            outcomes.append(tuple(getattr(found, name).tobytes() for name in found._fields))
+            disagree, count = check_of(block, labels, np.full(3, 0.4), 1000)
+            outcomes.append((disagree.tobytes(), count))
         except ValueError as error:
             outcomes.append(str(error))
     assert outcomes[0] == outcomes[1]
 
 
+def same_bits(a, b):
+    return a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_class_means_equal_numpy_mean_in_pixel_order(dtype):
-    """The thresholds' class means: np.mean of each class's values in pixel order, bit for bit,
-    over several grouping blocks, with runs of equal labels, absent classes, 1 and 2 threads."""
+def test_class_sums_equal_numpy_mean_in_pixel_order(dtype):
+    """The thresholds' class means, summed batch by batch in O(K) state: np.mean of each
+    class's values in pixel order, bit for bit, for classes of 1 to 300,000 values (numpy's
+    float16 sums in 8192-value pieces too), absent classes, 1 and 2 threads."""
     from cleannb._core import pixels as _pixels
-    from cleannb._core.confident import grouped_means
 
     rng = np.random.default_rng(47)
-    size = 3 * _pixels.GROUP_BLOCK + 1234
+    size = 600_000
     labels = np.repeat(rng.integers(0, 9, size // 5 + 1), 5)[:size]  # runs of 5
     labels[rng.random(size) < 0.3] = 4
     labels[labels == 7] = 6  # class 7 absent
-    values = (np.round(rng.random(size) * 50) / 50).astype(dtype)
-    for compact in (labels.astype(np.uint8), labels.astype(np.int32)):
+    labels[rng.integers(0, size, 3)] = 8  # class 8 rare
+    labels[rng.integers(0, size)] = 9  # class 9 once
+    values = (rng.random(size) * rng.random(size)).astype(dtype)
+    counts = np.bincount(labels, minlength=10)
+    expected = [np.mean(values[labels == k]) if counts[k] else np.nan for k in range(10)]
+    expected = np.array(expected, dtype=dtype)
+    for pieces in (1, 7, 1000):
         for n_jobs in (1, 2):
-            means, counts = _threads(n_jobs, partial(_pixels.class_means, values, compact, 10))
-            assert np.array_equal(counts, np.bincount(labels, minlength=10))
-            expected = [np.mean(values[labels == k]) if counts[k] else np.nan for k in range(10)]
-            assert same_bits(means, np.array(expected, dtype=means.dtype))
-            reference, _ = grouped_means(values, compact, 10)
-            assert same_bits(means, reference)
+            sums = _pixels.ClassSums(counts, dtype)
+            top = np.zeros(_pixels.DIGITS, dtype=np.int64)
+            for part in np.array_split(np.arange(size), pieces):
+                chunk = slice(part[0], part[-1] + 1)
+                _threads(n_jobs, partial(sums.add, values[chunk], labels[chunk], top))
+            assert same_bits(sums.means(), expected), (pieces, n_jobs)
+            assert top.sum() == size
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_kth_smallest_equals_numpy_partition(dtype):
-    """The issue cut by radix select: np.partition's value at every position tried, with ties,
-    signed zeros, small negative values and a single distinct value."""
+@pytest.mark.parametrize("limit", [0, 3, None])
+def test_selection_equals_numpy_argsort_through_every_path(dtype, limit, monkeypatch):
+    """The radix select with a bin of at most ``limit`` pixels listed (0: every digit counted
+    first) against cleanlab and the naive reference: negative values within the tolerance,
+    signed zeros, ties at the cut (numpy's sort decides) and not."""
     from cleannb._core import pixels as _pixels
 
-    rng = np.random.default_rng(48)
-    values = (np.round(rng.random(5000) * 40) / 40).astype(dtype)
-    values[:50] = -0.0
-    values[50:60] = -1e-7
-    values[60:70] = -2e-7
-    values[70:80] = 1.0009
-    rng.shuffle(values)
-    for scores in (values, np.full(300, 0.25, dtype=dtype), rng.random(7).astype(dtype)):
-        for position in sorted({0, 1, 49, 50, 69, 70, 2500, len(scores) - 2, len(scores) - 1}):
-            if position < len(scores):
-                found = _pixels.kth_smallest(scores, position)
-                assert found == np.partition(scores, position)[position], position
-                assert found.dtype == scores.dtype
+    if limit is not None:
+        monkeypatch.setattr(_pixels, "LIST_LIMIT", limit)
+    for seed, levels in ((60, None), (61, 6), (62, 40)):
+        labels, probs = make(seed, 4, dtype, levels=levels, n=9, h=12, w=20)
+        probs[0, :, 0, :4] = np.array([-1e-7, 0.6, 0.2, 0.2], dtype=dtype)[:, None]
+        probs[0, :, 1, :4] = np.array([-0.0, 0.5, 0.5, 0.0], dtype=dtype)[:, None]
+        probs[0, :, 2, :4] = np.array([0.0, 0.5, 0.0, 0.5], dtype=dtype)[:, None]
+        labels[0, :3, :4] = 0
+        expected = cleanlab_mask(labels, probs)
+        assert np.array_equal(naive_mask(labels, probs), expected)
+        for batch_size in (4 * 12 * 20, None):
+            found = ours(labels, probs, batch_size=batch_size)
+            assert np.array_equal(found, expected), (seed, batch_size)
+        for factor in (2,):
+            found = ours(labels, probs, downsample=factor)
+            assert np.array_equal(found, cleanlab_mask(labels, probs, downsample=factor))
+
+
+def test_memory_beyond_the_mask_does_not_grow_with_the_images():
+    """Peak traced memory of a call grows by the mask's byte per pixel, nothing more: twice
+    the images cost the second half's mask (plus a few percent), whatever the passes keep."""
+    import tracemalloc
+
+    labels, probs = make(63, 5, np.float32, n=400, h=64, w=64)
+    peaks = []
+    for n in (200, 400):
+        ours(labels[:n], probs[:n], batch_size=5 * 64 * 64 * 8)  # warm: kernels loaded
+        tracemalloc.start()
+        ours(labels[:n], probs[:n], batch_size=5 * 64 * 64 * 8)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    added_pixels = 200 * 64 * 64
+    assert peaks[1] - peaks[0] <= 1.05 * added_pixels, peaks

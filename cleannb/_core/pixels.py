@@ -2,7 +2,7 @@
 
 The shared machinery of :mod:`cleannb.segmentation`: input checks, reading
 images in ranges from any source, cleanlab's block-mean downsampling, and
-the one pass over the probabilities that the label issues need.
+the passes over the probabilities that the label issues need.
 
 What cleanlab 2.9's ``segmentation.filter.find_label_issues`` computes is
 confident learning over all pixels as rows, by its ``LabelInspector``:
@@ -23,12 +23,24 @@ its thresholds then depend on the batch size in their last bits. Here they
 are computed once over all pixels, which is cleanlab's answer when the whole
 dataset is one batch, for every ``batch_size``.
 
-The pass (:func:`scan`) reads each batch of images once, in place with the
-class stride of the caller's array (:mod:`cleannb._kernels.pixels`), and
-keeps per pixel its label probability (the input's dtype) and compact label,
-the full-resolution "label differs from the argmax" bit (the size of the
-output mask), and, for the pixels whose label differs from their argmax
-only, that argmax and its probability. No (pixels, K) array is formed.
+Nothing is kept per pixel but the output mask. The passes, each over image
+batches (:func:`issue_mask`):
+
+* *thresholds*: each pixel's label probability (a gather: one value of K
+  per pixel) summed per class as ``np.mean`` sums it, by
+  :func:`~cleannb._kernels.pixels.class_sums` (O(K) state), and the
+  histogram of the values' top 16 bits;
+* *check*: the one full read; the mask receives "label differs from the
+  argmax", and the confident disagreements are counted (step 2);
+* *select*: for float32 one more gather (float64: three) refines the
+  histogram to the exact value of the cut (a radix select, 2**16 counts);
+* *mark*: a last gather clears the mask where the label probability is
+  above the cut.
+
+When equal values straddle the cut (some of them in the lowest ``count``,
+some not), which of them are in is numpy's sort's choice: then the label
+probabilities are gathered once more into one array (4 bytes a pixel for
+float32) and sorted as cleanlab sorts them.
 """
 
 from __future__ import annotations
@@ -36,17 +48,24 @@ from __future__ import annotations
 from numbers import Integral
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
+from .._kernels._compile import PARALLEL_MIN_BYTES
 from .._kernels.pixels import (
+    LEAF,
+    MAX_DEPTH,
     RUN,
-    group_by_class,
+    STATE_COLUMNS,
+    class_sums,
+    digit_histogram,
+    gather_own,
     image_pass,
-    kth_smallest_bits,
+    keep_at_most,
     pixel_pass,
+    split_at,
 )
-from . import confident as _confident
-from . import pipeline as _pipeline
+from . import ties as _ties
 from .parallel import num_threads
 from .source import is_dask_array
 
@@ -198,66 +217,116 @@ def downsample_block(labels, probs, factor):
     return small_labels.astype(np.int64), small_probs / np.expand_dims(sums, 1)
 
 
-# ------------------------------------------------------------------------ pass
+# ------------------------------------------------------------------------ passes
+
+#: Histogram bins of a radix digit (16 bits).
+DIGITS = 1 << 16
+#: Values numpy's float16 sum casts and sums at a time (its buffer): one pairwise tree each.
+HALF_SUM_CHUNK = 8192
 
 
-class Pixels(NamedTuple):
-    """What one block of images yields (:func:`block_pixels`)."""
-
-    own: np.ndarray  # (n, h, w) label probability, input dtype
-    best: np.ndarray  # (n, h, w) largest probability, input dtype
-    argmax: np.ndarray  # (n, h, w) int32
-    disagree: np.ndarray  # (n, h, w) bool: argmax != label
+def integer_labels(labels):
+    """A block of labels as an integer array the kernels take (bool viewed as uint8)."""
+    labels = np.ascontiguousarray(labels)
+    return labels.view(np.uint8) if labels.dtype == bool else labels
 
 
-def block_pixels(probs, labels, own=None, disagree=None, compact=None):
-    """Label probability, largest probability, argmax and disagreement of every pixel of a block.
+def grid_labels(labels, factor):
+    """The labels of a batch on the grid issues are found on: cleanlab's rounded block means."""
+    if factor == 1:
+        return integer_labels(labels)
+    n, height, width = labels.shape
+    blocks = labels.reshape(n, height // factor, factor, width // factor, factor)
+    return np.round(blocks.mean((4, 2))).astype(np.int64)
 
-    ``own`` and ``disagree`` (C-ordered, the shape of ``labels``; ``own`` of
-    the input's dtype) receive those results when given (the caller's slices
-    of whole-dataset arrays), else they are allocated; ``compact`` (flat)
-    receives a copy of the labels in its own dtype. C-ordered blocks
-    (numpy arrays, memmaps, zarr and h5py reads) go to the
-    vectorised :func:`~cleannb._kernels.pixels.image_pass`; other strides
-    (Fortran order, views) are read in place by
-    :func:`~cleannb._kernels.pixels.pixel_pass`. Both give the same bits.
+
+def raw(values):
+    """float16 arrays as their int16 bits (what the kernels read), others as they are."""
+    return values.view(np.int16) if values.dtype == np.float16 else values
+
+
+def own_values(probs, labels):
+    """The label probability of every pixel of a batch, flat, in the input dtype.
+
+    C-ordered blocks go to the parallel gather kernel; others (views,
+    Fortran order) to ``np.take_along_axis`` (a temporary of one batch).
+    """
+    n, num_classes, height, width = probs.shape
+    if probs.flags.c_contiguous:
+        own = np.empty(n * height * width, dtype=probs.dtype)
+        values = raw(probs).reshape(n, num_classes, height * width)
+        gather_own(values, labels.reshape(n, -1), RUN, raw(own), nbytes=own.nbytes)
+        return own
+    index = labels[:, None].astype(np.intp)
+    return np.take_along_axis(probs, index, axis=1).reshape(-1)
+
+
+def grid_own(probs, labels, factor):
+    """Label probabilities of a batch on the grid (cleanlab's block means when ``factor > 1``)."""
+    if factor == 1:
+        return own_values(probs, labels)
+    small_labels, small_probs = downsample_block(labels, probs, factor)
+    return own_values(np.ascontiguousarray(small_probs), small_labels)
+
+
+def check_block(probs, labels, adjusted, disagree):
+    """Write "label != argmax" of a batch into ``disagree``; the confident disagreements.
+
+    ``adjusted``: each class's threshold less the tolerance (float64, +inf
+    to count nothing). Values that are not probabilities raise here: this
+    is the pass that reads every value.
     """
     half = probs.dtype == np.float16
-    values = probs.view(np.int16) if half else probs
-    shape = labels.shape
-    own = np.empty(shape, dtype=values.dtype) if own is None else own.view(values.dtype)
-    best = np.empty(shape, dtype=values.dtype)
-    argmax = np.empty(shape, dtype=np.int32)
-    if disagree is None:
-        disagree = np.empty(shape, dtype=bool)
-    if compact is None:
-        compact = np.empty(labels.size, dtype=compact_dtype(probs.shape[1]))
-    if values.flags.c_contiguous and labels.flags.c_contiguous:
-        n, num_classes, pixels = shape[0], values.shape[1], shape[1] * shape[2]
-        flagged = np.empty(n * -(-pixels // RUN), dtype=np.int64)
+    values = raw(probs)
+    n, num_classes, height, width = probs.shape
+    if values.flags.c_contiguous:
+        runs = n * -(-height * width // RUN)
+        confident = np.empty(runs, dtype=np.int64)
+        flagged = np.empty(runs, dtype=np.int64)
         image_pass(
-            values.reshape(n, num_classes, pixels),
-            labels.reshape(n, pixels),
+            values.reshape(n, num_classes, height * width),
+            labels.reshape(n, height * width),
             RUN,
             VALUE_LOW,
             VALUE_HIGH,
-            own.reshape(n, pixels),
-            best.reshape(n, pixels),
-            argmax.reshape(n, pixels),
-            disagree.reshape(n, pixels),
-            compact.reshape(n, pixels),
+            adjusted,
+            disagree.reshape(n, height * width),
+            confident,
             flagged,
             nbytes=probs.nbytes,
         )
         if flagged.any():  # the strided pass finds the values to name in the error
-            strided_pass(values, labels, own, best, argmax)
-    else:
-        strided_pass(values, labels, own, best, argmax)
-        np.not_equal(argmax, labels, out=disagree)
-        compact[:] = labels.reshape(-1)
+            strided_pass(values, labels, *pixel_buffers(labels.shape, values.dtype))
+        return int(confident.sum())
+    own, best, argmax = pixel_buffers(labels.shape, values.dtype)
+    strided_pass(values, labels, own, best, argmax)
+    np.not_equal(argmax, labels, out=disagree)
     if half:
-        own, best = own.view(np.float16), best.view(np.float16)
-    return Pixels(own, best, argmax, disagree)
+        best = best.view(np.float16)
+    reaches = best >= adjusted[argmax]
+    return int(np.count_nonzero(reaches & disagree))
+
+
+def pixel_buffers(shape, dtype):
+    """The label probability, largest probability and argmax buffers of :func:`strided_pass`."""
+    return np.empty(shape, dtype), np.empty(shape, dtype), np.empty(shape, np.int32)
+
+
+def check_grid(probs, labels, factor, adjusted):
+    """:func:`check_block` of a batch: "label != argmax" at full resolution (a new array), and
+    the confident disagreements counted on the grid."""
+    disagree = np.empty(labels.shape, dtype=bool)
+    return disagree, check_on_grid(probs, labels, factor, adjusted, disagree)
+
+
+def check_on_grid(probs, labels, factor, adjusted, disagree):
+    """:func:`check_block` at full resolution (into ``disagree``) and the count on the grid."""
+    if factor == 1:
+        return check_block(probs, labels, adjusted, disagree)
+    check_block(probs, labels, np.full(len(adjusted), np.inf), disagree)
+    small_labels, small_probs = downsample_block(labels, probs, factor)
+    small_disagree = np.empty(small_labels.shape, dtype=bool)
+    return check_block(np.ascontiguousarray(small_probs), small_labels, adjusted, small_disagree)
 
 
 def strided_pass(values, labels, own, best, argmax):
@@ -285,147 +354,127 @@ def raise_for_values(low, high, total):
         )
 
 
-class Scan(NamedTuple):
-    """The per-pixel results of one pass (:func:`scan`), on the (downsampled) grid."""
-
-    own: np.ndarray  # (M,) label probabilities, input dtype, pixel order
-    labels: np.ndarray  # (M,) labels, compact integers
-    disagree: np.ndarray  # (N, H, W) bool at full resolution: label != argmax
-    candidates: np.ndarray  # int64 pixels (of M) whose label != argmax
-    candidate_class: np.ndarray  # their argmax, compact integers
-    candidate_best: np.ndarray  # their largest probability
-    shape: tuple  # (N, h, w) of the grid the issues are found on
+# ------------------------------------------------------------------- executors
 
 
-def compact_dtype(num_classes):
-    """The smallest integer dtype that holds the labels 0..K-1."""
-    return np.uint8 if num_classes <= 256 else np.int32
-
-
-class BlockScan(NamedTuple):
-    """What :func:`scan_block` finds in one batch of images (all small but the per-pixel arrays)."""
-
-    own: np.ndarray  # label probabilities on the grid, input dtype, flat
-    labels: np.ndarray  # labels on the grid, compact, flat
-    disagree: np.ndarray  # (n, H, W) bool, full resolution
-    off: np.ndarray  # grid pixels (of this batch) whose label != argmax
-    off_class: np.ndarray  # their argmax, compact integers
-    off_best: np.ndarray  # their largest probability
-
-
-def scan_block(probs, block_labels, downsample, label_dtype, out=None):
-    """The per-pixel results of one batch of images (runs on dask workers too).
-
-    ``out``: ``(own, labels, disagree)``, slices of the whole-dataset arrays
-    of :func:`scan` that receive the per-pixel results in place (else they
-    are allocated).
-    """
-    probs = np.asarray(probs)
-    block_labels = np.ascontiguousarray(block_labels)
-    n, _, height, width = probs.shape
-    grid_shape = (n, height // downsample, width // downsample)
-    if out is None:
-        size = int(np.prod(grid_shape))
-        out = (
-            np.empty(size, probs.dtype),
-            np.empty(size, label_dtype),
-            np.empty((n, height, width), bool),
-        )
-    own, grid_labels_out, disagree = out
-    own = own.reshape(grid_shape)
-    if downsample == 1:
-        full = grid = block_pixels(probs, block_labels, own, disagree, grid_labels_out)
-    else:
-        full = block_pixels(probs, block_labels, disagree=disagree)
-        grid_labels, small_probs = downsample_block(block_labels, probs, downsample)
-        grid = block_pixels(small_probs, grid_labels, own, compact=grid_labels_out)
-    off = np.flatnonzero(grid.disagree)
-    return BlockScan(
-        own.reshape(-1),
-        grid_labels_out,
-        full.disagree,
-        off,
-        grid.argmax.reshape(-1)[off].astype(label_dtype),
-        grid.best.reshape(-1)[off],
-    )
-
-
-def local_blocks(labels, pred_probs, per_batch, downsample, outputs):
-    """``(start, stop, BlockScan)`` of each image batch, read and scanned in this process into
-    slices of ``outputs`` (:func:`scan`'s whole-dataset arrays)."""
-    own, flat_labels, disagree = outputs
-    pixels_per_image = len(own) // len(disagree)
+def local_batches(labels, pred_probs, per_batch, fn, *args):
+    """``(start, stop, fn(probs, labels, *args))`` of each batch, read in this process."""
     for start, stop in image_ranges(int(pred_probs.shape[0]), per_batch):
         probs = read_images(pred_probs, start, stop)
-        lo, hi = start * pixels_per_image, stop * pixels_per_image
-        out = (own[lo:hi], flat_labels[lo:hi], disagree[start:stop])
-        block = scan_block(probs, labels[start:stop], downsample, flat_labels.dtype, out)
-        yield start, stop, block
+        yield start, stop, fn(probs, integer_labels(labels[start:stop]), *args)
 
 
-def dask_blocks(labels, pred_probs, downsample, label_dtype):
-    """``(start, stop, BlockScan)`` of each chunk of images of a dask array, scanned where
-    the chunks are (on the workers of a distributed client); only the per-pixel results
-    (a few bytes a pixel, not K values) come back."""
+#: Chunks of a dask array computed at once (their results are a few bytes a pixel).
+DASK_CHUNKS_AT_ONCE = 4
+
+
+def dask_batches(labels, pred_probs, fn, *args):
+    """``(start, stop, fn(chunk, labels, *args))`` of each chunk of images of a dask array,
+    computed where the chunks are (on the workers of a distributed client), a few chunks at
+    a time; only ``fn``'s results come back."""
     import dask
     from dask import delayed
 
     array = pred_probs.rechunk({1: -1, 2: -1, 3: -1})
     bounds = np.cumsum((0,) + array.chunks[0]).tolist()
     chunks = array.to_delayed().reshape(-1)
-    tasks = [
-        delayed(scan_block, pure=True)(
-            chunk, labels[start:stop].astype(label_dtype), downsample, label_dtype
-        )
-        for chunk, start, stop in zip(chunks, bounds[:-1], bounds[1:], strict=True)
-    ]
-    results = dask.compute(*tasks)
-    yield from zip(bounds[:-1], bounds[1:], results, strict=True)
+    ranges = list(zip(bounds[:-1], bounds[1:], strict=True))
+    for first in range(0, len(ranges), DASK_CHUNKS_AT_ONCE):
+        group = range(first, min(len(ranges), first + DASK_CHUNKS_AT_ONCE))
+        tasks = [
+            delayed(fn, pure=True)(
+                chunks[g], integer_labels(labels[ranges[g][0] : ranges[g][1]]), *args
+            )
+            for g in group
+        ]
+        for g, result in zip(group, dask.compute(*tasks), strict=True):
+            yield ranges[g][0], ranges[g][1], result
 
 
-def scan(labels, pred_probs, *, per_batch, downsample=1, n_jobs=None, verbose=False):
-    """One pass over ``pred_probs`` in image batches: the per-pixel results (:class:`Scan`).
-
-    A dask array is read by its own chunks of images (``per_batch`` does not
-    apply), on the workers when a distributed client is active.
-    """
-    num_images, num_classes, height, width = (int(x) for x in pred_probs.shape)
-    small = (num_images, height // downsample, width // downsample)
-    pixels_per_image = small[1] * small[2]
-    label_dtype = compact_dtype(num_classes)
-    own = np.empty(num_images * pixels_per_image, dtype=pred_probs.dtype)
-    flat_labels = np.empty(num_images * pixels_per_image, dtype=label_dtype)
-    disagree = np.empty((num_images, height, width), dtype=bool)
-    found = ([], [], [])
-    bar = progress_bar(verbose, num_images, "images read")
-    from_dask = is_dask_array(pred_probs)
-    with num_threads(n_jobs):
-        if from_dask:
-            blocks = dask_blocks(labels, pred_probs, downsample, label_dtype)
-        else:
-            outputs = (own, flat_labels, disagree)
-            blocks = local_blocks(labels, pred_probs, per_batch, downsample, outputs)
-        for start, stop, block in blocks:
-            lo, hi = start * pixels_per_image, stop * pixels_per_image
-            if from_dask:  # local blocks were written in place
-                own[lo:hi] = block.own
-                flat_labels[lo:hi] = block.labels
-                disagree[start:stop] = block.disagree
-            found[0].append(block.off + lo)
-            found[1].append(block.off_class)
-            found[2].append(block.off_best)
+def batches(labels, pred_probs, per_batch, fn, *args, bar=None):
+    """Each batch's ``fn`` result, from the source as it is read best; a tqdm ``bar`` advanced."""
+    if is_dask_array(pred_probs):
+        results = dask_batches(labels, pred_probs, fn, *args)
+    else:
+        results = local_batches(labels, pred_probs, per_batch, fn, *args)
+    try:
+        for start, stop, result in results:
+            yield start, stop, result
             if bar is not None:
                 bar.update(stop - start)
-    if bar is not None:
-        bar.close()
-    candidates, classes, best = (np.concatenate(parts) for parts in found)
-    return Scan(own, flat_labels, disagree, candidates, classes, best, small)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 # ------------------------------------------------------------------- the rule
 
 
-def thresholds(own, labels, num_classes):
+class Passes(NamedTuple):
+    """What a call needs to run its passes: the source, the labels and how to batch them."""
+
+    labels: np.ndarray
+    pred_probs: object
+    per_batch: int
+    downsample: int
+    verbose: bool
+
+    def run(self, description, fn, *args):
+        """``(start, stop, result)`` of ``fn`` over every batch, with a progress bar."""
+        bar = progress_bar(self.verbose, int(self.pred_probs.shape[0]), description)
+        return batches(self.labels, self.pred_probs, self.per_batch, fn, *args, bar=bar)
+
+
+class ClassSums:
+    """Each class's label probabilities summed as ``np.mean`` sums them, batch after batch."""
+
+    def __init__(self, counts, dtype):
+        num_classes = len(counts)
+        self.dtype = np.dtype(dtype)
+        accumulator = np.float64 if self.dtype == np.float64 else np.float32
+        self.chunk = HALF_SUM_CHUNK if self.dtype == np.float16 else max(int(counts.sum()), 1)
+        self.counts = counts
+        self.state = np.zeros((num_classes, STATE_COLUMNS), dtype=np.int64)
+        self.state[:, 0] = counts
+        self.leaves = np.zeros((num_classes, LEAF), dtype=accumulator)
+        self.totals = np.zeros(num_classes, dtype=accumulator)
+        self.left_sums = np.zeros((num_classes, MAX_DEPTH), dtype=accumulator)
+
+    def add(self, own, labels, top):
+        """Add a batch's values (``own``, flat) of the classes ``labels`` (flat), in pixel order,
+        and count their top 16 bits into ``top`` (:func:`~cleannb._kernels.pixels.class_sums`,
+        its groups of classes on the threads)."""
+        bits = own.view(f"i{own.dtype.itemsize}")
+        state = (self.state, self.leaves, self.totals, self.left_sums)
+        groups = numba.get_num_threads() if own.nbytes >= PARALLEL_MIN_BYTES else 1
+        owner = self.owners(groups)
+        rows = np.zeros((int(owner.max()) + 1, DIGITS), dtype=np.int64)
+        width = own.dtype.itemsize * 8
+        class_sums(
+            raw(own), bits, labels, self.chunk, *state, width, rows, owner, nbytes=own.nbytes
+        )
+        top += rows.sum(axis=0)
+
+    def owners(self, groups):
+        """Classes in ``groups`` of about equal counts (largest first, each to the lightest)."""
+        owner = np.zeros(len(self.counts), dtype=np.int64)
+        loads = [0] * groups
+        for k in np.argsort(-self.counts, kind="stable").tolist():
+            lightest = loads.index(min(loads))
+            owner[k] = lightest
+            loads[lightest] += int(self.counts[k])
+        return owner
+
+    def means(self):
+        """``np.mean`` of each class's values (NaN for an absent class), in the input dtype."""
+        means = np.full(len(self.counts), np.nan, dtype=self.dtype)
+        for k, (total, count) in enumerate(zip(self.totals, self.counts.tolist(), strict=True)):
+            if count:  # np.mean: the sum divided by an intp count, in the sum's dtype
+                means[k] = total.dtype.type(total / np.intp(count))
+        return means
+
+
+def thresholds(means, counts):
     """cleanlab's per-class thresholds over all pixels (its LabelInspector with one batch).
 
     Each present class's ``np.mean`` of its label probabilities in the input
@@ -433,7 +482,7 @@ def thresholds(own, labels, num_classes):
     returns it unchanged but for the last bit of a float64 mean), absent
     classes 0; all clipped below at 2e-6.
     """
-    means, counts = class_means(own, labels, num_classes)
+    num_classes = len(counts)
     batch = np.clip(
         [means[k] if counts[k] else 2 for k in range(num_classes)],
         a_min=THRESHOLD_LOWER_BOUND,
@@ -446,64 +495,230 @@ def thresholds(own, labels, num_classes):
     return np.clip(updated, a_min=THRESHOLD_LOWER_BOUND, a_max=None)
 
 
-#: Pixels per task when the label probabilities are grouped by class.
-GROUP_BLOCK = 1 << 16
+def grid_counts(passes, num_classes):
+    """Pixels of each class on the grid (the labels alone are read)."""
+    counts = np.zeros(num_classes, dtype=np.int64)
+    for start, stop in image_ranges(len(passes.labels), passes.per_batch):
+        small = grid_labels(integer_labels(passes.labels[start:stop]), passes.downsample)
+        counts += np.bincount(small.reshape(-1), minlength=num_classes)
+    return counts
 
 
-def class_means(own, labels, num_classes):
-    """``np.mean`` of each class's label probabilities in pixel order (NaN if absent), and the
-    counts: what :func:`cleannb._core.confident.grouped_means` returns, grouped by a parallel
-    kernel."""
-    bits = own.view(f"u{own.dtype.itemsize}")
-    grouped = np.empty_like(bits)
-    counts = np.empty(num_classes, dtype=np.int64)
-    group_by_class(bits, labels, num_classes, GROUP_BLOCK, grouped, counts, nbytes=bits.nbytes)
-    return _confident.means_of_groups(grouped.view(own.dtype), counts), counts
+def signed_view(probs, labels, factor):
+    """A batch as the selection kernels read it: (n, K, P) C-ordered values as signed
+    integers of their width, (n, P) labels. Downsampled or strided batches become their
+    label probabilities, as one plane of label 0."""
+    if factor == 1 and probs.flags.c_contiguous:
+        n, num_classes, height, width = probs.shape
+        values = probs.view(f"i{probs.dtype.itemsize}").reshape(n, num_classes, height * width)
+        return values, labels.reshape(n, height * width)
+    own = grid_own(probs, labels, factor)
+    return own.view(f"i{own.dtype.itemsize}").reshape(1, 1, -1), np.zeros((1, len(own)), np.uint8)
 
 
-def issue_count(found, class_thresholds):
-    """Pixels whose argmax differs from the label and reaches its threshold (less 1e-6)."""
-    adjusted = class_thresholds - TOLERANCE
-    return int(np.count_nonzero(found.candidate_best >= adjusted[found.candidate_class]))
+def digit_counts(probs, labels, factor, shift, prefix):
+    """Counts of the 16-bit digit at ``shift`` of a batch's label probabilities' order keys
+    whose higher digits are ``prefix`` (:func:`~cleannb._kernels.pixels.digit_histogram`)."""
+    values, flat_labels = signed_view(probs, labels, factor)
+    nbytes = flat_labels.size * values.itemsize
+    parts = 4 * numba.get_num_threads() if nbytes >= PARALLEL_MIN_BYTES else 1
+    hist = np.empty((parts, DIGITS), dtype=np.int64)
+    width = values.itemsize * 8
+    digit_histogram(values, flat_labels, width, shift, prefix, hist, nbytes=nbytes)
+    return hist.sum(axis=0)
 
 
-def kth_smallest(scores, rank):
-    """``np.partition(scores, rank)[rank]`` as a value (0.0 for a -0.0), without a copy."""
-    width = scores.dtype.itemsize * 8
-    bits = kth_smallest_bits(scores.view(f"u{scores.dtype.itemsize}"), rank, width)
-    return np.array([bits], dtype=f"u{scores.dtype.itemsize}").view(scores.dtype)[0]
+def kept(probs, labels, factor, cut):
+    """The pixels of a batch (on the grid) whose label probability is at most the cut."""
+    values, flat_labels = signed_view(probs, labels, factor)
+    keep = np.ones(flat_labels.size, dtype=bool)
+    nbytes = flat_labels.size * values.itemsize
+    keep_at_most(values, flat_labels, values.itemsize * 8, cut, keep, nbytes=nbytes)
+    n, height, width = labels.shape
+    return keep.reshape(n, height // factor, width // factor)
 
 
-def lowest(scores, count):
-    """Mask of ``np.argsort(scores)[:count]``: the ``count`` lowest scores, ties as numpy's.
-
-    The cut value comes from a radix select (:func:`kth_smallest`); only when equal scores
-    straddle the cut are they ordered as numpy's sort orders them.
-    """
-    mask = np.zeros(len(scores), dtype=bool)
-    if count <= 0:
-        return mask
-    if count >= len(scores):
-        mask[:] = True
-        return mask
-    cut = kth_smallest(scores, count - 1)
-    mask = scores < cut
-    tied = scores == cut
-    if np.count_nonzero(tied) == count - np.count_nonzero(mask):
-        return mask | tied
-    mask[:] = False
-    mask[_pipeline.lowest_scores(scores, count)] = True
-    return mask
+def class_thresholds(passes, num_classes, dtype):
+    """The thresholds pass: cleanlab's thresholds and the histogram of the top digit."""
+    sums = ClassSums(grid_counts(passes, num_classes), dtype)
+    top = np.zeros(DIGITS, dtype=np.int64)
+    for start, stop, own in passes.run("thresholds", grid_own, passes.downsample):
+        small = grid_labels(integer_labels(passes.labels[start:stop]), passes.downsample)
+        sums.add(own, small.reshape(-1), top)
+    return thresholds(sums.means(), sums.counts), top
 
 
-def issue_mask(found, num_classes, downsample):
-    """The (N, H, W) label issue mask of a :class:`Scan`: cleanlab 2.9's answer."""
-    class_thresholds = thresholds(found.own, found.labels, num_classes)
-    count = issue_count(found, class_thresholds)
-    mask = lowest(found.own, count).reshape(found.shape)
-    if downsample != 1:
-        mask = mask.repeat(downsample, axis=1).repeat(downsample, axis=2)
-    mask &= found.disagree
+#: Pixels of the cut's bin the marking pass lists at most; beyond, a further 16-bit digit is
+#: counted first (float32 rarely needs it, float64 often).
+LIST_LIMIT = 1 << 18
+
+
+class Cut(NamedTuple):
+    """The ``count``-th smallest label probability, as its order key, and the values equal to it."""
+
+    key: int
+    tied: int  # values equal to the cut
+    wanted: int  # of them, those among the ``count`` lowest
+
+
+class Bin(NamedTuple):
+    """The keys ``key >> shift == prefix`` that hold the cut; ``rank`` of it among them."""
+
+    shift: int
+    prefix: int
+    size: int
+    rank: int
+
+
+def find_bin(passes, count, top, dtype):
+    """Radix select of the ``count``-th smallest label probability down to a bin of at most
+    :data:`LIST_LIMIT` keys (or one key): the top digit's histogram ``top`` (from the
+    thresholds pass), then, while the bin is larger, one gather pass per 16-bit digit."""
+    width = np.dtype(dtype).itemsize * 8
+    left = count - 1
+    hist, shift, prefix = top, width - 16, 0
+    while True:
+        below = np.cumsum(hist)
+        digit = int(np.searchsorted(below, left, side="right"))
+        left -= int(below[digit - 1]) if digit else 0
+        size = int(hist[digit])
+        if shift == width - 16:  # the top digit was offset by 2**15: back to a signed prefix
+            digit ^= 0x8000
+            prefix = digit - DIGITS if digit >= DIGITS // 2 else digit
+        else:
+            prefix = (prefix << 16) | digit
+        if shift == 0 or size <= LIST_LIMIT:
+            return Bin(shift, prefix, size, left)
+        shift -= 16
+        hist = np.zeros(DIGITS, dtype=np.int64)
+        described = f"selecting (bits {width - shift - 15}-{width - shift})"
+        for _, _, counts in passes.run(described, digit_counts, passes.downsample, shift, prefix):
+            hist += counts
+
+
+def split_block(probs, labels, factor, shift, prefix, capacity):
+    """A batch's pixels (on the grid) sorted against a bin of keys
+    (:func:`~cleannb._kernels.pixels.split_at`): the mask of those not above it, and the
+    flat indices (in the batch) and keys of those in it."""
+    values, flat_labels = signed_view(probs, labels, factor)
+    size = flat_labels.size
+    nbytes = size * values.itemsize
+    parts = numba.get_num_threads() if nbytes >= PARALLEL_MIN_BYTES else 1
+    capacity = max(min(capacity, size), 1)
+    keep = np.ones(size, dtype=bool)
+    positions = np.empty((parts, capacity), dtype=np.int64)
+    keys = np.empty((parts, capacity), dtype=np.int64)
+    found = np.empty(parts, dtype=np.int64)
+    width = values.itemsize * 8
+    split_at(values, flat_labels, width, shift, prefix, keep, positions, keys, found, nbytes=nbytes)
+    if np.any(found > capacity):  # pragma: no cover - the bin's size bounds every part's
+        raise RuntimeError("a part listed more pixels than the bin holds")
+    listed = [slice(0, int(k)) for k in found]
+    n, height, width_px = labels.shape
+    return (
+        keep.reshape(n, height // factor, width_px // factor),
+        np.concatenate([positions[t, s] for t, s in enumerate(listed)]),
+        np.concatenate([keys[t, s] for t, s in enumerate(listed)]),
+    )
+
+
+def clear_grid(mask, positions, factor):
+    """Clear the mask at flat grid ``positions`` (each a ``factor x factor`` block)."""
+    n, height, width = mask.shape
+    if factor == 1:
+        mask.reshape(-1)[positions] = False
+        return
+    small_h, small_w = height // factor, width // factor
+    image, rest = np.divmod(positions, small_h * small_w)
+    row, column = np.divmod(rest, small_w)
+    for dy in range(factor):
+        for dx in range(factor):
+            mask[image, row * factor + dy, column * factor + dx] = False
+
+
+def select_and_mark(passes, mask, count, top, dtype):
+    """Keep in ``mask`` the pixels among the ``count`` lowest label probabilities (ties as
+    numpy's sort): the radix select's bin (:func:`find_bin`), then one pass that clears the
+    pixels above the bin and lists those in it, whose exact cut decides the rest."""
+    found = find_bin(passes, count, top, dtype)
+    factor = passes.downsample
+    if found.shift == 0:  # the bin is one value: the cut
+        cut = Cut(found.prefix, found.size, found.rank + 1)
+        if cut.tied == cut.wanted:
+            mark(passes, mask, cut)
+        else:
+            mark_sorted(passes, mask, count)
+        return
+    pixels_per_image = mask[0].size // factor**2
+    positions, keys = [], []
+    args = (factor, found.shift, found.prefix, found.size)
+    for start, stop, (keep, where, key) in passes.run("marking issues", split_block, *args):
+        mask[start:stop] &= expand(keep, factor)
+        positions.append(where + start * pixels_per_image)
+        keys.append(key)
+    positions, keys = np.concatenate(positions), np.concatenate(keys)
+    cut = int(np.partition(keys, found.rank)[found.rank])
+    tied = int(np.count_nonzero(keys == cut))
+    wanted = found.rank + 1 - int(np.count_nonzero(keys < cut))
+    if tied == wanted:
+        clear_grid(mask, positions[keys > cut], factor)
+    else:
+        mark_sorted(passes, mask, count)
+
+
+def expand(keep, factor):
+    """A grid mask at full resolution."""
+    if factor == 1:
+        return keep
+    return keep.repeat(factor, axis=1).repeat(factor, axis=2)
+
+
+def mark(passes, mask, cut):
+    """The mark pass: clear the mask where the label probability is above the cut."""
+    factor = passes.downsample
+    for start, stop, keep in passes.run("marking issues", kept, factor, cut.key):
+        mask[start:stop] &= expand(keep, factor)
+
+
+def mark_sorted(passes, mask, count):
+    """The mark pass when equal values straddle the cut: all label probabilities in one array,
+    the lowest ``count`` taken as ``np.argsort`` (cleanlab's ``find_top_issues``) takes them."""
+    parts = [
+        own for _, _, own in passes.run("marking issues (tied cut)", grid_own, passes.downsample)
+    ]
+    scores = np.concatenate(parts)
+    del parts
+    _ties.record("smallest")
+    chosen = _ties.argsort(scores)[:count]
+    del scores
+    keep = np.zeros(mask.size // passes.downsample**2, dtype=bool)
+    keep[chosen] = True
+    del chosen
+    n, height, width = mask.shape
+    factor = passes.downsample
+    mask &= expand(keep.reshape(n, height // factor, width // factor), factor)
+
+
+def issue_mask(labels, pred_probs, *, per_batch, downsample=1, n_jobs=None, verbose=False):
+    """The (N, H, W) label issue mask: cleanlab 2.9's answer, in the passes of the module."""
+    num_images, num_classes, height, width = (int(x) for x in pred_probs.shape)
+    dtype = np.dtype(pred_probs.dtype)
+    passes = Passes(labels, pred_probs, per_batch, downsample, verbose)
+    mask = np.empty((num_images, height, width), dtype=bool)
+    with num_threads(n_jobs):
+        limits, top = class_thresholds(passes, num_classes, dtype)
+        adjusted = limits - TOLERANCE
+        count = 0
+        for start, stop, (disagree, confident) in passes.run(
+            "checking labels", check_grid, downsample, adjusted
+        ):
+            mask[start:stop] = disagree
+            count += confident
+        grid_size = mask.size // downsample**2
+        if count <= 0:
+            mask[:] = False
+        elif count < grid_size:
+            select_and_mark(passes, mask, count, top, dtype)
     return mask
 
 

@@ -25,12 +25,11 @@ any thread count.
 """
 
 import numpy as np
-from llvmlite import ir
 from numba import prange, types
-from numba.extending import intrinsic, overload
+from numba.extending import overload
 
-from ._compile import twins
-from ._prefetch import half_to_float
+from ._compile import called, inline, twins
+from ._prefetch import half_to_float, prefetch
 
 
 def decode(x):
@@ -43,30 +42,6 @@ def _decode(x):
     if x == types.int16:
         return lambda x: half_to_float(x)
     return lambda x: x
-
-
-@intrinsic
-def _float_to_half(typingctx, value):
-    """The int16 bit pattern of the float16 nearest a float32 (exact for decoded float16)."""
-    sig = types.int16(types.float32)
-
-    def codegen(context, builder, signature, args):
-        half = builder.fptrunc(args[0], ir.HalfType())
-        return builder.bitcast(half, ir.IntType(16))
-
-    return sig, codegen
-
-
-def encode(x, like):
-    """A decoded value back as an element like ``like``: float32 to float16 bits (int16)."""
-    raise NotImplementedError("only callable from Numba kernels")
-
-
-@overload(encode, inline="always")
-def _encode(x, like):
-    if like == types.int16:
-        return lambda x, like: _float_to_half(x)
-    return lambda x, like: x
 
 
 def _pixel_pass(probs, labels, own, best, arg, low, high, total):
@@ -128,15 +103,15 @@ def _pixel_pass(probs, labels, own, best, arg, low, high, total):
 
 pixel_pass = twins(_pixel_pass)
 
-#: Pixels per run of :func:`image_pass`: its four buffers (16 KB each for
+#: Pixels per run of :func:`image_pass`: its buffers (16 KB each for
 #: float32) stay in L1/L2, and each class plane is read 16 KB at a time.
 RUN = 4096
+#: Pixels ahead whose label probability :func:`gather_own` prefetches.
+AHEAD = 64
 
 
-def _image_pass(
-    probs, labels, run, low_limit, high_limit, own, best, arg, disagree, compact, flagged
-):
-    """Label probability, argmax, maximum and disagreement of every pixel of C-ordered images.
+def _image_pass(probs, labels, run, low_limit, high_limit, adjusted, disagree, confident, flagged):
+    """Disagreement of every pixel of C-ordered images, and the confident disagreements.
 
     Parameters
     ----------
@@ -144,21 +119,21 @@ def _image_pass(
     labels : (n, P) C-ordered integer array, values in 0..K-1 (checked by the caller)
     run : int, pixels per task (the last run of an image may be shorter)
     low_limit, high_limit : float, the smallest and largest value accepted
-    own : (n, P) output, ``probs[i, labels[i, p], p]`` (raw element)
-    best : (n, P) output, the first largest element over the K classes (raw)
-    arg : (n, P) int32 output, its class (numpy's argmax: the first maximum)
-    disagree : (n, P) bool output, ``arg != labels``
-    compact : (n, P) integer output, the labels again (in a narrower dtype)
+    adjusted : (K,) float64, each class's threshold less the tolerance
+    disagree : (n, P) bool output, argmax (numpy's: the first maximum) != label
+    confident : (n * runs per image,) int64 output, each run's pixels that disagree and
+        whose largest probability reaches ``adjusted`` of their argmax (compared in float64)
     flagged : (n * runs per image,) int64 output, each run's pixels with a value below
         ``low_limit`` or above ``high_limit`` (in float64), or whose values do not
         sum to a finite number in their own precision (NaN or infinite values)
 
-    ``own``, ``best`` and ``arg`` equal :func:`pixel_pass`'s bit for bit (the
-    same comparisons in the same class order), and a run is flagged exactly
-    when :func:`pixel_pass` would report a value out of the limits or a sum
-    that is not finite for one of its rows (for float32 and float16; float64
-    sums of finite values beyond 1e300 can overflow in one and not the other,
-    and are out of the limits anyway).
+    The argmax and maximum are :func:`pixel_pass`'s (the same comparisons in
+    the same class order), and a run is flagged exactly when
+    :func:`pixel_pass` would report a value out of the limits or a sum that
+    is not finite for one of its rows (for float32 and float16; float64 sums
+    of finite values beyond 1e300 can overflow in one and not the other, and
+    are out of the limits anyway). Nothing per pixel is written but
+    ``disagree``.
     """
     n, num_classes, pixels = probs.shape
     runs = (pixels + run - 1) // run
@@ -199,116 +174,316 @@ def _image_pass(
             where, next_where = next_where, where
             smallest, next_smallest = next_smallest, smallest
         given = labels[i, start : start + length]
-        own_out = own[i, start : start + length]
-        best_out = best[i, start : start + length]
-        arg_out = arg[i, start : start + length]
         disagree_out = disagree[i, start : start + length]
-        compact_out = compact[i, start : start + length]
         count = 0
+        sure = 0
         for j in range(length):
             winner = where[j]
-            arg_out[j] = winner
-            disagree_out[j] = winner != given[j]
-            compact_out[j] = given[j]
-            best_out[j] = encode(top[j], best_out[j])  # the element's own bits, -0.0 kept
+            off = winner != given[j]
+            disagree_out[j] = off
+            sure += np.int64(off & (np.float64(top[j]) >= adjusted[winner]))
             finite = sums[j] - sums[j] == 0
             inside = (np.float64(smallest[j]) >= low_limit) & (np.float64(top[j]) <= high_limit)
             count += np.int64(not (finite & inside))
-        for j in range(length):
-            own_out[j] = probs[i, given[j], start + j]
+        confident[task] = sure
         flagged[task] = count
 
 
 image_pass = twins(_image_pass)
 
 
-def _group_by_class(bits, labels, num_classes, block, grouped, counts):
-    """The values of each class, class after class, each class's in pixel order.
+@inline
+def order_key(bits, width):
+    """A signed integer that orders as the float whose bits (a signed view) are ``bits``.
+
+    Non-negative floats keep their bits, negative ones have all bits but the
+    sign flipped; -0.0 is given the key of 0.0, so equal values have equal
+    keys (no NaN). Signed arithmetic throughout: it vectorises where unsigned
+    64-bit arithmetic in Numba does not.
+    """
+    key = np.int64(bits)
+    magnitude = (np.int64(1) << np.int64(width - 1)) - np.int64(1)
+    key = key if key >= 0 else key ^ magnitude
+    return np.int64(0) if key == -1 else key
+
+
+#: Values a leaf of numpy's pairwise summation holds at most (its PW_BLOCKSIZE).
+LEAF = 128
+#: Deepest path of a pairwise summation tree (2**64 values need fewer levels).
+MAX_DEPTH = 64
+
+
+#: Columns of :func:`class_sums`'s per-class walk state.
+TO_COME, DEPTH, LEAF_SIZE, LEAF_POS = 0, 1, 2, 3
+NODES = 4
+FLAGS = NODES + MAX_DEPTH
+STATE_COLUMNS = FLAGS + MAX_DEPTH
+
+
+#: Columns of :func:`class_sums`'s per-class walk state.
+TO_COME, DEPTH, LEAF_SIZE, LEAF_FILL = 0, 1, 2, 3
+NODES = 4
+FLAGS = NODES + MAX_DEPTH
+STATE_COLUMNS = FLAGS + MAX_DEPTH
+
+
+@inline
+def _descend(state, c, depth, size):
+    """Walk from a node of ``size`` values at ``depth`` down to its first leaf."""
+    while size > LEAF:
+        state[c, NODES + depth] = size
+        state[c, FLAGS + depth] = 0
+        depth += 1
+        half = size // 2
+        size = half - half % 8
+    state[c, DEPTH] = depth
+    state[c, LEAF_SIZE] = size
+
+
+@inline
+def _leaf_sum(leaf, size):
+    """numpy's sum of a leaf of ``size`` values (at most 128): 8 lanes, then the tail."""
+    if size < 8:
+        total = leaf[0] - leaf[0]  # 0 in the accumulator's type
+        for i in range(size):
+            total += leaf[i]
+        return total
+    r0, r1, r2, r3 = leaf[0], leaf[1], leaf[2], leaf[3]
+    r4, r5, r6, r7 = leaf[4], leaf[5], leaf[6], leaf[7]
+    body = size - size % 8
+    for i in range(8, body, 8):
+        r0 += leaf[i]
+        r1 += leaf[i + 1]
+        r2 += leaf[i + 2]
+        r3 += leaf[i + 3]
+        r4 += leaf[i + 4]
+        r5 += leaf[i + 5]
+        r6 += leaf[i + 6]
+        r7 += leaf[i + 7]
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for i in range(body, size):
+        total += leaf[i]
+    return total
+
+
+@called
+def _close_leaf(state, c, leaves, totals, left_sum):
+    """Sum class ``c``'s full leaf and carry it up the tree; open the next leaf."""
+    total = _leaf_sum(leaves[c], state[c, LEAF_SIZE])
+    state[c, LEAF_FILL] = 0
+    d = state[c, DEPTH] - 1
+    while d >= 0:
+        if state[c, FLAGS + d] == 0:
+            left_sum[c, d] = total
+            state[c, FLAGS + d] = 1
+            whole = state[c, NODES + d]
+            half = whole // 2
+            _descend(state, c, d + 1, whole - (half - half % 8))
+            return
+        total = left_sum[c, d] + total
+        d -= 1
+    totals[c] += total
+    state[c, LEAF_SIZE] = 0
+
+
+def _class_sums(values, bits, labels, chunk, state, leaves, totals, left_sum, width, top, owner):
+    """Add each class's values, in the order given, to numpy's pairwise sums of the class.
 
     Parameters
     ----------
-    bits : (M,) unsigned-integer view of the values (any float dtype, moved bit for bit)
+    values : (M,) float32, float64, or float16 bits as int16 (decoded to float32)
+    bits : (M,) the values as signed integers of their width (int16/32/64 views)
     labels : (M,) integer array, values in 0..K-1
-    num_classes : int, K
-    block : int, pixels per task
-    grouped : (M,) output like ``bits``: ``bits[np.argsort(labels, kind="stable")]``
-    counts : (K,) int64 output, ``np.bincount(labels, minlength=K)``
+    chunk : int, values numpy sums at a time (its cast buffer, 8192, for float16 summed
+        in float32; else more than any class's count: one tree)
+    state : (K, STATE_COLUMNS) int64 walk state of each class: values still to come,
+        depth, size of the open leaf (0: start a new tree), values in it, then the
+        sizes of the nodes on the path and whether the walk is in their right child
+    leaves : (K, LEAF) accumulator dtype (float32 for float16/32, float64): each
+        class's open leaf
+    totals : (K,) accumulator dtype: the sum of each class's finished trees
+    left_sum : (K, MAX_DEPTH) accumulator dtype: the left children already summed
+    width : int, 16, 32 or 64: the bits of a value
+    top : (groups, 65536) int64, incremented: the histogram of the top 16 bits of the
+        values' order keys (:func:`order_key`; offset by 2**15 so that negative keys come
+        first), one row per group of classes (sum the rows)
+    owner : (K,) int64, the group of each class, 0..groups-1: each group is one task
 
-    Two parallel passes over blocks of pixels: each block's class counts, then
-    (after a prefix sum that gives each block its place within each class)
-    each block's values written out.
+    Called batch after batch in pixel order, it sums each class's values as
+    ``np.add.reduce`` sums them gathered in one array: the same tree (halves
+    rounded down to multiples of 8 above 128 values), the same 8-way
+    unrolled leaves, the same order of additions, in the same precision, so
+    ``totals`` ends bit for bit equal. A value is appended to its class's
+    open leaf; a full leaf is summed and carried up the tree. Each class's
+    tree is walked by one task, in the order of its values (the groups of
+    classes run in parallel, each reading every value); the state is O(K)
+    whatever the number of values.
     """
-    size = labels.shape[0]
-    blocks = (size + block - 1) // block
-    places = np.zeros((blocks, num_classes), dtype=np.int64)
-    for b in prange(blocks):
-        start = b * block
-        given = labels[start : min(size, start + block)]
-        length = given.shape[0]
-        tallies = np.zeros((4, num_classes), dtype=np.int64)  # 4 tables: no store-load chain
-        quads = length // 4
-        for q in range(quads):
-            tallies[0, given[4 * q]] += 1
-            tallies[1, given[4 * q + 1]] += 1
-            tallies[2, given[4 * q + 2]] += 1
-            tallies[3, given[4 * q + 3]] += 1
-        for j in range(4 * quads, length):
-            tallies[0, given[j]] += 1
-        for k in range(num_classes):
-            places[b, k] = tallies[0, k] + tallies[1, k] + tallies[2, k] + tallies[3, k]
-    total = 0
-    for k in range(num_classes):
-        counts[k] = 0
-        for b in range(blocks):
-            count = places[b, k]
-            places[b, k] = total
-            counts[k] += count
-            total += count
-    for b in prange(blocks):
-        start = b * block
-        stop = min(size, start + block)
-        given = labels[start:stop]
-        values = bits[start:stop]
-        place = places[b]
-        for j in range(stop - start):
-            k = given[j]
-            grouped[place[k]] = values[j]
-            place[k] += 1
+    for group in prange(top.shape[0]):
+        _class_sums_of(
+            values,
+            bits,
+            labels,
+            chunk,
+            state,
+            leaves,
+            totals,
+            left_sum,
+            width,
+            top[group],
+            owner,
+            group,
+        )
 
 
-group_by_class = twins(_group_by_class)
+@inline
+def _class_sums_of(
+    values, bits, labels, chunk, state, leaves, totals, left_sum, width, top, owner, group
+):
+    """:func:`class_sums` for the classes of one group."""
+    for j in range(values.shape[0]):
+        c = labels[j]
+        if owner[c] != group:
+            continue
+        key = order_key(bits[j], width)
+        top[((key >> (width - 16)) & 0xFFFF) ^ 0x8000] += 1
+        size = state[c, LEAF_SIZE]
+        if size == 0:
+            _descend(state, c, 0, min(chunk, state[c, TO_COME]))
+            size = state[c, LEAF_SIZE]
+        fill = state[c, LEAF_FILL]
+        leaves[c, fill] = decode(values[j])
+        fill += 1
+        state[c, LEAF_FILL] = fill
+        if fill == size:
+            state[c, TO_COME] -= size
+            _close_leaf(state, c, leaves, totals, left_sum)
 
 
-def _kth_smallest_bits(bits, rank, width):
-    """The bit pattern of the ``rank``-th smallest (0-based) of floats given as unsigned bits.
+class_sums = twins(_class_sums)
 
-    ``bits``: (M,) uint16/uint32/uint64 view of float16/32/64 values (no NaN);
-    ``width``: 16, 32 or 64. A radix select on keys that order as the values
-    do (sign bit flipped for positives, all bits for negatives), 16 bits a
-    pass, so the values are read ``width / 16`` times and nothing of size M is
-    allocated. ``-0.0`` orders before ``0.0`` here; the caller compares by value.
+
+@inline
+def _own(planes, given, p, pixels):
+    """``planes[given[p], p]``, prefetching the line :data:`AHEAD` pixels on (the class planes
+    are read at scattered places that the hardware prefetchers do not follow)."""
+    if p + AHEAD < pixels:
+        prefetch(planes, given[p + AHEAD], p + AHEAD)
+    return planes[given[p], p]
+
+
+def _digit_histogram(probs, labels, width, shift, prefix, hist):
+    """Histogram of a 16-bit digit of the label probabilities' keys, among those under ``prefix``.
+
+    ``probs`` (n, K, P) C-ordered, as signed integers of the float's width
+    (int16/32/64 views of float16/32/64; no NaN); ``labels`` (n, P), values
+    in 0..K-1; each pixel's key is :func:`order_key` of
+    ``probs[i, labels[i, p], p]``. ``width``: 16, 32 or 64. ``prefix``:
+    ``key >> (shift + 16)`` of the keys counted (arithmetic shift; ignored for
+    the top digit, ``shift == width - 16``, which counts every value and is
+    offset by 2**15 so that negative keys come first). ``hist``: (parts,
+    65536) int64 output, one row per part of the images (sum the rows).
     """
-    sign = np.uint64(1) << np.uint64(width - 1)
-    ones = (sign << np.uint64(1)) - np.uint64(1)  # all ones for 64 too (wraps)
-    digit_mask = np.uint64(0xFFFF)
-    passes = width // 16
-    prefix = np.uint64(0)
-    left = np.int64(rank)
-    hist = np.empty(1 << 16, dtype=np.int64)
-    for p in range(passes):
-        shift = np.uint64(16 * (passes - 1 - p))
-        hist[:] = 0
-        for j in range(bits.shape[0]):
-            x = np.uint64(bits[j])
-            key = x ^ ones if x & sign else x | sign
-            if p == 0 or (key >> (shift + np.uint64(16))) == prefix:
-                hist[np.intp((key >> shift) & digit_mask)] += 1
-        digit = 0
-        while left >= hist[digit]:
-            left -= hist[digit]
-            digit += 1
-        prefix = (prefix << np.uint64(16)) | np.uint64(digit)
-    return prefix ^ sign if prefix & sign else prefix ^ ones
+    n, _, pixels = probs.shape
+    parts = hist.shape[0]
+    per = (n * pixels + parts - 1) // parts
+    top = shift + 16 >= width
+    flip = 0x8000 if top else 0
+    for t in prange(parts):
+        row = hist[t]
+        row[:] = 0
+        first = t * per
+        last = min(n * pixels, first + per)
+        for i in range(first // pixels, (last + pixels - 1) // pixels):
+            planes = probs[i]
+            given = labels[i]
+            for p in range(max(first - i * pixels, 0), min(last - i * pixels, pixels)):
+                key = order_key(_own(planes, given, p, pixels), width)
+                if top or (key >> (shift + 16)) == prefix:
+                    row[((key >> shift) & 0xFFFF) ^ flip] += 1
 
 
-kth_smallest_bits = twins(_kth_smallest_bits).serial
+digit_histogram = twins(_digit_histogram)
+
+
+def _keep_at_most(probs, labels, width, cut, keep):
+    """``keep &= label probability <= cut`` for each pixel, ``cut`` given as its :func:`order_key`.
+
+    ``probs`` (n, K, P) and ``labels`` (n, P) as :func:`digit_histogram`'s;
+    ``keep`` (n * P,) bool, updated in place.
+    """
+    n, _, pixels = probs.shape
+    runs = (pixels + RUN - 1) // RUN
+    for task in prange(n * runs):
+        i = task // runs
+        start = (task - i * runs) * RUN
+        planes = probs[i]
+        given = labels[i]
+        base = i * pixels
+        for p in range(start, min(pixels, start + RUN)):
+            value = order_key(_own(planes, given, p, pixels), width)
+            keep[base + p] = keep[base + p] & (value <= cut)
+
+
+keep_at_most = twins(_keep_at_most)
+
+
+def _gather_own(probs, labels, run, own):
+    """The label probability of every pixel of C-ordered images, as raw elements.
+
+    ``probs`` (n, K, P) C-ordered (float16 as int16 bits), ``labels`` (n, P)
+    with values in 0..K-1, ``own`` (n * P,) output like ``probs``:
+    ``own[i * P + p] = probs[i, labels[i, p], p]``. Runs of ``run`` pixels
+    are spread over the threads; the values :data:`AHEAD` pixels on are
+    prefetched.
+    """
+    n, _, pixels = probs.shape
+    runs = (pixels + run - 1) // run
+    for task in prange(n * runs):
+        i = task // runs
+        start = (task - i * runs) * run
+        planes = probs[i]
+        given = labels[i]
+        base = i * pixels
+        for p in range(start, min(pixels, start + run)):
+            own[base + p] = _own(planes, given, p, pixels)
+
+
+gather_own = twins(_gather_own)
+
+
+def _split_at(probs, labels, width, shift, prefix, keep, positions, keys, found):
+    """Sort each pixel's label probability against a bin of keys: below, in, or above it.
+
+    ``probs`` (n, K, P) and ``labels`` (n, P) as :func:`digit_histogram`'s;
+    the bin holds the keys (:func:`order_key`) with ``key >> shift == prefix``.
+    ``keep`` (n * P,) bool is cleared, in place, for the pixels above the bin;
+    the pixels in it are listed by part of the images: ``positions[t]`` and
+    ``keys[t]`` (int64, (parts, capacity)) receive their flat indices and
+    keys, ``found[t]`` how many (a part finding more than ``capacity`` stops
+    listing and reports ``capacity + 1``).
+    """
+    n, _, pixels = probs.shape
+    parts, capacity = positions.shape
+    per = (n * pixels + parts - 1) // parts
+    for t in prange(parts):
+        first = t * per
+        last = min(n * pixels, first + per)
+        listed = 0
+        for i in range(first // pixels, (last + pixels - 1) // pixels):
+            planes = probs[i]
+            given = labels[i]
+            base = i * pixels
+            for p in range(max(first - base, 0), min(last - base, pixels)):
+                key = order_key(_own(planes, given, p, pixels), width)
+                high = key >> shift
+                keep[base + p] = keep[base + p] & (high <= prefix)
+                if high == prefix:
+                    if listed < capacity:
+                        positions[t, listed] = base + p
+                        keys[t, listed] = key
+                    listed += 1
+        found[t] = min(listed, capacity + 1)
+
+
+split_at = twins(_split_at)

@@ -41,7 +41,7 @@ def find_label_issues(labels, pred_probs, *, batch_size=None, n_jobs=None, verbo
     n_jobs : int or None, optional
         Threads (None or -1: all cores). The result does not depend on it.
     verbose : bool, default True
-        Show a progress bar over the images.
+        Show a progress bar over the images for each pass.
     **kwargs
         ``downsample`` (int, default 1): find the issues on the block means
         of ``downsample x downsample`` pixels (cleanlab's rounded mean labels
@@ -64,10 +64,15 @@ def find_label_issues(labels, pred_probs, *, batch_size=None, n_jobs=None, verbo
 
     Notes
     -----
-    One read of ``pred_probs``. Memory beyond the output mask: per pixel
-    the label probability (the dtype's size) and the label (1 byte for up
-    to 256 classes), plus 16 bytes per pixel whose label differs from the
-    model's prediction, plus one batch of images.
+    One full read of ``pred_probs`` and two or three gathers of each
+    pixel's label probability (one value of K; float64 may take up to three
+    more), each batch of images at a time: for numpy arrays and memmaps the
+    gathers cost a fraction of the full read, for zarr, h5py and dask
+    sources each is a read of the store. Memory: the output mask (1 byte a
+    pixel), one batch of images, O(K) and a 2**16-bin histogram. When equal
+    label probabilities straddle the cut, which of them count as issues is
+    numpy's sort's choice, as in cleanlab: then the label probabilities are
+    gathered into one array (the dtype's size per pixel) and sorted.
 
     Examples
     --------
@@ -90,7 +95,7 @@ def find_label_issues(labels, pred_probs, *, batch_size=None, n_jobs=None, verbo
     labels = _pixels.check_labels(labels, num_classes)
     downsample = _pixels.check_downsample(kwargs.get("downsample", 1), height, width)
     per_batch = _pixels.images_per_batch(batch_size, num_classes * height * width // downsample**2)
-    found = _pixels.scan(
+    return _pixels.issue_mask(
         labels,
         pred_probs,
         per_batch=per_batch,
@@ -98,4 +103,3 @@ def find_label_issues(labels, pred_probs, *, batch_size=None, n_jobs=None, verbo
         n_jobs=n_jobs,
         verbose=verbose,
     )
-    return _pixels.issue_mask(found, num_classes, downsample)
