@@ -19,7 +19,13 @@ model and labels with 10 % of pixels flipped, then prints:
 
 With both sizes, cleannb with ``n_jobs=1`` and ``n_jobs=2`` (best of
 ``--repeat``) against ``np.sum`` and against the vectorised parallel read of
-``benchmarks/ratios.py``'s ``Floor``, and the machine's load average.
+``benchmarks/ratios.py``'s ``Floor``, and the machine's load average; then
+each pass of ``find_label_issues`` timed alone (through the private
+``cleannb._core.pixels``, the one place this script looks inside) as a
+multiple of the same floor: the labels' class counts, the thresholds
+(a gather of each pixel's label probability), the check (the one full
+read), the selection's extra digits (none on this data) and the marking
+(a gather).
 
 Not a test: the numbers depend on the machine and on what else runs.
 """
@@ -171,6 +177,46 @@ def thread_ratios(labels, pred_probs, repeat):
         )
 
 
+def pass_ratios(labels, pred_probs, repeat):
+    """Each pass of find_label_issues alone, as a multiple of the vectorised read."""
+    from cleannb._core import pixels
+
+    num_classes = pred_probs.shape[1]
+    per_batch = pixels.images_per_batch(None, int(np.prod(pred_probs.shape[1:])))
+    passes = pixels.Passes(labels, pred_probs, per_batch, 1, False)
+    dtype = pred_probs.dtype
+
+    def check():
+        mask, count = np.empty(labels.shape, dtype=bool), 0
+        for start, stop, (disagree, confident) in passes.run(
+            "", pixels.check_grid, 1, limits - pixels.TOLERANCE
+        ):
+            mask[start:stop] = disagree
+            count += confident
+        return mask, count
+
+    floor = Floor(pred_probs)
+    counts_seconds, _, _ = timed(lambda: pixels.grid_counts(passes, num_classes), repeat)
+    thresholds_seconds, (limits, top), _ = timed(
+        lambda: pixels.class_thresholds(passes, num_classes, dtype), repeat
+    )
+    check_seconds, (mask, count), _ = timed(check, repeat)
+    bin_seconds, _, _ = timed(lambda: pixels.find_bin(passes, count, top, dtype), repeat)
+    mark_seconds, _, _ = timed(
+        lambda: pixels.select_and_mark(passes, mask.copy(), count, top, dtype), repeat
+    )
+    read = floor.seconds()
+    print(f"  passes (vectorised read {read:.3f} s, load {os.getloadavg()[0]:.2f}):")
+    for name, seconds in (
+        ("class counts (labels only)", counts_seconds),
+        ("thresholds (gather)", thresholds_seconds),
+        ("check (full read)", check_seconds),
+        ("selection digits (gathers)", bin_seconds),
+        ("marking (gather)", mark_seconds),
+    ):
+        print(f"    {name:28s} {seconds:.3f} s = {seconds / read:.2f}x")
+
+
 def shape_of(text):
     return tuple(int(float(x)) for x in text.split("x"))
 
@@ -187,11 +233,13 @@ def main():
     labels, pred_probs = make_data(*shape_of(args.size))
     compare_with_cleanlab(labels, pred_probs, args.skip_cleanlab, args.cleanlab_defaults)
     thread_ratios(labels, pred_probs, args.repeat)
+    pass_ratios(labels, pred_probs, args.repeat)
     del labels, pred_probs
     if args.big:
         labels, pred_probs = make_data(*shape_of(args.big))
         big_run(labels, pred_probs, args.zarr)
         thread_ratios(labels, pred_probs, args.repeat)
+        pass_ratios(labels, pred_probs, args.repeat)
 
 
 if __name__ == "__main__":

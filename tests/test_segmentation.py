@@ -510,15 +510,23 @@ def test_class_sums_equal_numpy_mean_in_pixel_order(dtype):
     counts = np.bincount(labels, minlength=10)
     expected = [np.mean(values[labels == k]) if counts[k] else np.nan for k in range(10)]
     expected = np.array(expected, dtype=dtype)
+    probs = rng.random((1, 10, 1, size)).astype(dtype)  # each pixel's value in its label's plane
+    probs[0, labels, 0, np.arange(size)] = values
     for pieces in (1, 7, 1000):
         for n_jobs in (1, 2):
-            sums = _pixels.ClassSums(counts, dtype)
-            top = np.zeros(_pixels.DIGITS, dtype=np.int64)
-            for part in np.array_split(np.arange(size), pieces):
-                chunk = slice(part[0], part[-1] + 1)
-                _threads(n_jobs, partial(sums.add, values[chunk], labels[chunk], top))
-            assert same_bits(sums.means(), expected), (pieces, n_jobs)
-            assert top.sum() == size
+            for gathered in (False, True):
+                sums = _pixels.ClassSums(counts, dtype)
+                top = np.zeros(_pixels.DIGITS, dtype=np.int64)
+                for part in np.array_split(np.arange(size), pieces):
+                    chunk = slice(part[0], part[-1] + 1)
+                    given = labels[None, None, chunk]
+                    if gathered:  # label probabilities gathered already (downsampled, dask)
+                        add = partial(sums.add, None, given, 1, top, values[chunk])
+                    else:  # gathered from the class planes by the kernel
+                        add = partial(sums.add, probs[:, :, :, chunk].copy(), given, 1, top)
+                    _threads(n_jobs, add)
+                assert same_bits(sums.means(), expected), (pieces, n_jobs, gathered)
+                assert top.sum() == size
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

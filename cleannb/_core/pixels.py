@@ -440,19 +440,28 @@ class ClassSums:
         self.totals = np.zeros(num_classes, dtype=accumulator)
         self.left_sums = np.zeros((num_classes, MAX_DEPTH), dtype=accumulator)
 
-    def add(self, own, labels, top):
-        """Add a batch's values (``own``, flat) of the classes ``labels`` (flat), in pixel order,
-        and count their top 16 bits into ``top`` (:func:`~cleannb._kernels.pixels.class_sums`,
-        its groups of classes on the threads)."""
-        bits = own.view(f"i{own.dtype.itemsize}")
-        state = (self.state, self.leaves, self.totals, self.left_sums)
-        groups = numba.get_num_threads() if own.nbytes >= PARALLEL_MIN_BYTES else 1
+    def add(self, probs, labels, factor, top, own=None):
+        """Add a batch's label probabilities (on the grid), in pixel order, to their classes'
+        sums, and count their top 16 bits into ``top``
+        (:func:`~cleannb._kernels.pixels.class_sums`, its groups of classes on the threads).
+        ``own``: the batch's label probabilities if gathered already (``probs`` unused)."""
+        small = grid_labels(labels, factor)
+        n = small.shape[0]
+        if own is None and factor == 1 and probs.flags.c_contiguous:
+            values = raw(probs).reshape(n, probs.shape[1], -1)
+            planes = small.reshape(n, -1)
+        else:
+            own = grid_own(probs, labels, factor) if own is None else own
+            values = raw(own).reshape(n, 1, -1)
+            planes = np.zeros((n, values.shape[2]), dtype=np.uint8)
+        bits = values.view(f"i{values.itemsize}")
+        nbytes = planes.size * values.itemsize
+        groups = numba.get_num_threads() if nbytes >= PARALLEL_MIN_BYTES else 1
         owner = self.owners(groups)
         rows = np.zeros((int(owner.max()) + 1, DIGITS), dtype=np.int64)
-        width = own.dtype.itemsize * 8
-        class_sums(
-            raw(own), bits, labels, self.chunk, *state, width, rows, owner, nbytes=own.nbytes
-        )
+        sums = (self.state, self.leaves, self.totals, self.left_sums)
+        arguments = (values, bits, small.reshape(n, -1), planes, self.chunk, sums)
+        class_sums(*arguments, values.itemsize * 8, rows, owner, nbytes=nbytes)
         top += rows.sum(axis=0)
 
     def owners(self, groups):
@@ -493,6 +502,11 @@ def thresholds(means, counts):
         seen + counts, a_min=1, a_max=None
     )
     return np.clip(updated, a_min=THRESHOLD_LOWER_BOUND, a_max=None)
+
+
+def pair(probs, labels):
+    """A batch as it was read, for the passes that use it where it is read."""
+    return probs, labels
 
 
 def grid_counts(passes, num_classes):
@@ -542,9 +556,13 @@ def class_thresholds(passes, num_classes, dtype):
     """The thresholds pass: cleanlab's thresholds and the histogram of the top digit."""
     sums = ClassSums(grid_counts(passes, num_classes), dtype)
     top = np.zeros(DIGITS, dtype=np.int64)
-    for start, stop, own in passes.run("thresholds", grid_own, passes.downsample):
-        small = grid_labels(integer_labels(passes.labels[start:stop]), passes.downsample)
-        sums.add(own, small.reshape(-1), top)
+    factor = passes.downsample
+    if is_dask_array(passes.pred_probs):  # the label probabilities come back, not the chunks
+        for start, stop, own in passes.run("thresholds", grid_own, factor):
+            sums.add(None, integer_labels(passes.labels[start:stop]), factor, top, own)
+    else:
+        for _, _, (probs, labels) in passes.run("thresholds", pair):
+            sums.add(probs, labels, factor, top)
     return thresholds(sums.means(), sums.counts), top
 
 

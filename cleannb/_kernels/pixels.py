@@ -286,23 +286,28 @@ def _close_leaf(state, c, leaves, totals, left_sum):
     state[c, LEAF_SIZE] = 0
 
 
-def _class_sums(values, bits, labels, chunk, state, leaves, totals, left_sum, width, top, owner):
-    """Add each class's values, in the order given, to numpy's pairwise sums of the class.
+def _class_sums(values, bits, labels, planes, chunk, sums, width, top, owner):
+    """Add each pixel's label probability, in pixel order, to numpy's pairwise sum of its class.
 
     Parameters
     ----------
-    values : (M,) float32, float64, or float16 bits as int16 (decoded to float32)
-    bits : (M,) the values as signed integers of their width (int16/32/64 views)
-    labels : (M,) integer array, values in 0..K-1
+    values : (n, K', P) C-ordered: float32, float64, or float16 bits as int16 (decoded
+        to float32); the value of pixel ``p`` of image ``i`` is
+        ``values[i, planes[i, p], p]``
+    bits : the same memory as signed integers of the values' width (int16/32/64 views)
+    labels : (n, P) integer array, each pixel's class, 0..K-1
+    planes : (n, P) integer array, the plane that holds each pixel's value: ``labels``
+        for (n, K, P) probabilities, zeros for label probabilities gathered already
+        (as (n, 1, P))
     chunk : int, values numpy sums at a time (its cast buffer, 8192, for float16 summed
         in float32; else more than any class's count: one tree)
-    state : (K, STATE_COLUMNS) int64 walk state of each class: values still to come,
-        depth, size of the open leaf (0: start a new tree), values in it, then the
-        sizes of the nodes on the path and whether the walk is in their right child
-    leaves : (K, LEAF) accumulator dtype (float32 for float16/32, float64): each
-        class's open leaf
-    totals : (K,) accumulator dtype: the sum of each class's finished trees
-    left_sum : (K, MAX_DEPTH) accumulator dtype: the left children already summed
+    sums : tuple ``(state, leaves, totals, left_sum)``: ``state`` (K, STATE_COLUMNS)
+        int64, each class's walk: values still to come, depth, size of the open leaf
+        (0: start a new tree), values in it, then the sizes of the nodes on the path and
+        whether the walk is in their right child; ``leaves`` (K, LEAF), ``totals`` (K,)
+        and ``left_sum`` (K, MAX_DEPTH) in the accumulator dtype (float32 for
+        float16/32, float64): each class's open leaf, the sum of its finished trees, the
+        left children already summed
     width : int, 16, 32 or 64: the bits of a value
     top : (groups, 65536) int64, incremented: the histogram of the top 16 bits of the
         values' order keys (:func:`order_key`; offset by 2**15 so that negative keys come
@@ -316,48 +321,43 @@ def _class_sums(values, bits, labels, chunk, state, leaves, totals, left_sum, wi
     ``totals`` ends bit for bit equal. A value is appended to its class's
     open leaf; a full leaf is summed and carried up the tree. Each class's
     tree is walked by one task, in the order of its values (the groups of
-    classes run in parallel, each reading every value); the state is O(K)
-    whatever the number of values.
+    classes run in parallel, each reading every label and gathering the
+    values of its classes); the state is O(K) whatever the number of values.
     """
     for group in prange(top.shape[0]):
-        _class_sums_of(
-            values,
-            bits,
-            labels,
-            chunk,
-            state,
-            leaves,
-            totals,
-            left_sum,
-            width,
-            top[group],
-            owner,
-            group,
-        )
+        _class_sums_of(values, bits, labels, planes, chunk, sums, width, top[group], owner, group)
 
 
 @inline
-def _class_sums_of(
-    values, bits, labels, chunk, state, leaves, totals, left_sum, width, top, owner, group
-):
+def _class_sums_of(values, bits, labels, planes, chunk, sums, width, top, owner, group):
     """:func:`class_sums` for the classes of one group."""
-    for j in range(values.shape[0]):
-        c = labels[j]
-        if owner[c] != group:
-            continue
-        key = order_key(bits[j], width)
-        top[((key >> (width - 16)) & 0xFFFF) ^ 0x8000] += 1
-        size = state[c, LEAF_SIZE]
-        if size == 0:
-            _descend(state, c, 0, min(chunk, state[c, TO_COME]))
+    state, leaves, totals, left_sum = sums
+    n, _, pixels = values.shape
+    for i in range(n):
+        given = labels[i]
+        where = planes[i]
+        image_values = values[i]
+        image_bits = bits[i]
+        for p in range(pixels):
+            ahead = p + AHEAD
+            if ahead < pixels and owner[given[ahead]] == group:
+                prefetch(image_values, where[ahead], ahead)
+            c = given[p]
+            if owner[c] != group:
+                continue
+            key = order_key(image_bits[where[p], p], width)
+            top[((key >> (width - 16)) & 0xFFFF) ^ 0x8000] += 1
             size = state[c, LEAF_SIZE]
-        fill = state[c, LEAF_FILL]
-        leaves[c, fill] = decode(values[j])
-        fill += 1
-        state[c, LEAF_FILL] = fill
-        if fill == size:
-            state[c, TO_COME] -= size
-            _close_leaf(state, c, leaves, totals, left_sum)
+            if size == 0:
+                _descend(state, c, 0, min(chunk, state[c, TO_COME]))
+                size = state[c, LEAF_SIZE]
+            fill = state[c, LEAF_FILL]
+            leaves[c, fill] = decode(image_values[where[p], p])
+            fill += 1
+            state[c, LEAF_FILL] = fill
+            if fill == size:
+                state[c, TO_COME] -= size
+                _close_leaf(state, c, leaves, totals, left_sum)
 
 
 class_sums = twins(_class_sums)
