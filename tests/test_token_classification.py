@@ -549,3 +549,127 @@ def test_private_softmin_helper_equals_cleanlab(temperature):
         theirs = cl_rank._softmin_sentence_score(given, temperature=temperature)
         assert ours.dtype == theirs.dtype
         np.testing.assert_array_equal(ours, theirs)
+
+
+# the one-read list form, the Python objects of the results, progress bars
+
+
+def test_joined_list_equals_sentence_by_sentence(monkeypatch):
+    labels, pred_probs, lengths, *_ = corpus(25, n_tokens=3000, k=6)
+    mixed = [p.astype(np.float64) if i % 7 == 3 else p for i, p in enumerate(pred_probs)]
+    as_lists = [p.tolist() for p in pred_probs]
+    for given in (pred_probs, mixed, as_lists):
+        fast = _tokens.as_tokens(labels, given)
+        monkeypatch.setattr(_tokens, "_joined", lambda pred_probs: None)
+        slow = _tokens.as_tokens(labels, given)
+        monkeypatch.undo()
+        assert fast.pred_probs.dtype == slow.pred_probs.dtype
+        np.testing.assert_array_equal(fast.pred_probs, slow.pred_probs)
+        np.testing.assert_array_equal(fast.labels, slow.labels)
+        np.testing.assert_array_equal(fast.offsets, slow.offsets)
+    assert _tokens.as_tokens(labels, mixed).pred_probs.dtype == np.float64
+    assert tf.find_label_issues(labels, mixed) == cl_filter.find_label_issues(labels, mixed)
+    # an empty float64 sentence must not promote float32 sentences (cleanlab's dtype)
+    labels2 = [*labels[:2], [], *labels[2:]]
+    pred_probs2 = [*pred_probs[:2], np.zeros((0, 6)), *pred_probs[2:]]
+    assert _tokens._joined(pred_probs2) is None
+    assert _tokens.as_tokens(labels2, pred_probs2).pred_probs.dtype == np.float32
+    assert_same_scores(
+        tr.get_label_quality_scores(labels, mixed, sentence_score_method="softmin"),
+        cl_rank.get_label_quality_scores(labels, mixed, sentence_score_method="softmin"),
+    )
+
+
+@pytest.mark.parametrize("n_rows", [3, 2500])
+def test_positions_equal_naive_mapping(n_rows):
+    lengths = sentence_lengths(26, 3000, max_len=30)
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    rows = np.random.default_rng(26).permutation(3000)[:n_rows]
+    assert _tokens.positions(offsets, rows) == naive_positions(rows, lengths)
+    assert _tokens.positions(offsets, rows[:0]) == []
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_cyclic_gc_paused_restores_the_collector(enabled):
+    import gc
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with _tokens.cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() == enabled
+        with pytest.raises(KeyError), _tokens.cyclic_gc_paused():
+            raise KeyError("boom")
+        assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_series_per_sentence_are_independent():
+    labels, pred_probs, *_ = corpus(27, n_tokens=800, max_len=5)
+    sentence_scores, token_scores = tr.get_label_quality_scores(labels, pred_probs)
+    same_length = [s for s in token_scores if len(s) == len(token_scores[0])]
+    assert len(same_length) > 2
+    before = [s.copy() for s in token_scores]
+    token_scores[0].iloc[:] = -1.0
+    for series, copy in zip(token_scores[1:], before[1:], strict=True):
+        pd.testing.assert_series_equal(series, copy, check_exact=True)
+    again = tr.get_label_quality_scores(labels, pred_probs)[1][0]
+    pd.testing.assert_series_equal(again, before[0], check_exact=True)
+    theirs = cl_rank.get_label_quality_scores(labels, pred_probs)
+    assert_same_scores(tr.get_label_quality_scores(labels, pred_probs), theirs)
+
+
+def test_issues_from_mixed_token_scores_equal_cleanlab():
+    labels, pred_probs, *_ = corpus(28, n_tokens=2000, kind="round3")
+    sentence_scores, token_scores = tr.get_label_quality_scores(labels, pred_probs)
+    given = [
+        s.astype(np.float64) if i % 5 == 1 else s.astype(np.float16) if i % 5 == 2 else s
+        for i, s in enumerate(token_scores)
+    ]
+    given[3] = given[3].iloc[:0]  # an empty sentence
+    for scores in (given, [*given[:-1], given[-1].tolist()]):
+        ours = tr.issues_from_scores(sentence_scores, token_scores=scores, threshold=0.4)
+        theirs = cl_rank.issues_from_scores(sentence_scores, token_scores=scores, threshold=0.4)
+        assert ours == theirs and len(ours) > 10
+
+
+class _Bars:
+    """A stand-in for tqdm that records each bar's total and updates."""
+
+    made = []
+
+    def __init__(self, total=None, **kwargs):
+        self.total, self.done, self.closed = total, 0, False
+        _Bars.made.append(self)
+
+    def update(self, rows):
+        self.done += rows
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize("low_memory", [False, True])
+def test_verbose_shows_a_bar_per_pass(low_memory, monkeypatch, capsys):
+    tqdm_auto = pytest.importorskip("tqdm.auto")
+    labels, pred_probs, lengths, *_ = corpus(29, n_tokens=3000)
+    expected = tf.find_label_issues(labels, pred_probs)
+    monkeypatch.setattr(tqdm_auto, "tqdm", _Bars)
+    monkeypatch.setattr(_Bars, "made", [])
+    monkeypatch.setattr(_tokens, "STREAM_BATCH_ROWS", 700)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = tf.find_label_issues(labels, pred_probs, verbose=True, low_memory=low_memory)
+    assert found == expected
+    assert "Number of label issues found" in capsys.readouterr().out
+    assert len(_Bars.made) >= 2
+    assert all(bar.total == bar.done == 3000 and bar.closed for bar in _Bars.made)
+    # quiet without verbose; a caller's RowSource keeps its own (absent) hook
+    monkeypatch.setattr(_Bars, "made", [])
+    flat = np.concatenate(pred_probs)
+    source = RowSource(flat, batch_size=500)
+    assert tf.find_label_issues(labels, source, verbose=True) == expected
+    assert tf.find_label_issues(labels, pred_probs) == expected
+    assert _Bars.made == [] and source.progress is None

@@ -19,6 +19,8 @@ is row ``offsets[i] + j``.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from functools import reduce
 from itertools import chain
 from typing import NamedTuple
@@ -50,9 +52,48 @@ class Tokens(NamedTuple):
 
     def positions(self, rows):
         """``(sentence, token)`` tuples of Python ints for flat row indices."""
-        rows = np.asarray(rows, dtype=np.int64)
-        sentence = np.searchsorted(self.offsets, rows, side="right") - 1
-        token = rows - self.offsets[sentence]
+        return positions(self.offsets, rows)
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector while many small objects are made.
+
+    Results made of one Python object per token or sentence (the issue
+    tuples, one Series per sentence) make the collector walk the whole
+    heap again and again as they grow, which took about half of their
+    time; none of them can form a reference cycle. The collector's state is
+    restored afterwards, even on error.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def positions(offsets, rows):
+    """``(sentence, token)`` tuples of Python ints for flat row indices.
+
+    Many rows look their sentence up in a table of every token's sentence
+    (O(total tokens)); a few search the offsets.
+
+    Examples
+    --------
+    >>> positions(np.array([0, 3, 5]), [4, 0, 2])
+    [(1, 1), (0, 0), (0, 2)]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    n_sentences = len(offsets) - 1
+    if len(rows) * 8 >= offsets[-1] and n_sentences < np.iinfo(np.int32).max:
+        sentence_of = np.repeat(np.arange(n_sentences, dtype=np.int32), np.diff(offsets))
+        sentence = sentence_of[rows]
+    else:
+        sentence = np.searchsorted(offsets, rows, side="right") - 1
+    token = rows - offsets[sentence]
+    with cyclic_gc_paused():
         return list(zip(sentence.tolist(), token.tolist(), strict=True))
 
 
@@ -79,7 +120,14 @@ def is_nested(labels):
 
 
 def as_tokens(
-    labels, pred_probs, sentence_offsets=None, sentence_lengths=None, *, stream=False, min_tokens=0
+    labels,
+    pred_probs,
+    sentence_offsets=None,
+    sentence_lengths=None,
+    *,
+    stream=False,
+    min_tokens=0,
+    progress=None,
 ):
     """Check a corpus in either form and return it as flat :class:`Tokens`.
 
@@ -94,6 +142,12 @@ def as_tokens(
     min_tokens : int
         Sentences must have at least this many tokens (the error names the
         first one that has fewer).
+    progress : callable, optional
+        A :class:`RowSource` ``progress`` hook (see :func:`progress_bars`):
+        given, ``pred_probs`` is handed out as a :class:`RowSource` read in
+        ranges of about :data:`STREAM_RANGE_BYTES`, so that each pass over
+        the rows shows its progress; the results are the same. A dask array
+        or a caller's :class:`RowSource` is left as it is.
     """
     if labels is None or pred_probs is None:
         raise TypeError("labels and pred_probs are both required.")
@@ -106,7 +160,9 @@ def as_tokens(
                 "pred_probs; pred_probs is a list of per-sentence arrays, which carries its "
                 "own boundaries: drop them, or pass pred_probs as one 2-D array."
             )
-        tokens = _list_form(labels, pred_probs, stream)
+        tokens = _list_form(labels, pred_probs, stream, progress)
+    if progress is not None:
+        tokens = tokens._replace(pred_probs=_with_progress(tokens.pred_probs, progress))
     if min_tokens:
         short = np.flatnonzero(tokens.lengths < min_tokens)
         if short.size:
@@ -116,6 +172,34 @@ def as_tokens(
                 f"({short.size} sentence(s) have fewer)."
             )
     return tokens
+
+
+def progress_bars(verbose):
+    """A :class:`RowSource` ``progress`` hook drawing a tqdm bar per pass, or None.
+
+    None unless ``verbose``, or when tqdm is not installed (as cleanlab,
+    which shows its bars only with tqdm).
+    """
+    if not verbose:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm ships with most installs
+        return None
+
+    def bar(pass_number, n_rows):
+        return tqdm(total=n_rows, desc=f"pass {pass_number} over the tokens", unit=" tokens")
+
+    return bar
+
+
+def _with_progress(pred_probs, progress):
+    """``pred_probs`` as a :class:`RowSource` that reports each pass to ``progress``."""
+    if isinstance(pred_probs, RowSource) or is_dask_array(pred_probs):
+        return pred_probs  # ours has the hook already; the caller's keeps its own
+    row_bytes = max(1, int(pred_probs.shape[1]) * np.dtype(pred_probs.dtype).itemsize)
+    rows = STREAM_BATCH_ROWS or max(10_000, STREAM_RANGE_BYTES // row_bytes)
+    return RowSource(pred_probs, batch_size=rows, progress=progress)
 
 
 def _sentence_arrays(pred_probs):
@@ -156,10 +240,15 @@ def _sentence_rows(rows, i):
     return rows
 
 
-def _list_form(labels, pred_probs, stream):
-    arrays, width = _sentence_arrays(pred_probs)
-    lengths = np.fromiter((a.shape[0] for a in arrays), dtype=np.int64, count=len(arrays))
-    label_counts = _label_counts(labels, len(arrays))
+def _list_form(labels, pred_probs, stream, progress=None):
+    joined = None if stream else _joined(pred_probs)
+    if joined is None:
+        arrays, width = _sentence_arrays(pred_probs)
+        lengths = np.fromiter((a.shape[0] for a in arrays), dtype=np.int64, count=len(arrays))
+    else:
+        lengths, flat = joined
+        width = flat.shape[1]
+    label_counts = _label_counts(labels, len(lengths))
     wrong = np.flatnonzero(label_counts != lengths)
     if wrong.size:
         i = int(wrong[0])
@@ -169,15 +258,38 @@ def _list_form(labels, pred_probs, stream):
             "probabilities per token."
         )
     offsets = _offsets_from_lengths(lengths)
-    dtype = reduce(np.promote_types, {a.dtype for a in arrays if a.shape[0] > 0})
+    if joined is None:
+        dtype = reduce(np.promote_types, {a.dtype for a in arrays if a.shape[0] > 0})
     if stream:
         reader = _range_reader(arrays, offsets, dtype, width)
         rows = STREAM_BATCH_ROWS or max(10_000, STREAM_RANGE_BYTES // (width * dtype.itemsize))
-        flat = RowSource(reader, n_rows=int(offsets[-1]), batch_size=rows)
-    else:
+        flat = RowSource(reader, n_rows=int(offsets[-1]), batch_size=rows, progress=progress)
+    elif joined is None:
         flat = np.concatenate(arrays, axis=0, dtype=dtype)
     flat_labels = _flat_labels(labels, int(offsets[-1]), width)
     return Tokens(flat_labels, flat, offsets)
+
+
+def _joined(pred_probs):
+    """``(lengths, rows)``: the sentences' row counts and their rows end to end, or None.
+
+    The common case in one read of the list: every sentence a non-empty
+    (T_i, K) array of one K. Anything else (an empty sentence, whose dtype
+    must not count; a 1-D or ragged sentence; something without a length)
+    gives None, and the sentence-by-sentence reader checks it and names the
+    sentence at fault.
+    """
+    try:
+        n_sentences = len(pred_probs)
+        lengths = np.fromiter(map(len, pred_probs), dtype=np.int64, count=n_sentences)
+        if n_sentences == 0 or not lengths.all():
+            return None
+        rows = np.concatenate(pred_probs, axis=0)
+    except (TypeError, ValueError):
+        return None
+    if rows.ndim != 2 or rows.shape[0] != lengths.sum() or rows.dtype == object:
+        return None
+    return lengths, rows
 
 
 def _label_counts(labels, n_sentences):

@@ -12,7 +12,7 @@ import warnings
 
 from .. import filter as _filter
 from .._core.method_names import RANKINGS
-from .._core.tokens import as_tokens
+from .._core.tokens import as_tokens, progress_bars
 from .._core.validation import check_choice, check_flag
 
 __all__ = ["find_label_issues"]
@@ -71,7 +71,10 @@ def find_label_issues(
         (instead of ``sentence_offsets``).
     **kwargs
         Passed to :func:`cleannb.filter.find_label_issues` (``filter_by``,
-        ``frac_noise``, ``min_examples_per_class``, ``n_jobs``, ...).
+        ``frac_noise``, ``min_examples_per_class``, ``n_jobs``,
+        ``verbose``, ...). With ``verbose=True`` each pass over the tokens'
+        rows shows a progress bar (with tqdm installed; the rows are then
+        read in ranges of about 64 MB, with the same result).
 
     Returns
     -------
@@ -124,7 +127,14 @@ def find_label_issues(
             UserWarning,
             stacklevel=2,
         )
-    tokens = as_tokens(labels, pred_probs, sentence_offsets, sentence_lengths, stream=low_memory)
+    tokens = as_tokens(
+        labels,
+        pred_probs,
+        sentence_offsets,
+        sentence_lengths,
+        stream=low_memory,
+        progress=progress_bars(kwargs.get("verbose", False)),
+    )
     rows = _filter.find_label_issues(
         tokens.labels,
         tokens.pred_probs,

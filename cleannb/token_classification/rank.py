@@ -17,7 +17,7 @@ from .. import rank as _rank
 from .._core import scores as _scores
 from .._core.method_names import RANKINGS
 from .._core.source import as_pred_probs
-from .._core.tokens import as_tokens
+from .._core.tokens import as_tokens, cyclic_gc_paused, positions
 from .._core.validation import check_choice, check_flag
 
 __all__ = ["get_label_quality_scores", "issues_from_scores"]
@@ -103,6 +103,9 @@ def get_label_quality_scores(
     O(total_tokens) more for the sentence scores, computed for all
     sentences of one length at once with the numpy operations cleanlab
     applies to each sentence, so that they are its values bit for bit.
+    Then one pandas Series per sentence, which for many short sentences
+    costs more than everything else (tens of microseconds each); with
+    ``flat_token_scores=True`` there is none.
     cleanlab raises ``AssertionError`` on an unknown
     ``sentence_score_method``; cleannb raises ``ValueError``.
 
@@ -235,14 +238,26 @@ def _grouped(scores, starts, lengths, reduce_rows):
 
 
 def _series_per_sentence(scores, offsets, tokens):
+    """One Series per sentence: views of ``scores``, which nothing else holds.
+
+    Sentences of one length share one RangeIndex (indexes are immutable).
+    """
     bounds = offsets.tolist()
-    if tokens is not None and len(tokens):
-        return [
-            pd.Series(scores[lo:hi], index=words, copy=True)
-            for lo, hi, words in zip(bounds[:-1], bounds[1:], tokens, strict=True)
-        ]
     pairs = zip(bounds[:-1], bounds[1:], strict=True)
-    return [pd.Series(scores[lo:hi], copy=True) for lo, hi in pairs]
+    with cyclic_gc_paused():
+        if tokens is not None and len(tokens):
+            return [
+                pd.Series(scores[lo:hi], index=words, copy=False)
+                for (lo, hi), words in zip(pairs, tokens, strict=True)
+            ]
+        indexes = {}
+        series = []
+        for lo, hi in pairs:
+            index = indexes.get(hi - lo)
+            if index is None:
+                index = indexes[hi - lo] = pd.RangeIndex(hi - lo)
+            series.append(pd.Series(scores[lo:hi], index=index, copy=False))
+        return series
 
 
 def issues_from_scores(sentence_scores, *, token_scores=None, threshold=0.1):
@@ -298,18 +313,23 @@ def issues_from_scores(sentence_scores, *, token_scores=None, threshold=0.1):
 
 
 def _token_issues(token_scores, threshold):
-    arrays = [_as_compared(scores) for scores in token_scores]
-    lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
-    nonempty = [a for a in arrays if len(a)]
-    if not nonempty:
+    lengths = np.fromiter(map(len, token_scores), dtype=np.int64, count=len(token_scores))
+    if not lengths.any():
         return []
-    flat = np.concatenate(nonempty)
+    flat = _flat_compared(token_scores)
     below = np.flatnonzero(flat < threshold)
     below = below[np.argsort(flat[below], kind="stable")]
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
-    sentence = np.searchsorted(offsets, below, side="right") - 1
-    token = below - offsets[sentence]
-    return list(zip(sentence.tolist(), token.tolist(), strict=True))
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return positions(offsets, below)
+
+
+def _flat_compared(token_scores):
+    """All token scores end to end, as :func:`_as_compared` gives each sentence's."""
+    if all(isinstance(scores, pd.Series) for scores in token_scores):
+        flat = np.concatenate([scores.to_numpy() for scores in token_scores])
+        return flat.astype(np.float64) if flat.dtype.kind == "f" else flat
+    return np.concatenate([_as_compared(scores) for scores in token_scores])
 
 
 def _as_compared(scores):
