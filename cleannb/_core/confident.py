@@ -18,19 +18,19 @@ Extra memory: O(N) for the per-row outputs plus O(K * blocks) partial sums
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from .._kernels import confident as kern
 from .algebra import SparseCounts
 from .constants import FLOATING_POINT_COMPARISON
-from .rows import RowSource, own_values
+from .rows import joined, own_values
+from .source import as_source
 from .validation import (
     is_small_input,
     pred_probs_views,
     raise_for_value_stats,
-    row_sums_over_ranges,
     small_paths_allowed,
 )
 
@@ -65,13 +65,15 @@ def self_confidence_means(pred_probs, labels, num_classes):
     thresholds (``np.mean(pred_probs[:, k][labels == k])``): numpy sums the
     values in the dtype of ``pred_probs`` (float32 for float16) by pairwise
     summation, whose result depends on the order and number of the values,
-    so the values are gathered (N reads, not N*K), grouped by class in row
-    order, and each group is averaged by ``np.mean``. Classes without
-    examples get NaN. ``pred_probs`` is an array or a ``RowSource`` (one pass).
+    so the values are grouped by class in row order (each range's read in
+    place, N reads, not N*K; :func:`grouped_part`), and each group is
+    averaged by ``np.mean``. Classes without examples get NaN.
+    ``pred_probs`` is an array or a source (one pass).
     """
-    if isinstance(pred_probs, RowSource):
-        return grouped_means(own_probabilities(pred_probs, labels), labels, num_classes)
-    return grouped_means(pred_probs, labels, num_classes, column_is_label=True)
+    source = as_source(pred_probs)
+    parts = source.map_ranges(grouped_part, num_classes, rows=(labels,))
+    counts = np.bincount(labels, minlength=num_classes)
+    return means_of_groups(merged_groups(parts, counts, source.dtype), counts), counts
 
 
 #: Rows from which :func:`grouped_means` groups the values with a kernel.
@@ -88,18 +90,52 @@ def grouped_means(values, labels, num_classes, column_is_label=False):
     instead of one pass over the labels per class.
     """
     counts = np.bincount(labels, minlength=num_classes)
+    return means_of_groups(
+        grouped_by_label(values, labels, counts, column_is_label), counts
+    ), counts
+
+
+def grouped_by_label(values, labels, counts, column_is_label=False):
+    """The values (see :func:`grouped_means`) of class 0's rows, then class 1's, ...
+
+    Each class's in row order.
+    """
     if len(labels) < GROUP_KERNEL_MIN_ROWS and small_paths_allowed():  # no kernel to compile
         if column_is_label:
             values = own_values(0, len(labels), values, labels)
-        narrow = np.int16 if num_classes <= np.iinfo(np.int16).max else np.int32
-        grouped = values[np.argsort(labels.astype(narrow), kind="stable")]
-    else:  # the same order by a counting sort of the values' bits
-        dtype = values.dtype
-        bits = values.view(f"u{dtype.itemsize}")
-        if not column_is_label:
-            bits = bits.reshape(-1, 1)
-        grouped = kern.group_by_label(bits, labels, counts, column_is_label).view(dtype)
-    return means_of_groups(grouped, counts), counts
+        narrow = np.int16 if len(counts) <= np.iinfo(np.int16).max else np.int32
+        return values[np.argsort(labels.astype(narrow), kind="stable")]
+    # the same order by a counting sort of the values' bits
+    dtype = values.dtype
+    bits = values.view(f"u{dtype.itemsize}")
+    if not column_is_label:
+        bits = bits.reshape(-1, 1)
+    return kern.group_by_label(bits, labels, counts, column_is_label).view(dtype)
+
+
+def grouped_part(lo, hi, block, labels, num_classes):
+    """Rows ``lo:hi``'s own probabilities grouped by label, and the counts.
+
+    A ``map_ranges`` part; the values are read in place (N reads, not N*K).
+    """
+    counts = np.bincount(labels, minlength=num_classes)
+    return grouped_by_label(block, labels, counts, column_is_label=True), counts
+
+
+def merged_groups(parts, counts, dtype):
+    """The grouped values of consecutive ranges (``grouped_part``) as those of all their rows.
+
+    One range's are returned as they are; several are put in class order by a
+    stable sort, which keeps each class's values in row order.
+    """
+    if len(parts) == 1:
+        return parts[0][0]
+    if not parts:
+        return np.zeros(0, dtype=dtype)
+    values = np.concatenate([grouped for grouped, _ in parts])
+    owner = np.concatenate([np.repeat(np.arange(len(counts)), part) for _, part in parts])
+    narrow = np.int16 if len(counts) <= np.iinfo(np.int16).max else np.int32
+    return values[np.argsort(owner.astype(narrow), kind="stable")]
 
 
 def means_of_groups(grouped, counts):
@@ -110,12 +146,6 @@ def means_of_groups(grouped, counts):
         if count:
             means[k] = np.mean(grouped[end - count : end])
     return means
-
-
-def own_probabilities(source, labels):
-    """``pred_probs[i, labels[i]]`` of every row of a ``RowSource``, in its dtype (one pass)."""
-    parts = source.map_ranges(own_values, rows=(labels,))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=source.dtype)
 
 
 @dataclass(frozen=True)
@@ -150,25 +180,65 @@ def row_pass(
     to be confident (thresholds minus the tolerance); None means no class is
     ever confident (a validation-only pass that still yields the argmax).
     ``keep_values`` also keeps each row's own probability and maximum, in
-    float32 (exact for float16 and float32 input) or float64, and, for rows
-    of more than ``kern.CHUNK`` classes with :data:`KEEP_CHUNKS_MIN_ROWS_PER_CLASS`
-    rows a class, the maximum of each chunk of them. A ``RowSource`` is read
-    range by range (and always keeps the values). ``per_row = (function,
-    args)``, if given, computes ``function(labels, rows, *args)`` (one value a
-    row) from each checked range while it is at hand, into ``RowPass.per_row``;
-    a module-level function, so that dask workers can run it.
+    float32 (exact for float16 and float32 input) or float64, and, in memory,
+    for rows of more than ``kern.CHUNK`` classes with
+    :data:`KEEP_CHUNKS_MIN_ROWS_PER_CLASS` rows a class, the maximum of each
+    chunk of them. A source that is not in memory always keeps the values
+    (reading a row again costs a read of the source) and never the chunk
+    maxima (the selection over ranges does not use them). ``per_row =
+    (function, args)``, if given, computes ``function(labels, rows, *args)``
+    (one value a row) from each checked range while it is at hand, into
+    ``RowPass.per_row``; a module-level function, so that dask workers can run it.
     """
-    if isinstance(pred_probs, RowSource):
-        return _row_pass_over_ranges(
-            pred_probs, labels, threshold_limits, paper_rule, check_sums, name, per_row
+    source = as_source(pred_probs)
+    with source.row_sums(name):
+        parts = source.map_ranges(
+            row_pass_part,
+            threshold_limits,
+            paper_rule,
+            check_sums,
+            name,
+            source.in_memory,
+            keep_values or not source.in_memory,
+            per_row,
+            rows=(labels,),
         )
+    return RowPass(*(joined(field) for field in zip(*parts, strict=True)))
+
+
+def row_pass_part(
+    lo,
+    hi,
+    block,
+    labels,
+    threshold_limits,
+    paper_rule,
+    check_sums,
+    name,
+    whole,
+    keep_values,
+    per_row,
+):
+    """:func:`row_pass` on rows ``lo:hi`` (a ``map_ranges`` part): the ``RowPass`` fields.
+
+    Messages name the rows (``name[lo:hi]``) unless the rows are the ``whole``
+    array in memory, whose rows also keep their chunk maxima.
+    """
     rows = _row_pass_array(
-        pred_probs, labels, threshold_limits, paper_rule, check_sums, name, keep_values
+        block,
+        labels,
+        threshold_limits,
+        paper_rule,
+        check_sums,
+        name if whole else f"{name}[{lo}:{hi}]",
+        keep_values,
+        keep_chunks=whole,
     )
+    extra = None
     if per_row is not None:
         function, args = per_row
-        rows = replace(rows, per_row=function(labels, pred_probs, *args))
-    return rows
+        extra = function(labels, block, *args)
+    return rows.argmax, rows.guess, rows.own, rows.row_max, rows.chunk_max, extra
 
 
 def _row_pass_array(
@@ -258,46 +328,6 @@ def _regrade_negative_limits(pred_probs, limits, paper_rule, argmax, guess):
     count = confident.sum(axis=1)
     several = np.where(confident, block, -np.inf).argmax(axis=1) if paper_rule else argmax[rows]
     guess[rows] = np.where(count == 0, -1, np.where(count == 1, confident.argmax(axis=1), several))
-
-
-def _row_pass_over_ranges(source, labels, threshold_limits, paper_rule, check_sums, name, per_row):
-    """:func:`row_pass` range by range (each range checked, and named, on its own);
-    each row's own probability and maximum are always kept."""
-    with row_sums_over_ranges(source.n_rows, name):
-        parts = source.map_ranges(
-            row_pass_part,
-            threshold_limits,
-            paper_rule,
-            check_sums,
-            name,
-            per_row,
-            rows=(labels,),
-        )
-    fields = zip(*parts, strict=True)
-    argmax, guess, own, row_max, extra = (
-        np.concatenate(field) if field[0] is not None else None for field in fields
-    )
-    return RowPass(argmax, guess, own, row_max, per_row=extra)
-
-
-def row_pass_part(lo, hi, block, labels, threshold_limits, paper_rule, check_sums, name, per_row):
-    """:func:`row_pass` on rows ``lo:hi`` (a ``RowSource.map_ranges`` part), without chunk
-    maxima (the selection over ranges does not use them): argmax, guess, own, max, per_row."""
-    part = _row_pass_array(
-        block,
-        labels,
-        threshold_limits,
-        paper_rule,
-        check_sums,
-        f"{name}[{lo}:{hi}]",
-        keep_values=True,
-        keep_chunks=False,
-    )
-    extra = None
-    if per_row is not None:
-        function, args = per_row
-        extra = function(labels, block, *args)
-    return part.argmax, part.guess, part.own, part.row_max, extra
 
 
 def confident_counts(labels, guess, num_classes, min_diagonal=0):

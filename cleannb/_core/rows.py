@@ -13,17 +13,21 @@ an exact fold). Here the parts run in this process, one range after the
 other, so at most one range of rows is in memory at a time;
 :class:`cleannb._core.dask_rows.DaskRows` runs the same parts on dask workers. The
 results are those of the whole array. Each range is checked when it is
-read, and errors name the rows they come from. :mod:`cleannb._core.source`
-turns what the caller passed into an array or such a source.
+read, and errors name the rows they come from. An array already in memory is
+one more source, :class:`ArrayRows`: the passes run their part once, on the
+whole array, whose own kernels spread the rows over the threads.
+:mod:`cleannb._core.source` turns what the caller passed into an array or such
+a source, and an array into an ``ArrayRows`` for the passes.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from numbers import Integral
 
 import numpy as np
 
-from .validation import check_pred_probs
+from .validation import check_pred_probs, row_sums_over_ranges
 
 #: Rows per range when the caller does not choose (cleanlab's default).
 DEFAULT_BATCH_SIZE = 10_000
@@ -66,6 +70,8 @@ class RowSource:
     """
 
     ndim = 2
+    #: The rows are read from elsewhere, range by range (see :attr:`ArrayRows.in_memory`).
+    in_memory = False
 
     def __init__(
         self,
@@ -151,6 +157,10 @@ class RowSource:
             self.name,
         )
 
+    def row_sums(self, name):
+        """A context in which the ranges' rows off from summing to 1 give one warning."""
+        return row_sums_over_ranges(self.n_rows, name)
+
     def blocks(self):
         """``(start, stop, rows)`` for every range, in order: one pass over the rows."""
         self.passes += 1
@@ -204,6 +214,117 @@ class RowSource:
             return []
         parts = self.map_ranges(gather_part, requests)
         return [np.concatenate(values) for values in zip(*parts, strict=True)]
+
+
+class ArrayRows:
+    """A checked (N, K) array of probabilities in memory, as a source of the passes.
+
+    The executor of the passes for an array: it has one range, all N rows,
+    so a pass runs its part once, on the array itself (no copy), and the
+    part's kernels spread the rows over the threads. Arrays passed to a part
+    as ``rows`` reach it whole (not sliced), so they may also be aligned with
+    entries (the (row, label) pairs of multi-label data) or a sample of rows.
+
+    Parameters
+    ----------
+    data : numpy.ndarray
+        ``pred_probs``, already checked (``validation.check_pred_probs``); its
+        values are checked by the first pass that reads them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cleannb._core.rows import ArrayRows, own_values
+    >>> source = ArrayRows(np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3]]))
+    >>> list(source.ranges())
+    [(0, 3)]
+    >>> source.map_ranges(own_values, rows=(np.array([0, 0, 1]),))
+    [array([0.9, 0.2, 0.3])]
+    >>> source.gather([(np.array([0, 2]), 1)])[0]
+    array([0.1, 0.3])
+    """
+
+    ndim = 2
+    #: The rows are in memory and read in place: a pass may read them again at
+    #: no cost (the row pass keeps each row's own probability and maximum only
+    #: when asked, and the chunk maxima), the selection may first read a sample
+    #: of them, and the messages name the argument, not a range of it.
+    in_memory = True
+
+    def __init__(self, data):
+        self.data = data
+        self.n_rows, self.num_classes = data.shape
+        self.dtype = data.dtype
+        self.passes = 0
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    def __len__(self):
+        return self.n_rows
+
+    def ranges(self):
+        """The one range: every row."""
+        yield 0, self.n_rows
+
+    def row_sums(self, name):
+        """No context: the one pass over the rows gives its own warning."""
+        return nullcontext()
+
+    def blocks(self):
+        """``(0, N, the array)``: one pass over the rows."""
+        self.passes += 1
+        yield 0, self.n_rows, self.data
+
+    def map_ranges(self, part, *shared, rows=()):
+        """``[part(0, N, array, *rows, *shared)]``: ``rows`` pass whole (see the class)."""
+        self.passes += 1
+        return [part(0, self.n_rows, self.data, *rows, *shared)]
+
+    def fold_ranges(self, part, fold, *shared, rows=(), fold_args=()):
+        """``part(0, N, array, *rows, *shared, before=None)``: one range, nothing to fold."""
+        self.passes += 1
+        return part(0, self.n_rows, self.data, *rows, *shared, before=None)
+
+    def gather(self, requests):
+        """Values of given rows in given columns, read in place when asked for.
+
+        ``requests`` is a list of ``(rows, column)``; item i of the result is
+        ``array[rows_i, column_i]``, indexed when it is read (so that callers
+        on several threads index on their own thread).
+        """
+        return InPlaceColumns(self.data, requests)
+
+
+class InPlaceColumns:
+    """``data[rows, column]`` of each request ``(rows, column)``, indexed on access."""
+
+    def __init__(self, data, requests):
+        self.data = data
+        self.requests = requests
+
+    def __len__(self):
+        return len(self.requests)
+
+    def __getitem__(self, index):
+        rows, column = self.requests[index]
+        return self.data[:, column][rows]
+
+
+def joined(parts, axis=0):
+    """The per-range results ``parts`` of a ``map_ranges`` as one array, in row order.
+
+    One part (an in-memory source) is returned as it is, not copied; None
+    parts (a result not kept) give None.
+    """
+    if len(parts) == 1 or (parts and parts[0] is None):
+        return parts[0]
+    return np.concatenate(parts, axis=axis)
 
 
 def checked_block(block, start, stop, num_classes, dtype, name="pred_probs"):

@@ -3,8 +3,10 @@
 :func:`as_pred_probs` checks a numpy array (or memory map) and uses it in
 place, wraps an on-disk array (zarr, h5py, any object with ``shape``,
 ``dtype`` and row slicing) in a :class:`cleannb._core.rows.RowSource`, and a dask
-array in a :class:`cleannb._core.dask_rows.DaskRows`; :func:`blocks_of` walks either
-kind by ranges.
+array in a :class:`cleannb._core.dask_rows.DaskRows`. :func:`as_source` gives
+the passes their executor: such a source, or a checked array as a
+:class:`cleannb._core.rows.ArrayRows`; :func:`blocks_of` walks either by ranges.
+These are the only places that ask what kind of ``pred_probs`` they hold.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dask_rows import DaskRows
-from .rows import RowSource
+from .rows import ArrayRows, RowSource
 from .validation import check_pred_probs
 
 
@@ -50,8 +52,29 @@ def as_pred_probs(pred_probs, name="pred_probs"):
     return check_pred_probs(pred_probs, name=name)
 
 
+def is_source(pred_probs):
+    """Whether ``pred_probs`` is already a source of the passes (not data to wrap in one)."""
+    return isinstance(pred_probs, RowSource | ArrayRows)
+
+
+def as_source(pred_probs):
+    """The executor of the passes over ``pred_probs`` (as :func:`as_pred_probs` returns it).
+
+    A source (``RowSource``, ``DaskRows``, ``ArrayRows``) as it is; a checked
+    array as an :class:`cleannb._core.rows.ArrayRows` over it (no copy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> source = as_source(np.array([[0.9, 0.1], [0.2, 0.8]]))
+    >>> type(source).__name__, list(source.ranges())
+    ('ArrayRows', [(0, 2)])
+    >>> as_source(source) is source
+    True
+    """
+    return pred_probs if is_source(pred_probs) else ArrayRows(pred_probs)
+
+
 def blocks_of(pred_probs):
-    """``(start, stop, rows)`` of a ``RowSource``'s ranges, or the whole of an array."""
-    if isinstance(pred_probs, RowSource):
-        return pred_probs.blocks()
-    return [(0, len(pred_probs), pred_probs)]
+    """``(start, stop, rows)`` of each range of ``pred_probs`` (one, all rows, for an array)."""
+    return as_source(pred_probs).blocks()
