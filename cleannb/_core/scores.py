@@ -19,7 +19,8 @@ from .constants import (
     CLIPPING_LOWER_BOUND,
     CONFIDENT_THRESHOLDS_LOWER_BOUND,
 )
-from .rows import RowSource
+from .rows import joined
+from .source import as_source
 from .validation import (
     check_choice,
     check_flag,
@@ -27,7 +28,6 @@ from .validation import (
     is_small_input,
     pred_probs_views,
     raise_for_value_stats,
-    row_sums_over_ranges,
 )
 
 METHODS = {
@@ -74,22 +74,37 @@ def score_all(
     labels, pred_probs, code, adjust, thresholds=None, check_sums=True, name="pred_probs"
 ):
     """Scores of every row from one validating pass (inputs already checked for shape)."""
-    if isinstance(pred_probs, RowSource):
-        if adjust and thresholds is None:
-            thresholds = float64_thresholds(labels, pred_probs)
-        with row_sums_over_ranges(pred_probs.n_rows, name):
-            parts = pred_probs.map_ranges(
-                score_part, code, adjust, thresholds, check_sums, name, rows=(labels,)
-            )
-        return np.concatenate(parts)
-    if _numpy_scores(pred_probs, code, adjust):
-        _confident.row_pass(pred_probs, labels, check_sums=check_sums, name=name)  # validation
-        return _numpy_scores_at(np.arange(len(labels)), labels, pred_probs, code)
-    n_rows = pred_probs.shape[0]
-    shift, top = class_shift(labels, pred_probs, adjust, thresholds)
-    block = _confident.block_rows(n_rows)
-    nblocks = -(-n_rows // block)
-    views = pred_probs_views(pred_probs)
+    source = as_source(pred_probs)
+    if adjust and thresholds is None:
+        thresholds = float64_thresholds(labels, source)
+    with source.row_sums(name):
+        parts = source.map_ranges(
+            score_part,
+            code,
+            adjust,
+            thresholds,
+            check_sums,
+            name,
+            source.in_memory,
+            rows=(labels,),
+        )
+    return joined(parts)
+
+
+def score_part(lo, hi, block, labels, code, adjust, thresholds, check_sums, name, whole):
+    """:func:`score_all` of rows ``lo:hi`` (a ``map_ranges`` part).
+
+    Messages name the rows (``name[lo:hi]``) unless they are the ``whole`` array in memory.
+    """
+    where = name if whole else f"{name}[{lo}:{hi}]"
+    if _numpy_scores(block, code, adjust):
+        _confident.row_pass(block, labels, check_sums=check_sums, name=where)  # validation
+        return _numpy_scores_at(np.arange(len(labels)), labels, block, code)
+    n_rows = block.shape[0]
+    shift, top = class_shift(labels, block, adjust, thresholds)
+    rows_per_block = _confident.block_rows(n_rows)
+    nblocks = -(-n_rows // rows_per_block)
+    views = pred_probs_views(block)
     out = np.empty(n_rows)
     key_min = np.empty(nblocks, dtype=np.int64)
     key_max = np.empty(nblocks, dtype=np.int64)
@@ -105,7 +120,7 @@ def score_all(
         shift,
         top,
         check_sums,
-        block,
+        rows_per_block,
         out,
         key_min,
         key_max,
@@ -115,7 +130,7 @@ def score_all(
     # Negative zeros need no re-run here: scores read values, and the integer
     # max picks a key whose value equals the true maximum.
     raise_for_value_stats(
-        pred_probs, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), name, views
+        block, int(key_min.min()), int(key_max.max()), float(sum_dev.max()), where, views
     )
     return out
 
@@ -123,7 +138,7 @@ def score_all(
 def quality_scores(labels, pred_probs, code, adjust):
     """Every row's score as ``rank.get_label_quality_scores`` returns it: cleanlab's values.
 
-    For checked labels and ``pred_probs`` (an array or a ``RowSource``): one
+    For checked labels and ``pred_probs`` (an array or a source): one
     validating pass. The self-confidence and the unadjusted normalized margin
     come in the dtype of ``pred_probs``, bit for bit. The entropy score and
     ``adjust_pred_probs`` are cleanlab's numpy arithmetic, in its dtypes
@@ -140,11 +155,6 @@ def quality_scores(labels, pred_probs, code, adjust):
     if numpy_arithmetic:
         return scores
     return scores.astype(pred_probs.dtype, copy=False)  # exact: values of that dtype
-
-
-def score_part(lo, hi, block, labels, code, adjust, thresholds, check_sums, name):
-    """:func:`score_all` of rows ``lo:hi`` (a ``RowSource.map_ranges`` part)."""
-    return score_all(labels, block, code, adjust, thresholds, check_sums, f"{name}[{lo}:{hi}]")
 
 
 def scores_in_dtype(labels, pred_probs, method):
@@ -179,11 +189,10 @@ def ranked_rows(
         return rows[np.argsort(keys)]
     if adjust and thresholds is None:
         thresholds = float64_thresholds(labels, pred_probs)
-    if isinstance(pred_probs, RowSource):
-        parts = pred_probs.map_ranges(keys_part, rows, code, adjust, thresholds, rows=(labels,))
-        keys = np.concatenate(parts) if parts else np.zeros(0)
-    else:
-        keys = _scores_at(rows, labels, pred_probs, code, adjust, thresholds)
+    parts = as_source(pred_probs).map_ranges(
+        keys_part, rows, code, adjust, thresholds, rows=(labels,)
+    )
+    keys = joined(parts) if parts else np.zeros(0)
     if not adjust and code != kern.CONFIDENCE_WEIGHTED_ENTROPY:
         keys = keys.astype(pred_probs.dtype)  # exact: these scores are values of the dtype
     return rows[_ties.argsort(keys)]
@@ -192,7 +201,7 @@ def ranked_rows(
 def keys_part(lo, hi, block, labels, rows, code, adjust, thresholds):
     """The kernel's scores of the given rows (global, ascending) that fall in ``lo:hi``."""
     at = rows[slice(*np.searchsorted(rows, [lo, hi]))]
-    return _scores_at(at - lo, labels, block, code, adjust, thresholds)
+    return _scores_at(at - lo if lo else at, labels, block, code, adjust, thresholds)
 
 
 def _numpy_scores(pred_probs, code, adjust):
@@ -249,10 +258,8 @@ def numpy_keys(rows, labels, pred_probs, method, adjust):
     label's probability of every row, for the thresholds).
     """
     thresholds = numpy_thresholds(labels, pred_probs) if adjust else None
-    if isinstance(pred_probs, RowSource):
-        parts = pred_probs.map_ranges(numpy_keys_part, rows, method, thresholds, rows=(labels,))
-    else:
-        parts = [numpy_keys_part(0, len(labels), pred_probs, labels, rows, method, thresholds)]
+    source = as_source(pred_probs)
+    parts = source.map_ranges(numpy_keys_part, rows, method, thresholds, rows=(labels,))
     parts = [part for part in parts if len(part)]
     return np.concatenate(parts) if parts else np.zeros(0)
 
@@ -276,7 +283,7 @@ def numpy_keys_part(lo, hi, block, labels, rows, method, thresholds):
 def numpy_thresholds(labels, pred_probs):
     """cleanlab's confident thresholds, bit for bit: ``np.mean`` of each class's own values.
 
-    ``pred_probs`` is an array or a ``RowSource`` (one gather pass); see
+    ``pred_probs`` is an array or a source (one pass); see
     :func:`thresholds_from_means` for the dtype and the absent classes.
     """
     return thresholds_from_means(
