@@ -29,7 +29,8 @@ from .._kernels.confident import CHUNK
 from . import algebra as _algebra
 from . import ties as _ties
 from .parallel import PARALLEL_MIN_BYTES, map_in_threads
-from .rows import RowSource
+from .rows import joined
+from .source import as_source
 from .validation import is_small_data, is_small_input, pred_probs_views
 
 SEMANTICS = ("count", "cutoff")
@@ -149,13 +150,34 @@ def warn_small_classes(classes, min_examples_per_class):
     )
 
 
+class Cells(NamedTuple):
+    """The cells of a selection, by given class (CSR: class k's cells are
+    ``start[k]:start[k + 1]``, its by-class cell first, then ascending columns).
+
+    ``cols[c]`` is the column of cell c (-1: by class), ``caps[c]`` how many
+    rows it selects and ``inclusive[c]`` whether its value cut-off flags
+    the keys equal to the cut (0.1.0's by noise rate).
+    """
+
+    cols: np.ndarray
+    caps: np.ndarray
+    inclusive: np.ndarray
+    start: np.ndarray
+
+    def subset(self, cells):
+        """The ``Cells`` of the (ascending) ``cells`` only."""
+        owner = np.repeat(np.arange(len(self.start) - 1), np.diff(self.start))[cells]
+        start = np.zeros(len(self.start), dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=len(self.start) - 1), out=start[1:])
+        return Cells(self.cols[cells], self.caps[cells], self.inclusive[cells], start)
+
+
 def _cells(by_given, label_counts, prunable, by_class, by_noise_rate, semantics):
     """Cells per given class k (CSR, -1 first then ascending columns).
 
     ``by_given`` is the prune-count matrix transposed, as ``SparseCounts``
-    (row k: rows labelled k to prune per true class). Returns the column of
-    each cell (-1 = by class), its capacity, whether its cut-off is
-    inclusive, and the start of each class's cells.
+    (row k: rows labelled k to prune per true class). Returns the
+    :class:`Cells`.
     """
     counts = np.asarray(label_counts, dtype=np.int64)
     num_classes = len(counts)
@@ -201,12 +223,7 @@ def _cells(by_given, label_counts, prunable, by_class, by_noise_rate, semantics)
     inclusive = np.concatenate([np.zeros(len(class_k), bool), np.ones(len(noise_k), bool)])
     start = np.zeros(num_classes + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=num_classes), out=start[1:])
-    return (
-        cols.astype(np.int64),
-        caps.astype(np.int64),
-        inclusive[order],
-        start,
-    )
+    return Cells(cols.astype(np.int64), caps.astype(np.int64), inclusive[order], start)
 
 
 #: Rows per chunk of the selection never fall below this; at most
@@ -465,45 +482,85 @@ def _settled(pool, caps):
     return Best(np.empty(0), rows, cuts, np.minimum(caps, pool.count), tied)
 
 
-def _best_over_ranges(source, labels, own, row_max, start, cols, caps, floors):
-    """``_best_per_cell`` over a ``RowSource``, range by range, folded in row order."""
+class Bounds(NamedTuple):
+    """What the row pass kept that lets the selection skip reads (empty arrays: nothing).
+
+    ``own[e]``: the entry's own probability; ``row_max[i]``: row i's maximum
+    (empty unless ``own`` is kept); ``chunk_max[i]``: its maximum in each
+    chunk of ``CHUNK`` columns (in memory; (0, 0) unless ``row_max`` is kept).
+    """
+
+    own: np.ndarray
+    row_max: np.ndarray
+    chunk_max: np.ndarray
+
+
+def _bounds(own=None, row_max=None, chunk_max=None):
+    """The :class:`Bounds` of what was kept (None: not kept)."""
+    own = np.zeros(0) if own is None else own
+    row_max = np.zeros(0) if row_max is None or not len(own) else row_max
+    chunk_max = np.zeros((0, 0)) if chunk_max is None or not len(row_max) else chunk_max
+    return Bounds(own, row_max, chunk_max)
+
+
+def _best(source, labels, entry_rows, cells, floors, bounds):
+    """Each cell's best entries above its floor (a ``Best``): :func:`best_part` on every
+    range of ``source``, folded in row order (:func:`_fold`), then settled."""
     pool = source.fold_ranges(
-        best_part, _fold, start, cols, caps, floors, rows=(labels, own, row_max), fold_args=(caps,)
+        best_part,
+        _fold,
+        entry_rows,
+        cells.start,
+        cells.cols,
+        cells.caps,
+        floors,
+        rows=(labels, *bounds),
+        fold_args=(cells.caps,),
     )
-    return _settled(pool, caps)
+    return _settled(pool, cells.caps)
 
 
-def best_part(lo, hi, block, labels, own, row_max, start, cols, caps, floors, before=None):
-    """The ``Pool`` of rows ``lo:hi`` (a ``RowSource.fold_ranges`` part; row numbers global).
+def best_part(
+    lo,
+    hi,
+    block,
+    labels,
+    own,
+    row_max,
+    chunk_max,
+    entry_rows,
+    start,
+    cols,
+    caps,
+    floors,
+    before=None,
+):
+    """The ``Pool`` of rows ``lo:hi`` (a ``fold_ranges`` part; row numbers global).
 
-    ``own`` and ``row_max`` may be empty (no bounds). Given the pool of the
-    rows before (``before``), a cell only takes keys at or above that
-    pool's floor: lower ones can neither be kept nor tie at the final cut.
-    The pool holds each cell's best ``cap`` entries of the range, compactly
-    (its size is that of what the range offers above the floors).
+    ``own``, ``row_max`` and ``chunk_max`` are the :class:`Bounds` of the
+    rows (empty: no bounds). Entries are the rows, unless ``entry_rows``
+    lists the (row, label) pairs (in memory: all rows are one range). Given
+    the pool of the rows before (``before``), a cell only takes keys at or
+    above that pool's floor: lower ones can neither be kept nor tie at the
+    final cut. The pool holds each cell's best ``cap`` entries of the range,
+    compactly (its size is that of what the range offers above the floors).
     """
     views = pred_probs_views(block)
     if before is not None:
         floors = np.maximum(floors, np.nextafter(before.floor, -np.inf))
+    if len(chunk_max):
+        chunk_max = views.as_values(chunk_max)
+    else:
+        chunk_max = np.zeros((0, 0), dtype=views.values.dtype)
     # a cell cannot keep more entries than the range has of its class: buffers
     # sized by that stay small (fresh memory costs a page fault a cell)
     owner = np.repeat(np.arange(len(start) - 1), np.diff(start))
     room = np.minimum(caps, np.bincount(labels, minlength=len(start) - 1)[owner])
     best = _best_per_cell(
-        views,
-        labels,
-        np.zeros(0, dtype=np.int64),
-        own,
-        row_max,
-        np.zeros((0, 0), dtype=views.values.dtype),
-        start,
-        cols,
-        room,
-        floors,
-        keep_keys=True,
-        compact=True,
+        views, labels, entry_rows, own, row_max, chunk_max, start, cols, room, floors, True, True
     )
-    best.rows[:] += lo
+    if lo:
+        best.rows[:] += lo
     full = best.kept >= caps
     return Pool(
         best.keys,
@@ -558,103 +615,34 @@ def select(
     ``by_given`` holds the prune counts by given class (:func:`prune_counts`;
     ``SparseCounts.from_dense(pcm.T)`` of a dense prune-count matrix).
     ``prunable[k]`` says whether class k is pruned at all. For multi-label
-    data, ``labels[e]`` and ``entry_rows[e]`` list the (row, label) pairs.
-    ``own`` (``p[i, labels[i]]``) and ``row_max`` (row maxima), when
-    given, let the selection skip rows unread; ``chunk_max`` (the maxima of
-    each chunk of ``CHUNK`` columns, as kept by the row pass) lets it
-    skip the chunks of a row that cannot hold a key above the floors.
+    data (in memory), ``labels[e]`` and ``entry_rows[e]`` list the (row,
+    label) pairs. ``own`` (``p[i, labels[i]]``) and ``row_max`` (row
+    maxima), when given, let the selection skip rows unread; ``chunk_max``
+    (the maxima of each chunk of ``CHUNK`` columns, as kept by the row pass)
+    lets it skip the chunks of a row that cannot hold a key above the floors.
 
-    A margin ``p[i, j] - p[i, k]`` is positive only in a row whose label is
-    not its argmax. So the first run takes only keys above a floor: 0 for
-    column cells, and for large cells a likely lower bound of the cut from a
-    sample (:func:`_sampled_floors`). A cell with at least ``cap`` keys above
-    its floor needs no other row, and every row whose ``row_max - own`` is at
-    most the lowest floor of its class's cells is skipped. Cells with fewer
-    (rare) are selected again among all rows of their class. Rows are read
-    in memory order, in up to one chunk per thread, then merged per cell.
-    0.1.0's value cut-offs take one more pass to flag every key at or beyond
-    each cut. Extra memory: 2 x (chunks) x (sum of the prune counts) keys and
-    rows.
+    Each cell (:class:`Cells`) is selected one of three ways: by numpy's sorts
+    (:func:`_flag_as_numpy`, small inputs), or by the kernels, which keep
+    each cell's best ``cap`` rows (:func:`_flag_top_counts`, cleanlab 2.x's
+    counts) or find its cut for 0.1.0's value cut-offs (:func:`_flag_cutoffs`).
     """
-    batched = isinstance(pred_probs, RowSource)
-    n_rows = pred_probs.n_rows if batched else len(pred_probs)
-    n_entries = len(labels)
+    source = as_source(pred_probs)
     if entry_rows is None:
         entry_rows = np.zeros(0, dtype=np.int64)
-    cols, caps, inclusive, start = _cells(
-        by_given, label_counts, prunable, by_class, by_noise_rate, semantics
-    )
-    flags = np.zeros((2, n_entries), dtype=np.bool_)
-    if _sorts_each_cell(pred_probs, entry_rows, caps, semantics):
-        cells = np.flatnonzero(caps)
+    elif len(entry_rows) and not source.in_memory:
+        raise TypeError("multi-label pred_probs must be a numpy array, not read in ranges.")
+    cells = _cells(by_given, label_counts, prunable, by_class, by_noise_rate, semantics)
+    flags = np.zeros((2, len(labels)), dtype=np.bool_)
+    if _sorts_each_cell(source, entry_rows, cells.caps, semantics):
+        which = np.flatnonzero(cells.caps)
         if semantics == "count":
-            tied = _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells)
-            _ties.record("cell", tied)
+            _ties.record("cell", _flag_as_numpy(flags, source, labels, cells, which))
         else:
-            _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, inclusive)
-    elif len(caps):
-        nothing = np.zeros(0)
-        own = nothing if own is None else own
-        row_max = nothing if row_max is None or not len(own) else row_max
-        floors = np.where(cols >= 0, 0.0, -np.inf)
-        if batched:
-
-            def best(row_max, start, cols, caps, floors):
-                return _best_over_ranges(
-                    pred_probs, labels, own, row_max, start, cols, caps, floors
-                )
-
-        else:
-            views = pred_probs_views(pred_probs)
-            no_chunks = np.zeros((0, 0), dtype=views.values.dtype)
-            if chunk_max is None or not len(row_max):
-                chunk_max = no_chunks
-            else:
-                chunk_max = views.as_values(chunk_max)
-
-            def best(row_max, start, cols, caps, floors):
-                chunks = chunk_max if len(row_max) else no_chunks
-                return _best_per_cell(
-                    views, labels, entry_rows, own, row_max, chunks, start, cols, caps, floors
-                )
-
-            bounds = (own, row_max, chunk_max)
-            floors = _sampled_floors(views, labels, entry_rows, bounds, start, cols, caps, floors)
-        rows, cuts, kept, tied = best(row_max, start, cols, caps, floors)[1:]
-        short = np.flatnonzero(kept < caps)  # too few keys above the floor
-        if len(short):
-            _, sub_rows, sub_cuts, sub_kept, sub_tied = best(
-                nothing,
-                _subset_start(start, short),
-                cols[short],
-                caps[short],
-                np.full(len(short), -np.inf),
-            )
-            cuts[short] = sub_cuts
-            tied[short] = sub_tied
-            kept[short] = 0
-        if semantics == "count":
-            kinds = (cols >= 0).astype(np.int64)
-            # cells whose cut falls on a tie take numpy's choice among the tied rows
-            refit = np.flatnonzero(tied > 0) if _ties.numpy_order() else np.zeros(0, np.int64)
-            if len(refit):
-                kept[refit] = 0
-            _flag_kept(flags, kinds, caps, kept, rows)
-            if len(short):
-                sub_kept[np.isin(short, refit)] = 0
-                _flag_kept(flags, kinds[short], caps[short], sub_kept, sub_rows)
-            if len(refit):
-                _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, refit)
-                _ties.record("cell", len(refit))
-        elif batched:
-            parts = pred_probs.map_ranges(
-                flag_part, entry_rows, start, cols, cuts, inclusive, rows=(labels,)
-            )
-            flags[:] = np.concatenate(parts, axis=1)
-        else:
-            flags[:] = flag_part(
-                0, n_rows, pred_probs, labels, entry_rows, start, cols, cuts, inclusive
-            )
+            _flag_as_numpy(flags, source, labels, cells, which, cutoff=True)
+    elif len(cells.caps):
+        bounds = _bounds(own, row_max, chunk_max)
+        flag = _flag_top_counts if semantics == "count" else _flag_cutoffs
+        flag(flags, source, labels, entry_rows, cells, bounds)
     masks = []
     for kind, wanted in ((0, by_class), (1, by_noise_rate)):
         if not wanted:
@@ -662,13 +650,85 @@ def select(
         elif len(entry_rows) == 0:
             masks.append(flags[kind])
         else:
-            mask = np.zeros(n_rows, dtype=bool)
+            mask = np.zeros(source.n_rows, dtype=bool)
             mask[entry_rows[flags[kind]]] = True
             masks.append(mask)
     return masks[0], masks[1]
 
 
-def _sorts_each_cell(pred_probs, entry_rows, caps, semantics):
+def _best_of_cells(source, labels, entry_rows, cells, bounds):
+    """Each cell's best entries (a ``Best``), the cells that came up short, and their ``Best``.
+
+    A margin ``p[i, j] - p[i, k]`` is positive only in a row whose label is
+    not its argmax. So the first run takes only keys above a floor: 0 for
+    column cells, and in memory, for large cells, a likely lower bound of
+    the cut from a sample (:func:`_sampled_floors`). A cell with at least
+    ``cap`` keys above its floor needs no other row, and every row whose
+    ``row_max - own`` is at most the lowest floor of its class's cells is
+    skipped. Cells with fewer (rare, "short") are selected again among all
+    rows of their class; in the first ``Best`` they then keep nothing and
+    take the cut and ties of the second. Rows are read in memory order, in
+    up to one chunk per thread, then merged per cell. Extra memory: 2 x
+    (chunks) x (sum of the prune counts) keys and rows.
+    """
+    floors = np.where(cells.cols >= 0, 0.0, -np.inf)
+    if source.in_memory:
+        floors = _sampled_floors(source, labels, entry_rows, cells, floors, bounds)
+    best = _best(source, labels, entry_rows, cells, floors, bounds)
+    short = np.flatnonzero(best.kept < cells.caps)  # too few keys above the floor
+    again = None
+    if len(short):
+        unbounded = _bounds(bounds.own)
+        again = _best(
+            source,
+            labels,
+            entry_rows,
+            cells.subset(short),
+            np.full(len(short), -np.inf),
+            unbounded,
+        )
+        best.cuts[short] = again.cuts
+        best.tied[short] = again.tied
+        best.kept[short] = 0
+    return best, short, again
+
+
+def _flag_top_counts(flags, source, labels, entry_rows, cells, bounds):
+    """Flag each cell's ``cap`` best rows, as cleanlab 2.x does (its ``np.argsort``).
+
+    The kernels find them (:func:`_best_of_cells`); a cell whose cut falls on
+    equal keys takes numpy's choice among them (:func:`_flag_as_numpy`),
+    unless ties follow the row index (``tie_order("index")``).
+    """
+    best, short, again = _best_of_cells(source, labels, entry_rows, cells, bounds)
+    kinds = (cells.cols >= 0).astype(np.int64)
+    refit = np.flatnonzero(best.tied > 0) if _ties.numpy_order() else np.zeros(0, np.int64)
+    if len(refit):
+        best.kept[refit] = 0
+    _flag_kept(flags, kinds, cells.caps, best.kept, best.rows)
+    if len(short):
+        again.kept[np.isin(short, refit)] = 0
+        _flag_kept(flags, kinds[short], cells.caps[short], again.kept, again.rows)
+    if len(refit):
+        _flag_as_numpy(flags, source, labels, cells, refit)
+        _ties.record("cell", len(refit))
+
+
+def _flag_cutoffs(flags, source, labels, entry_rows, cells, bounds):
+    """Flag every key at or beyond its cell's value cut-off, as cleanlab 0.1.0 does.
+
+    The kernels find each cut (:func:`_best_of_cells`: the ``cap``-th best
+    key); one more pass flags the keys below it (by class), or at or above
+    it (``inclusive``, by noise rate). Equal keys are all flagged or none.
+    """
+    cuts = _best_of_cells(source, labels, entry_rows, cells, bounds)[0].cuts
+    parts = source.map_ranges(
+        flag_part, entry_rows, cells.start, cells.cols, cuts, cells.inclusive, rows=(labels,)
+    )
+    flags[:] = joined(parts, axis=1)
+
+
+def _sorts_each_cell(source, entry_rows, caps, semantics):
     """Whether to select the cells with numpy's sorts (:func:`_flag_as_numpy`).
 
     For small multi-class inputs (``_validation.is_small_data``, in memory
@@ -680,52 +740,47 @@ def _sorts_each_cell(pred_probs, entry_rows, caps, semantics):
     numpy_ties = semantics == "cutoff" or _ties.numpy_order()
     if not numpy_ties or len(entry_rows) or len(caps) > SORTED_MAX_CELLS:
         return False
-    return is_small_data(pred_probs)
+    return is_small_data(source)
 
 
-def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, inclusive=None):
-    """Flag, for each of ``cells``, the rows that cleanlab's ``np.argsort`` picks.
+def _flag_as_numpy(flags, source, labels, cells, which, cutoff=False):
+    """Flag, for each of the cells ``which``, the rows that cleanlab's ``np.argsort`` picks.
 
     A cell (given class k, column j) sorts the rows labelled k, in row order,
     by ``-(p[:, j] - p[:, k])`` (by class: by ``p[:, k]``), computed by numpy
     in the dtype of ``pred_probs``, and keeps the first ``cap``: exactly the
     array and the call whose tie order cleanlab's answer depends on. With
-    ``inclusive`` (per cell: 0.1.0's value cut-offs), it flags instead the
-    rows whose key is below the ``cap``-th smallest (``np.partition``), or
-    at or below it where ``inclusive``. Reads two columns of the rows of
-    each class concerned (from a ``RowSource``, all of them in one pass;
-    in memory, each class on one of the kernels' threads, as numpy's sorts
-    release the GIL). Returns how many of the cells cut through equal keys
-    (0 with ``inclusive``).
+    ``cutoff`` (0.1.0's value cut-offs), it flags instead the rows whose key
+    is below the ``cap``-th smallest (``np.partition``), or at or below it
+    where the cell is ``inclusive``. Reads two columns of the rows of each
+    class concerned (``source.gather``: read in ranges, all of them in one
+    pass; in memory, each class's on one of the kernels' threads, as numpy's
+    sorts release the GIL). Returns how many of the cells cut through equal
+    keys (0 with ``cutoff``).
     """
-    owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[cells]
+    cols, caps, start = cells.cols, cells.caps, cells.start
+    owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[which]
     by_label = np.argsort(labels, kind="stable")
     class_start = np.zeros(len(start), dtype=np.int64)
     np.cumsum(np.bincount(labels, minlength=len(start) - 1), out=class_start[1:])
-    classes = np.unique(owner)
+    classes = np.unique(owner).tolist()
     members = {k: by_label[class_start[k] : class_start[k + 1]] for k in classes}
-    cells_of = {k: cells[owner == k] for k in classes}
-    if isinstance(pred_probs, RowSource):
-        requests = [
-            (members[k], column) for k in classes for column in _columns(k, cols, cells_of[k])
-        ]
-        gathered = iter(pred_probs.gather(requests))
-        columns_of = {k: [next(gathered) for _ in range(1 + len(cells_of[k]))] for k in classes}
-    else:
-        columns_of = {}
+    cells_of = {k: which[owner == k] for k in classes}
+    requests = [(members[k], column) for k in classes for column in _columns(k, cols, cells_of[k])]
+    columns = source.gather(requests)
+    first = np.cumsum([0] + [1 + len(cells_of[k]) for k in classes]).tolist()
 
-    def select_class(k):
+    def select_class(index, k):
         rows = members[k]
-        wanted = _columns(k, cols, cells_of[k])
-        columns = columns_of.get(k) or [pred_probs[:, column][rows] for column in wanted]
-        own = columns[0]
+        own = columns[first[index]]
         chosen = []
-        for cell, column in zip(cells_of[k], columns[1:], strict=True):
-            keys = own if cols[cell] < 0 else -(column - own)
+        for at, cell in enumerate(cells_of[k], start=first[index] + 1):
+            keys = own if cols[cell] < 0 else -(columns[at] - own)
             cap = caps[cell]
-            if inclusive is not None:
+            if cutoff:
                 cut = np.partition(keys, cap - 1)[cap - 1]
-                chosen.append((rows[(keys <= cut) if inclusive[cell] else (keys < cut)], False))
+                inclusive = cells.inclusive[cell]
+                chosen.append((rows[(keys <= cut) if inclusive else (keys < cut)], False))
                 continue
             order = np.argsort(keys)
             tied = 0 < cap < len(keys) and keys[order[cap - 1]] == keys[order[cap]]
@@ -733,7 +788,8 @@ def _flag_as_numpy(flags, pred_probs, labels, start, cols, caps, cells, inclusiv
         return chosen
 
     tied_cuts = 0
-    for k, chosen in zip(classes, map_in_threads(select_class, classes), strict=True):
+    found = map_in_threads(lambda index: select_class(index, classes[index]), range(len(classes)))
+    for k, chosen in zip(classes, found, strict=True):
         for cell, (rows, tied) in zip(cells_of[k], chosen, strict=True):
             flags[int(cols[cell] >= 0), rows] = True
             tied_cuts += tied
@@ -745,14 +801,6 @@ def _columns(k, cols, cells):
     return [k] + [k if cols[cell] < 0 else int(cols[cell]) for cell in cells]
 
 
-def _subset_start(start, cells):
-    """Start of each class's cells among the (ascending) ``cells``."""
-    owner = np.repeat(np.arange(len(start) - 1), np.diff(start))[cells]
-    sub_start = np.zeros(len(start), dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=len(start) - 1), out=sub_start[1:])
-    return sub_start
-
-
 #: Small inputs with at most this many cells are selected by numpy's sorts.
 SORTED_MAX_CELLS = 256
 #: Cells that keep at least this many rows first get a floor from a sample of
@@ -761,34 +809,31 @@ SAMPLED_MIN_CAP = 256
 SAMPLE_STRIDE = 8
 
 
-def _sampled_floors(views, labels, entry_rows, bounds, start, cols, caps, floors):
+def _sampled_floors(source, labels, entry_rows, cells, floors, bounds):
     """Floors of large cells raised to a likely lower bound of their cut, from a sample.
 
     A cell that keeps m rows takes, in a sample of every ``SAMPLE_STRIDE``-th
     entry, a few more than its share ``m / SAMPLE_STRIDE`` plus four standard
     deviations; the last of them is almost surely below the cell's cut, so
     the full selection offers far fewer keys. If it is not, the cell keeps
-    fewer than m rows above its floor and :func:`select` selects it again
-    without one: the result is exact either way.
+    fewer than m rows above its floor and :func:`_best_of_cells` selects it
+    again without one: the result is exact either way. In memory only (the
+    sample's entries are passed whole to the one range).
     """
-    big = np.flatnonzero(caps >= SAMPLED_MIN_CAP)
+    big = np.flatnonzero(cells.caps >= SAMPLED_MIN_CAP)
     if not len(big):
         return floors
-    own, row_max, chunk_max = bounds
     sample = np.arange(0, len(labels), SAMPLE_STRIDE)
-    share = caps[big] / SAMPLE_STRIDE
+    share = cells.caps[big] / SAMPLE_STRIDE
     wanted = np.ceil(share + 4 * np.sqrt(share) + 2).astype(np.int64)
-    _, _, cuts, kept, _ = _best_per_cell(
-        views,
+    own = bounds.own[sample] if len(bounds.own) else bounds.own
+    _, _, cuts, kept, _ = _best(
+        source,
         labels[sample],
         entry_rows[sample] if len(entry_rows) else sample,
-        own[sample] if len(own) else own,
-        row_max,
-        chunk_max,
-        _subset_start(start, big),
-        cols[big],
-        wanted,
+        cells.subset(big)._replace(caps=wanted),
         floors[big],
+        bounds._replace(own=own),
     )
     raised = floors.copy()
     found = kept >= wanted
