@@ -18,7 +18,8 @@ from ._core import pipeline as _pipeline
 from ._core import ties as _ties
 from ._core.constants import EPSILON
 from ._core.parallel import num_threads
-from ._core.validation import check_flag
+from ._core.source import as_pred_probs
+from ._core.validation import check_flag, check_labels
 
 __all__ = [
     "find_overlapping_classes",
@@ -404,7 +405,10 @@ def health_summary(
                 break
     num_issues = None
     if joint is None and confident_joint is None and labels is not None and pred_probs is not None:
-        labels_checked, probs_checked = count._inputs(labels, pred_probs)
+        probs_checked = as_pred_probs(pred_probs)
+        labels_checked = check_labels(
+            labels, num_classes=probs_checked.shape[1], n_rows=probs_checked.shape[0]
+        )
         with num_threads(n_jobs):
             raw_joint, rows = _pipeline.confident_pass(labels_checked, probs_checked)
         counts = np.bincount(labels_checked, minlength=probs_checked.shape[1])

@@ -33,6 +33,7 @@ from ._core.scores import (
     quality_scores,
     ranked_rows,
     score_all,
+    scores_in_dtype,
 )
 from ._core.source import as_pred_probs
 from ._core.validation import (
@@ -547,13 +548,19 @@ def get_label_quality_ensemble_scores(
     code = method_code(method, adjust_pred_probs)
     with num_threads(n_jobs):
         # one column per model, each in the dtype get_label_quality_scores returns, as cleanlab
-        scores = np.vstack([quality_scores(labels, p, code, adjust_pred_probs) for p in members]).T
         if weight_ensemble_members_by == "accuracy":
-            accuracy = [
-                float(np.mean(_confident.row_pass(p, labels).argmax == labels)) for p in members
+            scored = [
+                _scores_and_accuracy(labels, p, method, code, adjust_pred_probs) for p in members
             ]
+            scores = np.vstack([member_scores for member_scores, _ in scored]).T
+            accuracy = [member_accuracy for _, member_accuracy in scored]
             weights = np.array(accuracy) / sum(accuracy)
-        elif weight_ensemble_members_by == "log_loss_search":
+        else:
+            scores = np.vstack(
+                [quality_scores(labels, p, code, adjust_pred_probs) for p in members]
+            )
+            scores = scores.T
+        if weight_ensemble_members_by == "log_loss_search":
             weights = _log_loss_weights(labels, members, log_loss_search_T_values)
     if verbose:
         print(f"Weighting scheme for ensemble: {weight_ensemble_members_by}")
@@ -563,6 +570,22 @@ def get_label_quality_ensemble_scores(
     if weight_ensemble_members_by == "uniform":
         return scores.mean(axis=1)
     return (scores * weights).sum(axis=1)
+
+
+def _scores_and_accuracy(labels, pred_probs, method, code, adjust):
+    """A member's scores (as :func:`get_label_quality_scores` returns them) and accuracy.
+
+    The self-confidence and the normalized margin are scored as the row pass that
+    finds the argmax reads each block: one read, one check of the values. The other
+    scores take a pass of their own.
+    """
+    if adjust or code == METHODS["confidence_weighted_entropy"]:
+        scores = quality_scores(labels, pred_probs, code, adjust)
+        rows = _confident.row_pass(pred_probs, labels)
+    else:
+        rows = _confident.row_pass(pred_probs, labels, per_row=(scores_in_dtype, (method,)))
+        scores = rows.per_row
+    return scores, float(np.mean(rows.argmax == labels))
 
 
 # Names cleanlab 2.9's cleanlab.rank also exposes (from its internal helpers).

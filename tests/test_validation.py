@@ -437,15 +437,15 @@ def _flag_calls():
             ["verbose"],
             lambda f, v, t: noise_generation.noise_matrix_is_valid(nm, py, **{f: v}),
         ),
-        "_internal.value_counts": (
+        "_core.internal.value_counts": (
             ["multi_label"],
             lambda f, v, t: bench_noise.value_counts(labels_for(f, t), **{f: v}),
         ),
-        "_internal.value_counts_fill_missing_classes": (
+        "_core.internal.value_counts_fill_missing_classes": (
             ["multi_label"],
             lambda f, v, t: cnt.value_counts_fill_missing_classes(labels_for(f, t), 4, **{f: v}),
         ),
-        "_internal.assert_valid_inputs": (
+        "_core.internal.assert_valid_inputs": (
             ["multi_label", "allow_missing_classes", "allow_one_class"],
             lambda f, v, t: _outcome(
                 cnt.assert_valid_inputs,
@@ -497,19 +497,19 @@ def _flag_calls():
             ["multi_label"],
             lambda f, v, t: cnt.calibrate_confident_joint(cj_of(t), labels_for(f, t), **{f: v}),
         ),
-        "_crossval.estimate_confident_joint_and_cv_pred_proba": (
+        "_core.crossval.estimate_confident_joint_and_cv_pred_proba": (
             ["calibrate", "verbose"],
             cv(cnt.estimate_confident_joint_and_cv_pred_proba),
         ),
-        "_crossval.estimate_cv_predicted_probabilities": (
+        "_core.crossval.estimate_cv_predicted_probabilities": (
             ["verbose"],
             cv(cnt.estimate_cv_predicted_probabilities),
         ),
-        "_crossval.estimate_noise_matrices": (
+        "_core.crossval.estimate_noise_matrices": (
             ["converge_latent_estimates", "verbose"],
             cv(cnt.estimate_noise_matrices),
         ),
-        "_crossval.estimate_py_noise_matrices_and_cv_pred_proba": (
+        "_core.crossval.estimate_py_noise_matrices_and_cv_pred_proba": (
             ["converge_latent_estimates", "verbose"],
             cv(cnt.estimate_py_noise_matrices_and_cv_pred_proba),
         ),
@@ -602,7 +602,7 @@ def _flag_calls():
             ["adjust_pred_probs"],
             lambda f, v, t: ml_rank.get_label_quality_scores(ml, p, **{f: v}),
         ),
-        "multilabel_classification._scorer.MultilabelScorer.__init__": (
+        "_core.multilabel_scorer.MultilabelScorer.__init__": (
             ["strict"],
             lambda f, v, t: ml_rank.MultilabelScorer(**{f: v})(
                 np.array([[1 if k in row else 0 for k in range(3)] for row in ml]), p
@@ -872,3 +872,18 @@ def test_flags_in_keyword_dicts(value):
                 rank_by_kwargs={"adjust_pred_probs": value},
             ),
         )
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("shape", [(1, 2), (5, 3), (9000, 4), (300, 1500)])  # 1 to 3 blocks
+def test_key_range_equals_numpy_min_and_max_of_the_keys(dtype, order, shape):
+    from cleannb._core.validation import key_range
+
+    rng = np.random.default_rng(shape[0])
+    values = np.asarray(rng.random(shape), dtype=dtype, order=order)
+    values[rng.integers(0, shape[0]), rng.integers(0, shape[1])] = -0.0
+    values[rng.integers(0, shape[0]), rng.integers(0, shape[1])] = 1.0 + 1e-3
+    keys = values.view({2: np.int16, 4: np.int32, 8: np.int64}[values.itemsize])
+    assert key_range(values) == (int(keys.min()), int(keys.max()))
+    assert key_range(values[::2, ::-1]) == (int(keys[::2].min()), int(keys[::2].max()))

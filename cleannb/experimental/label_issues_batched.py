@@ -25,14 +25,22 @@ from numbers import Integral
 
 import numpy as np
 
-from .. import filter, rank
+from .. import rank
 from .._core import confident as _confident
 from .._core import pipeline as _pipeline
 from .._core import scores as _scores
 from .._core import ties as _ties
+from .._core.label_issues import find_single_label
+from .._core.method_names import FILTERS
 from .._core.parallel import num_threads
 from .._core.rows import DEFAULT_BATCH_SIZE, RowSource, own_values
-from .._core.validation import check_choice, check_flag, check_labels, check_pred_probs
+from .._core.validation import (
+    check_choice,
+    check_flag,
+    check_labels,
+    check_pred_probs,
+    is_small_data,
+)
 
 __all__ = ["LabelInspector", "find_label_issues_batched"]
 
@@ -127,7 +135,7 @@ def find_label_issues_batched(
         filter_by = "low_confidence_weighted_entropy"
     filter_by = filter_by or f"low_{method}"
     entropy_rule = "low_confidence_weighted_entropy"
-    check_choice(filter_by, "filter_by", (*filter.FILTERS, entropy_rule))
+    check_choice(filter_by, "filter_by", (*FILTERS, entropy_rule))
     if isinstance(pred_probs, RowSource):
         source = pred_probs
         if source.n_rows != len(labels):
@@ -151,8 +159,18 @@ def find_label_issues_batched(
             mask[ranked] = True
             ranked = rank.order_label_issues(mask, labels, source, rank_by=method, n_jobs=n_jobs)
     else:
-        ranked = filter.find_label_issues(
-            labels, source, filter_by=filter_by, return_indices_ranked_by=method, n_jobs=n_jobs
+        ranked = find_single_label(
+            labels,
+            source,
+            return_indices_ranked_by=method,
+            rank_by_kwargs={},
+            filter_by=filter_by,
+            frac_noise=1.0,
+            num_to_remove_per_class=None,
+            min_examples_per_class=1,
+            confident_joint=None,
+            n_jobs=n_jobs,
+            verbose=False,
         )
     if verbose:
         print(f"label issues found: {len(ranked)}")
@@ -360,27 +378,58 @@ class LabelInspector:
         return self._thresholds.copy()
 
     def score_label_quality(self, labels, pred_probs, *, update_num_issues=True):
-        """Score a batch and count its label issues (second pass); returns its scores."""
+        """Score a batch and count its label issues (second pass); returns its scores.
+
+        The batch's values are checked once: by the confident pass that counts
+        the issues (which also computes the self-confidence and normalized-margin
+        scores as it reads each block), or, with ``update_num_issues=False``, by
+        the scoring.
+        """
         thresholds = self.get_confident_thresholds(silent=True)
         labels, pred_probs = self._batch(labels, pred_probs)
+        count = check_flag(update_num_issues, "update_num_issues")
         with num_threads(self.n_jobs):
-            if check_flag(update_num_issues, "update_num_issues"):
-                _, rows = _pipeline.confident_pass(labels, pred_probs, thresholds, keep_values=True)
-                if self.estimation_method == "off_diagonal":
-                    self._issue_count += _pipeline.count_off_diagonal_issues(
-                        labels, pred_probs, rows
-                    )
-                else:
-                    self._labels.append(labels)
-                    self._guesses.append(rows.guess)
-            if self.adjust:  # cleanlab's arithmetic, with the thresholds of every batch
-                scores = _scores.numpy_block_keys(pred_probs, labels, self.method, thresholds)
+            if count:
+                scores = self._count_issues(labels, pred_probs, thresholds)
+                if scores is None:
+                    scores = self._checked_scores(labels, pred_probs, thresholds)
+            elif self.adjust:
+                _confident.row_pass(pred_probs, labels)  # the values' one check
+                scores = self._checked_scores(labels, pred_probs, thresholds)
             else:
-                scores = rank.get_label_quality_scores(labels, pred_probs, method=self.method)
+                scores = _scores.quality_scores(
+                    labels, pred_probs, _scores.METHODS[self.method], False
+                )
         if self.store_results:
             self._scores.append(scores)
         self.examples_processed_quality += len(labels)
         return scores
+
+    def _count_issues(self, labels, pred_probs, thresholds):
+        """Count a batch's issues (its values' one check); its scores when the pass made them."""
+        per_row = None
+        if not self.adjust and self.method != "confidence_weighted_entropy":
+            per_row = (_scores.scores_in_dtype, (self.method,))
+        _, rows = _pipeline.confident_pass(
+            labels, pred_probs, thresholds, keep_values=True, per_row=per_row
+        )
+        if self.estimation_method == "off_diagonal":
+            self._issue_count += _pipeline.count_off_diagonal_issues(labels, pred_probs, rows)
+        else:
+            self._labels.append(labels)
+            self._guesses.append(rows.guess)
+        return rows.per_row
+
+    def _checked_scores(self, labels, pred_probs, thresholds):
+        """The scores of a batch whose values are checked: cleanlab's numpy arithmetic
+        (with the thresholds of every batch, if adjusted), or, for the entropy score of
+        float64 rows the kernels score, the kernel's (as ``rank.get_label_quality_scores``)."""
+        if self.adjust:
+            return _scores.numpy_block_keys(pred_probs, labels, self.method, thresholds)
+        if pred_probs.dtype != np.float64 or is_small_data(pred_probs):
+            rows = np.arange(len(labels))
+            return _scores.numpy_keys(rows, labels, pred_probs, self.method, False)
+        return _scores.quality_scores(labels, pred_probs, _scores.METHODS[self.method], False)
 
     def _require_scored(self):
         if self.examples_processed_quality < 1:
