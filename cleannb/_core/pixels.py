@@ -28,8 +28,9 @@ batches (:func:`issue_mask`):
 
 * *thresholds*: each pixel's label probability (a gather: one value of K
   per pixel) summed per class as ``np.mean`` sums it, by
-  :func:`~cleannb._kernels.pixels.class_sums` (O(K) state), and the
-  histogram of the values' top 16 bits;
+  :func:`~cleannb._kernels.pixels.append_runs` (O(K) state; each batch
+  grouped by class in a batch-sized buffer), and the histogram of the
+  values' top 16 bits;
 * *check*: the one full read; the mask receives "label differs from the
   argmax", and the confident disagreements are counted (step 2);
 * *select*: for float32 one more gather (float64: three) refines the
@@ -57,9 +58,10 @@ from .._kernels.pixels import (
     MAX_DEPTH,
     RUN,
     STATE_COLUMNS,
-    class_sums,
+    append_runs,
     digit_histogram,
     gather_own,
+    group_by_class,
     image_pass,
     keep_at_most,
     pixel_pass,
@@ -442,37 +444,26 @@ class ClassSums:
 
     def add(self, probs, labels, factor, top, own=None):
         """Add a batch's label probabilities (on the grid), in pixel order, to their classes'
-        sums, and count their top 16 bits into ``top``
-        (:func:`~cleannb._kernels.pixels.class_sums`, its groups of classes on the threads).
-        ``own``: the batch's label probabilities if gathered already (``probs`` unused)."""
-        small = grid_labels(labels, factor)
-        n = small.shape[0]
-        if own is None and factor == 1 and probs.flags.c_contiguous:
-            values = raw(probs).reshape(n, probs.shape[1], -1)
-            planes = small.reshape(n, -1)
-        else:
-            own = grid_own(probs, labels, factor) if own is None else own
-            values = raw(own).reshape(n, 1, -1)
-            planes = np.zeros((n, values.shape[2]), dtype=np.uint8)
-        bits = values.view(f"i{values.itemsize}")
-        nbytes = planes.size * values.itemsize
-        groups = numba.get_num_threads() if nbytes >= PARALLEL_MIN_BYTES else 1
-        owner = self.owners(groups)
-        rows = np.zeros((int(owner.max()) + 1, DIGITS), dtype=np.int64)
-        sums = (self.state, self.leaves, self.totals, self.left_sums)
-        arguments = (values, bits, small.reshape(n, -1), planes, self.chunk, sums)
-        class_sums(*arguments, values.itemsize * 8, rows, owner, nbytes=nbytes)
-        top += rows.sum(axis=0)
+        sums, and count their top 16 bits into ``top``. ``own``: the batch's label
+        probabilities if gathered already (``probs`` unused).
 
-    def owners(self, groups):
-        """Classes in ``groups`` of about equal counts (largest first, each to the lightest)."""
-        owner = np.zeros(len(self.counts), dtype=np.int64)
-        loads = [0] * groups
-        for k in np.argsort(-self.counts, kind="stable").tolist():
-            lightest = loads.index(min(loads))
-            owner[k] = lightest
-            loads[lightest] += int(self.counts[k])
-        return owner
+        The values are gathered (:func:`own_values`), grouped by class in pixel order
+        (:func:`~cleannb._kernels.pixels.group_by_class`, a batch-sized buffer), and each
+        class's run appended to its tree (:func:`~cleannb._kernels.pixels.append_runs`,
+        the classes on the threads).
+        """
+        own = grid_own(probs, labels, factor) if own is None else own
+        small = grid_labels(labels, factor).reshape(-1)
+        values = raw(own)
+        bits = own.view(f"u{own.dtype.itemsize}")
+        grouped = np.empty_like(bits)
+        counts = np.empty(len(self.counts), dtype=np.int64)
+        group_by_class(bits, small, len(counts), GROUP_BLOCK, grouped, counts, nbytes=own.nbytes)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        sums = (self.state, self.leaves, self.totals, self.left_sums)
+        grouped = grouped.view(values.dtype)
+        append_runs(grouped, starts, counts, self.chunk, sums, nbytes=own.nbytes)
+        top += own_histogram(own)
 
     def means(self):
         """``np.mean`` of each class's values (NaN for an absent class), in the input dtype."""
@@ -504,11 +495,6 @@ def thresholds(means, counts):
     return np.clip(updated, a_min=THRESHOLD_LOWER_BOUND, a_max=None)
 
 
-def pair(probs, labels):
-    """A batch as it was read, for the passes that use it where it is read."""
-    return probs, labels
-
-
 def grid_counts(passes, num_classes):
     """Pixels of each class on the grid (the labels alone are read)."""
     counts = np.zeros(num_classes, dtype=np.int64)
@@ -530,12 +516,27 @@ def signed_view(probs, labels, factor):
     return own.view(f"i{own.dtype.itemsize}").reshape(1, 1, -1), np.zeros((1, len(own)), np.uint8)
 
 
+#: Pixels per task when a batch's label probabilities are grouped by class.
+GROUP_BLOCK = 1 << 16
+
+
+def own_histogram(own):
+    """Counts of the top 16 bits of the order keys of label probabilities ``own`` (flat)."""
+    values = own.view(f"i{own.dtype.itemsize}").reshape(1, 1, -1)
+    width = own.dtype.itemsize * 8
+    parts = numba.get_num_threads() if own.nbytes >= PARALLEL_MIN_BYTES else 1
+    hist = np.empty((parts, DIGITS), dtype=np.int64)
+    planes = np.zeros((1, len(own)), dtype=np.uint8)
+    digit_histogram(values, planes, width, width - 16, 0, hist, nbytes=own.nbytes)
+    return hist.sum(axis=0)
+
+
 def digit_counts(probs, labels, factor, shift, prefix):
     """Counts of the 16-bit digit at ``shift`` of a batch's label probabilities' order keys
     whose higher digits are ``prefix`` (:func:`~cleannb._kernels.pixels.digit_histogram`)."""
     values, flat_labels = signed_view(probs, labels, factor)
     nbytes = flat_labels.size * values.itemsize
-    parts = 4 * numba.get_num_threads() if nbytes >= PARALLEL_MIN_BYTES else 1
+    parts = numba.get_num_threads() if nbytes >= PARALLEL_MIN_BYTES else 1
     hist = np.empty((parts, DIGITS), dtype=np.int64)
     width = values.itemsize * 8
     digit_histogram(values, flat_labels, width, shift, prefix, hist, nbytes=nbytes)
@@ -557,12 +558,8 @@ def class_thresholds(passes, num_classes, dtype):
     sums = ClassSums(grid_counts(passes, num_classes), dtype)
     top = np.zeros(DIGITS, dtype=np.int64)
     factor = passes.downsample
-    if is_dask_array(passes.pred_probs):  # the label probabilities come back, not the chunks
-        for start, stop, own in passes.run("thresholds", grid_own, factor):
-            sums.add(None, integer_labels(passes.labels[start:stop]), factor, top, own)
-    else:
-        for _, _, (probs, labels) in passes.run("thresholds", pair):
-            sums.add(probs, labels, factor, top)
+    for start, stop, own in passes.run("thresholds", grid_own, factor):
+        sums.add(None, integer_labels(passes.labels[start:stop]), factor, top, own)
     return thresholds(sums.means(), sums.counts), top
 
 
@@ -747,9 +744,8 @@ def label_probabilities(labels, pred_probs, *, per_batch, verbose=False, descrip
     try:
         for start, stop in image_ranges(num_images, per_batch):
             probs = read_images(pred_probs, start, stop)
-            block_labels = np.asarray(labels[start:stop])
-            values = np.take_along_axis(probs, block_labels[:, None].astype(np.intp), axis=1)[:, 0]
-            yield start, stop, values
+            block_labels = integer_labels(labels[start:stop])
+            yield start, stop, own_values(probs, block_labels).reshape(block_labels.shape)
             if bar is not None:
                 bar.update(stop - start)
     finally:

@@ -28,7 +28,7 @@ import numpy as np
 from numba import prange, types
 from numba.extending import overload
 
-from ._compile import called, inline, twins
+from ._compile import inline, twins
 from ._prefetch import half_to_float, prefetch
 
 
@@ -213,14 +213,7 @@ LEAF = 128
 MAX_DEPTH = 64
 
 
-#: Columns of :func:`class_sums`'s per-class walk state.
-TO_COME, DEPTH, LEAF_SIZE, LEAF_POS = 0, 1, 2, 3
-NODES = 4
-FLAGS = NODES + MAX_DEPTH
-STATE_COLUMNS = FLAGS + MAX_DEPTH
-
-
-#: Columns of :func:`class_sums`'s per-class walk state.
+#: Columns of :func:`append_runs`'s per-class walk state.
 TO_COME, DEPTH, LEAF_SIZE, LEAF_FILL = 0, 1, 2, 3
 NODES = 4
 FLAGS = NODES + MAX_DEPTH
@@ -242,34 +235,36 @@ def _descend(state, c, depth, size):
 
 @inline
 def _leaf_sum(leaf, size):
-    """numpy's sum of a leaf of ``size`` values (at most 128): 8 lanes, then the tail."""
+    """numpy's sum of a leaf of ``size`` values (at most 128): 8 lanes, then the tail.
+
+    ``leaf``: values in the accumulator's dtype, or float16 bits (int16), decoded."""
     if size < 8:
-        total = leaf[0] - leaf[0]  # 0 in the accumulator's type
+        total = decode(leaf[0]) - decode(leaf[0])  # 0 in the accumulator's type
         for i in range(size):
-            total += leaf[i]
+            total += decode(leaf[i])
         return total
-    r0, r1, r2, r3 = leaf[0], leaf[1], leaf[2], leaf[3]
-    r4, r5, r6, r7 = leaf[4], leaf[5], leaf[6], leaf[7]
+    r0, r1, r2, r3 = decode(leaf[0]), decode(leaf[1]), decode(leaf[2]), decode(leaf[3])
+    r4, r5, r6, r7 = decode(leaf[4]), decode(leaf[5]), decode(leaf[6]), decode(leaf[7])
     body = size - size % 8
     for i in range(8, body, 8):
-        r0 += leaf[i]
-        r1 += leaf[i + 1]
-        r2 += leaf[i + 2]
-        r3 += leaf[i + 3]
-        r4 += leaf[i + 4]
-        r5 += leaf[i + 5]
-        r6 += leaf[i + 6]
-        r7 += leaf[i + 7]
+        r0 += decode(leaf[i])
+        r1 += decode(leaf[i + 1])
+        r2 += decode(leaf[i + 2])
+        r3 += decode(leaf[i + 3])
+        r4 += decode(leaf[i + 4])
+        r5 += decode(leaf[i + 5])
+        r6 += decode(leaf[i + 6])
+        r7 += decode(leaf[i + 7])
     total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
     for i in range(body, size):
-        total += leaf[i]
+        total += decode(leaf[i])
     return total
 
 
-@called
-def _close_leaf(state, c, leaves, totals, left_sum):
-    """Sum class ``c``'s full leaf and carry it up the tree; open the next leaf."""
-    total = _leaf_sum(leaves[c], state[c, LEAF_SIZE])
+@inline
+def _carry(state, c, total, totals, left_sum):
+    """Carry the sum of class ``c``'s finished leaf up its tree; open the next leaf."""
+    state[c, TO_COME] -= state[c, LEAF_SIZE]
     state[c, LEAF_FILL] = 0
     d = state[c, DEPTH] - 1
     while d >= 0:
@@ -286,81 +281,56 @@ def _close_leaf(state, c, leaves, totals, left_sum):
     state[c, LEAF_SIZE] = 0
 
 
-def _class_sums(values, bits, labels, planes, chunk, sums, width, top, owner):
-    """Add each pixel's label probability, in pixel order, to numpy's pairwise sum of its class.
+def _append_runs(grouped, starts, counts, chunk, sums):
+    """Append each class's values, given grouped by class, to numpy's pairwise sum of the class.
 
-    Parameters
-    ----------
-    values : (n, K', P) C-ordered: float32, float64, or float16 bits as int16 (decoded
-        to float32); the value of pixel ``p`` of image ``i`` is
-        ``values[i, planes[i, p], p]``
-    bits : the same memory as signed integers of the values' width (int16/32/64 views)
-    labels : (n, P) integer array, each pixel's class, 0..K-1
-    planes : (n, P) integer array, the plane that holds each pixel's value: ``labels``
-        for (n, K, P) probabilities, zeros for label probabilities gathered already
-        (as (n, 1, P))
-    chunk : int, values numpy sums at a time (its cast buffer, 8192, for float16 summed
-        in float32; else more than any class's count: one tree)
-    sums : tuple ``(state, leaves, totals, left_sum)``: ``state`` (K, STATE_COLUMNS)
-        int64, each class's walk: values still to come, depth, size of the open leaf
-        (0: start a new tree), values in it, then the sizes of the nodes on the path and
-        whether the walk is in their right child; ``leaves`` (K, LEAF), ``totals`` (K,)
-        and ``left_sum`` (K, MAX_DEPTH) in the accumulator dtype (float32 for
-        float16/32, float64): each class's open leaf, the sum of its finished trees, the
-        left children already summed
-    width : int, 16, 32 or 64: the bits of a value
-    top : (groups, 65536) int64, incremented: the histogram of the top 16 bits of the
-        values' order keys (:func:`order_key`; offset by 2**15 so that negative keys come
-        first), one row per group of classes (sum the rows)
-    owner : (K,) int64, the group of each class, 0..groups-1: each group is one task
+    ``grouped``: a batch's values class after class, each class's in pixel
+    order (float32, float64, or float16 bits as int16); class ``c``'s are
+    ``grouped[starts[c] : starts[c] + counts[c]]``. ``chunk``: the values
+    numpy sums at a time (its cast buffer, 8192, for float16 summed in
+    float32; else more than any class's count: one tree). ``sums``: tuple
+    ``(state, leaves, totals, left_sum)``: ``state`` (K, STATE_COLUMNS)
+    int64, each class's walk (values still to come, depth, size of the open
+    leaf, 0 to start a new tree, values in it, then the sizes of the nodes
+    on the path and whether the walk is in their right child); ``leaves``
+    (K, LEAF), ``totals`` (K,) and ``left_sum`` (K, MAX_DEPTH) in the
+    accumulator dtype (float32 for float16/32, float64): each class's open
+    leaf, the sum of its finished trees, the left children already summed.
 
-    Called batch after batch in pixel order, it sums each class's values as
+    Called batch after batch, it sums each class's values as
     ``np.add.reduce`` sums them gathered in one array: the same tree (halves
     rounded down to multiples of 8 above 128 values), the same 8-way
     unrolled leaves, the same order of additions, in the same precision, so
-    ``totals`` ends bit for bit equal. A value is appended to its class's
-    open leaf; a full leaf is summed and carried up the tree. Each class's
-    tree is walked by one task, in the order of its values (the groups of
-    classes run in parallel, each reading every label and gathering the
-    values of its classes); the state is O(K) whatever the number of values.
+    ``totals`` ends bit for bit equal. Whole leaves are summed where the
+    values lie; only leaves split between batches are copied into
+    ``leaves``. The classes run in parallel (each class's tree on one
+    thread); the state is O(K) whatever the number of values.
     """
-    for group in prange(top.shape[0]):
-        _class_sums_of(values, bits, labels, planes, chunk, sums, width, top[group], owner, group)
-
-
-@inline
-def _class_sums_of(values, bits, labels, planes, chunk, sums, width, top, owner, group):
-    """:func:`class_sums` for the classes of one group."""
     state, leaves, totals, left_sum = sums
-    n, _, pixels = values.shape
-    for i in range(n):
-        given = labels[i]
-        where = planes[i]
-        image_values = values[i]
-        image_bits = bits[i]
-        for p in range(pixels):
-            ahead = p + AHEAD
-            if ahead < pixels and owner[given[ahead]] == group:
-                prefetch(image_values, where[ahead], ahead)
-            c = given[p]
-            if owner[c] != group:
-                continue
-            key = order_key(image_bits[where[p], p], width)
-            top[((key >> (width - 16)) & 0xFFFF) ^ 0x8000] += 1
+    for c in prange(counts.shape[0]):
+        position = starts[c]
+        remaining = counts[c]
+        while remaining > 0:
             size = state[c, LEAF_SIZE]
             if size == 0:
                 _descend(state, c, 0, min(chunk, state[c, TO_COME]))
                 size = state[c, LEAF_SIZE]
             fill = state[c, LEAF_FILL]
-            leaves[c, fill] = decode(image_values[where[p], p])
-            fill += 1
-            state[c, LEAF_FILL] = fill
-            if fill == size:
-                state[c, TO_COME] -= size
-                _close_leaf(state, c, leaves, totals, left_sum)
+            take = min(size - fill, remaining)
+            if fill == 0 and take == size:
+                total = _leaf_sum(grouped[position : position + size], size)
+                _carry(state, c, total, totals, left_sum)
+            else:
+                for t in range(take):
+                    leaves[c, fill + t] = decode(grouped[position + t])
+                state[c, LEAF_FILL] = fill + take
+                if fill + take == size:
+                    _carry(state, c, _leaf_sum(leaves[c], size), totals, left_sum)
+            position += take
+            remaining -= take
 
 
-class_sums = twins(_class_sums)
+append_runs = twins(_append_runs)
 
 
 @inline
@@ -487,3 +457,60 @@ def _split_at(probs, labels, width, shift, prefix, keep, positions, keys, found)
 
 
 split_at = twins(_split_at)
+
+
+def _group_by_class(bits, labels, num_classes, block, grouped, counts):
+    """The values of each class, class after class, each class's in pixel order.
+
+    Parameters
+    ----------
+    bits : (M,) unsigned-integer view of the values (any float dtype, moved bit for bit)
+    labels : (M,) integer array, values in 0..K-1
+    num_classes : int, K
+    block : int, pixels per task
+    grouped : (M,) output like ``bits``: ``bits[np.argsort(labels, kind="stable")]``
+    counts : (K,) int64 output, ``np.bincount(labels, minlength=K)``
+
+    Two parallel passes over blocks of pixels: each block's class counts, then
+    (after a prefix sum that gives each block its place within each class)
+    each block's values written out.
+    """
+    size = labels.shape[0]
+    blocks = (size + block - 1) // block
+    places = np.zeros((blocks, num_classes), dtype=np.int64)
+    for b in prange(blocks):
+        start = b * block
+        given = labels[start : min(size, start + block)]
+        length = given.shape[0]
+        tallies = np.zeros((4, num_classes), dtype=np.int64)  # 4 tables: no store-load chain
+        quads = length // 4
+        for q in range(quads):
+            tallies[0, given[4 * q]] += 1
+            tallies[1, given[4 * q + 1]] += 1
+            tallies[2, given[4 * q + 2]] += 1
+            tallies[3, given[4 * q + 3]] += 1
+        for j in range(4 * quads, length):
+            tallies[0, given[j]] += 1
+        for k in range(num_classes):
+            places[b, k] = tallies[0, k] + tallies[1, k] + tallies[2, k] + tallies[3, k]
+    total = 0
+    for k in range(num_classes):
+        counts[k] = 0
+        for b in range(blocks):
+            count = places[b, k]
+            places[b, k] = total
+            counts[k] += count
+            total += count
+    for b in prange(blocks):
+        start = b * block
+        stop = min(size, start + block)
+        given = labels[start:stop]
+        values = bits[start:stop]
+        place = places[b]
+        for j in range(stop - start):
+            k = given[j]
+            grouped[place[k]] = values[j]
+            place[k] += 1
+
+
+group_by_class = twins(_group_by_class)

@@ -76,9 +76,10 @@ def get_label_quality_scores(
 
     Notes
     -----
-    One read of ``pred_probs`` per method (``"num_pixel_issues"``: two,
-    one for the scores and one for the issues). Memory: the outputs and
-    one batch of images.
+    ``"softmin"``: one gather of each pixel's label probability (one value
+    of K). ``"num_pixel_issues"``: that gather and the passes of
+    :func:`~cleannb.segmentation.filter.find_label_issues`. Memory: the
+    outputs and one batch of images.
 
     Examples
     --------
