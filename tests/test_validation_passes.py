@@ -174,10 +174,6 @@ ARGMAX_CONFUSION = (
     "_core/pipeline.py: argmax_confusion's row pass and the row pass find makes for "
     "a given joint both check; find should reuse the first pass's RowPass"
 )
-MULTILABEL_RANKING = (
-    "_core/multilabel.py: binary_tasks and the scorer each run checked(); the filter "
-    "needs a binary_tasks of checked inputs and scores of checked inputs"
-)
 ESTIMATOR_PASSES = (
     "_core/estimator.py: the noise estimates, find_label_issues and the quality "
     "scores each make a checking pass; the estimator should run the pipeline once"
@@ -197,8 +193,6 @@ PENDING = {
     ("filter.find_label_issues_using_argmax_confusion_matrix", None): ARGMAX_CONFUSION,
     ("baseline_methods.baseline_argmax_confusion_matrix", None): ARGMAX_CONFUSION,
     ("baseline_methods.baseline_argmax_calibrated_confusion_matrix", None): ARGMAX_CONFUSION,
-    ("filter.find_label_issues[multi_label]", None): MULTILABEL_RANKING,
-    ("multilabel_classification.filter.find_label_issues", None): MULTILABEL_RANKING,
     ("estimators", None): ESTIMATOR_PASSES,
     ("segmentation.filter.find_label_issues|downsample", None): PIXEL_DOWNSAMPLE,
 }

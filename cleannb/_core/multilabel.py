@@ -15,12 +15,7 @@ from itertools import chain
 
 import numpy as np
 
-from .validation import (
-    check_pred_probs,
-    mark_checked,
-    pred_probs_views,
-    raise_for_value_stats,
-)
+from .validation import check_pred_probs, check_values, mark_checked
 
 
 def flat_labels(labels, num_classes=None, name="labels"):
@@ -99,7 +94,11 @@ def stack_complement(column):
 
 
 def checked(labels, pred_probs):
-    """Checked ``pred_probs`` (values read once) and the (N, K) bool one-hot labels."""
+    """Checked ``pred_probs`` (values read once) and the (N, K) bool one-hot labels.
+
+    Callers hand both on to :func:`binary_tasks_of` and the scorer's checked-input
+    functions, so that a public call checks the values once.
+    """
     pred_probs = check_pred_probs(pred_probs, min_classes=1)
     matrix = onehot(labels, pred_probs.shape[1])
     if len(matrix) != len(pred_probs):
@@ -107,18 +106,38 @@ def checked(labels, pred_probs):
             f"labels has {len(matrix)} entries but pred_probs has {len(pred_probs)} rows; "
             "they must describe the same examples in the same order."
         )
-    keys = pred_probs_views(pred_probs, share=False).keys
-    raise_for_value_stats(pred_probs, int(keys.min()), int(keys.max()), 0.0, "pred_probs")
+    check_values(pred_probs)  # one read: the smallest and largest key, blockwise
     return pred_probs, matrix
 
 
 def binary_tasks(labels, pred_probs):
-    """Yield, for each class k, its 0/1 labels (int64) and its (N, 2) probabilities.
+    """For each class k, its 0/1 labels (int64) and its (N, 2) probabilities.
 
-    The probabilities are :func:`stack_complement` of ``pred_probs[:, k]``
-    (in its dtype); the values of ``pred_probs`` are checked first, once.
+    The values of ``pred_probs`` are checked first, once (:func:`checked`),
+    here rather than when the first problem is drawn; then
+    :func:`binary_tasks_of`.
     """
     pred_probs, matrix = checked(labels, pred_probs)
+    return binary_tasks_of(matrix, pred_probs)
+
+
+def binary_tasks_of(matrix, pred_probs):
+    """Yield, for each class k, its 0/1 labels (int64) and its (N, 2) probabilities.
+
+    For inputs :func:`checked` returned: ``matrix`` the (N, K) bool one-hot
+    labels, ``pred_probs`` the checked array. The probabilities are
+    :func:`stack_complement` of ``pred_probs[:, k]`` (in its dtype), marked as
+    derived from checked values (``validation.mark_checked``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> matrix = np.array([[True, False], [False, True]])
+    >>> pred_probs = np.array([[0.75, 0.25], [0.5, 1.0]], dtype=np.float32)
+    >>> labels, probs = next(binary_tasks_of(matrix, pred_probs))
+    >>> labels, probs[:, 1]
+    (array([1, 0]), array([0.75, 0.5 ], dtype=float32))
+    """
     for k in range(pred_probs.shape[1]):
         yield matrix[:, k].astype(np.int64), mark_checked(stack_complement(pred_probs[:, k]))
 

@@ -16,10 +16,15 @@ from enum import Enum
 import numpy as np
 
 from . import multilabel as _multilabel
-from .scores import numpy_block_keys, numpy_thresholds
+from .scores import method_code, numpy_block_keys, numpy_thresholds
+from .validation import check_flag
 
 #: Lower bound on the softmin temperature (cleanlab's ``EPSILON``).
 MIN_TEMPERATURE = 1e-6
+#: Aggregation used when ``aggregator_kwargs`` is None or empty (cleanlab's default).
+DEFAULT_AGGREGATOR = {"method": "exponential_moving_average", "alpha": 0.8}
+#: Class scores (float64 values) per block of rows.
+BLOCK_VALUES = 1 << 18
 
 
 def _check_axis(axis):
@@ -108,6 +113,127 @@ def class_scores(given, pred_probs, method, thresholds, lo, hi):
         binary = _multilabel.stack_complement(pred_probs[lo:hi, k])
         out[:, k] = numpy_block_keys(binary, given[k][lo:hi], method, thresholds[k])
     return out
+
+
+def aggregation(aggregator_kwargs, num_classes):
+    """The checked aggregation of ``aggregator_kwargs``: ``(aggregate, None, {})`` for a
+    built-in one (``aggregate`` maps an (n, K) block of class scores to n scores), or
+    ``(None, callable, its options)`` for a callable one (it needs every class score)."""
+    options = dict(DEFAULT_AGGREGATOR if not aggregator_kwargs else aggregator_kwargs)
+    if "method" not in options:
+        raise ValueError(
+            "aggregator_kwargs needs a 'method': 'exponential_moving_average', 'softmin' or a "
+            "callable taking an (N, K) array of scores and axis=1."
+        )
+    method = options.pop("method")
+    options.pop("axis", None)
+    if callable(method):
+        return None, method, options
+    if method == "exponential_moving_average":
+        alpha = options.pop("alpha", None)
+        alpha = float(2 / (num_classes + 1)) if alpha is None else alpha
+        if not 0 <= alpha <= 1:
+            raise ValueError(f"alpha must be in the interval [0, 1], got {alpha}.")
+
+        def aggregate(scores):
+            return exponential_moving_average(scores, alpha=alpha)
+
+    elif method == "softmin":
+        temperature = options.pop("temperature", 0.1)
+
+        def aggregate(scores):
+            return softmin(scores, temperature=temperature)
+
+    else:
+        raise ValueError(
+            f"aggregator_kwargs method={method!r} is not supported; use "
+            "'exponential_moving_average', 'softmin' or a callable."
+        )
+    if options:
+        raise TypeError(f"aggregator_kwargs has unknown keys {sorted(options)} for {method!r}.")
+    return aggregate, None, {}
+
+
+def adjusts(method, adjust_pred_probs):
+    """Whether the binary problems are adjusted, after checking ``method`` and the flag.
+
+    cleanlab adjusts only when ``adjust_pred_probs`` is the object True (1 and
+    ``numpy.True_`` leave the probabilities as they are, and pass with the
+    entropy score).
+    """
+    adjust = check_flag(adjust_pred_probs, "adjust_pred_probs") and adjust_pred_probs is True
+    method_code(method, adjust)  # checks both
+    return adjust
+
+
+def class_score_blocks(matrix, pred_probs, method, adjust):
+    """A function of ``(lo, hi)``: the float64 (hi - lo, K) class scores of those rows.
+
+    For inputs ``_core.multilabel.checked`` returned (``matrix`` the bool
+    one-hot labels) and options :func:`adjusts` checked; reads no value for
+    checking. With ``adjust``, each class's thresholds are computed here,
+    from all the rows.
+    """
+    num_classes = pred_probs.shape[1]
+    given = [np.ascontiguousarray(column, dtype=np.int64) for column in matrix.T]
+    thresholds = [None] * num_classes
+    if adjust:
+        thresholds = [
+            _multilabel.binary_thresholds(given[k], _multilabel.stack_complement(pred_probs[:, k]))
+            for k in range(num_classes)
+        ]
+
+    def block_scores(lo, hi):
+        return class_scores(given, pred_probs, method, thresholds, lo, hi)
+
+    return block_scores
+
+
+def aggregated_scores(matrix, pred_probs, method, adjust, aggregated):
+    """Float64 (N,): each row's class scores aggregated by ``aggregated`` (:func:`aggregation`).
+
+    For checked inputs and options (see :func:`class_score_blocks`); the
+    built-in aggregations run over blocks of :data:`BLOCK_VALUES` class scores.
+    """
+    aggregate, function, options = aggregated
+    n_rows, num_classes = pred_probs.shape
+    block_scores = class_score_blocks(matrix, pred_probs, method, adjust)
+    if function is not None:
+        return np.asarray(function(block_scores(0, n_rows), axis=1, **options))
+    out = np.empty(n_rows)
+    step = max(1, BLOCK_VALUES // max(num_classes, 1))
+    for lo in range(0, n_rows, step):
+        hi = min(lo + step, n_rows)
+        out[lo:hi] = aggregate(block_scores(lo, hi))
+    return out
+
+
+def label_quality_scores(
+    matrix,
+    pred_probs,
+    *,
+    method="self_confidence",
+    adjust_pred_probs=False,
+    aggregator_kwargs=None,
+    n_jobs=None,
+):
+    """``multilabel_classification.get_label_quality_scores`` of checked inputs.
+
+    ``matrix`` and ``pred_probs`` as ``_core.multilabel.checked`` returned
+    them; the options are checked here, the values not read again.
+    ``n_jobs`` is accepted and unused, as there.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> matrix = np.array([[True, False, False], [True, False, True]])
+    >>> pred_probs = np.array([[0.9, 0.1, 0.1], [0.4, 0.1, 0.9]])
+    >>> label_quality_scores(matrix, pred_probs).round(3)
+    array([0.9, 0.5])
+    """
+    aggregated = aggregation(aggregator_kwargs, pred_probs.shape[1])
+    adjust = adjusts(method, adjust_pred_probs)
+    return aggregated_scores(matrix, pred_probs, method, adjust, aggregated)
 
 
 class ClassLabelScorer(Enum):

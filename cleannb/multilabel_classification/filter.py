@@ -17,8 +17,8 @@ from .._core import multilabel as _multilabel
 from .._core import ties as _ties
 from .._core.label_issues import find_single_label
 from .._core.method_names import FILTERS, RANKINGS
+from .._core.multilabel_scorer import label_quality_scores
 from .._core.validation import check_choice
-from . import rank as ml_rank
 
 LOW_SCORE_FILTERS = ("low_normalized_margin", "low_self_confidence")
 
@@ -95,26 +95,66 @@ def find_multilabel_issues_per_class(
     array([False, False, False, False,  True])
     """
     if low_memory:
-        warnings.warn(
-            "low_memory=True is ignored: cleannb needs only O(N) extra memory; the result is "
-            "that of low_memory=False.",
-            UserWarning,
-            stacklevel=2,
-        )
+        _warn_low_memory(stacklevel=3)
     check_choice(filter_by, "filter_by", FILTERS)
     if return_indices_ranked_by is not None:
         check_choice(return_indices_ranked_by, "return_indices_ranked_by", RANKINGS)
-    rank_by_kwargs = dict(rank_by_kwargs) if rank_by_kwargs else {}
     num_classes = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else 0
     joint = _per_class_joint(confident_joint, num_classes)
+    pred_probs, matrix = _multilabel.checked(labels, pred_probs)
+    return _issues_per_class(
+        matrix,
+        pred_probs,
+        joint,
+        return_indices_ranked_by=return_indices_ranked_by,
+        rank_by_kwargs=dict(rank_by_kwargs) if rank_by_kwargs else {},
+        filter_by=filter_by,
+        frac_noise=frac_noise,
+        num_to_remove_per_class=num_to_remove_per_class,
+        min_examples_per_class=min_examples_per_class,
+        n_jobs=n_jobs,
+        verbose=verbose,
+    )
+
+
+def _warn_low_memory(stacklevel):
+    warnings.warn(
+        "low_memory=True is ignored: cleannb needs only O(N) extra memory; the result is "
+        "that of low_memory=False.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def _issues_per_class(
+    matrix,
+    pred_probs,
+    joint,
+    *,
+    return_indices_ranked_by=None,
+    rank_by_kwargs=None,
+    filter_by="prune_by_noise_rate",
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    min_examples_per_class=1,
+    n_jobs=None,
+    verbose=False,
+):
+    """:func:`find_multilabel_issues_per_class` of checked inputs and options.
+
+    ``matrix`` and ``pred_probs`` as ``_core.multilabel.checked`` returned
+    them, ``joint`` the checked (K, 2, 2) joints or None: the values are not
+    checked again (the binary problems are marked as derived from checked values).
+    """
     masks, ranked, labels_list, pred_probs_list = [], [], [], []
-    for k, (binary_labels, binary) in enumerate(_multilabel.binary_tasks(labels, pred_probs)):
+    tasks = _multilabel.binary_tasks_of(matrix, pred_probs)
+    for k, (binary_labels, binary) in enumerate(tasks):
         remove = None if num_to_remove_per_class is None else [num_to_remove_per_class[k], 0]
         issues = find_single_label(
             binary_labels,
             binary,
             return_indices_ranked_by=return_indices_ranked_by,
-            rank_by_kwargs=rank_by_kwargs,
+            rank_by_kwargs=rank_by_kwargs or {},
             filter_by=filter_by,
             frac_noise=frac_noise,
             num_to_remove_per_class=remove,
@@ -200,53 +240,51 @@ def find_label_issues(
     array([False, False, False, False,  True])
     """
     if filter_by in LOW_SCORE_FILTERS:
-        labels = list(labels)
         if low_memory:
             warnings.warn("low_memory=True is ignored.", UserWarning, stacklevel=2)
-        num_errors = int(
-            np.sum(
-                find_label_issues(
-                    labels,
-                    pred_probs,
-                    filter_by="confident_learning",
-                    n_jobs=n_jobs,
-                )
-            )
+        pred_probs, matrix = _multilabel.checked(labels, pred_probs)
+        per_class = _issues_per_class(
+            matrix, pred_probs, None, filter_by="confident_learning", n_jobs=n_jobs
         )
-        scores = ml_rank.get_label_quality_scores(labels, pred_probs, n_jobs=n_jobs)
+        num_errors = int(per_class.any(axis=1).sum())
+        scores = label_quality_scores(matrix, pred_probs, n_jobs=n_jobs)
         flagged = _ties.argsort(scores)[:num_errors]
         mask = np.zeros(len(scores), dtype=bool)
         mask[flagged] = True
         if return_indices_ranked_by is None:
             return mask
         rows = np.flatnonzero(mask)
-        subset_scores = ml_rank.get_label_quality_scores(
-            [labels[i] for i in rows],
-            np.asarray(pred_probs)[rows],
+        subset_scores = label_quality_scores(
+            matrix[rows],
+            pred_probs[rows],
             method=return_indices_ranked_by,
             n_jobs=n_jobs,
             **dict(rank_by_kwargs or {}),
         )
         return rows[_ties.argsort(subset_scores)]
-    per_class = find_multilabel_issues_per_class(
-        labels,
+    if low_memory:
+        _warn_low_memory(stacklevel=3)
+    check_choice(filter_by, "filter_by", FILTERS)
+    num_classes = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else 0
+    joint = _per_class_joint(confident_joint, num_classes)
+    pred_probs, matrix = _multilabel.checked(labels, pred_probs)
+    mask = _issues_per_class(
+        matrix,
         pred_probs,
-        rank_by_kwargs=rank_by_kwargs,
+        joint,
+        rank_by_kwargs=dict(rank_by_kwargs) if rank_by_kwargs else {},
         filter_by=filter_by,
         frac_noise=frac_noise,
         num_to_remove_per_class=num_to_remove_per_class,
         min_examples_per_class=min_examples_per_class,
-        confident_joint=confident_joint,
         n_jobs=n_jobs,
         verbose=verbose,
-        low_memory=low_memory,
-    )
-    mask = per_class.any(axis=1)
+    ).any(axis=1)
     if return_indices_ranked_by is None:
         return mask
     rows = np.flatnonzero(mask)
-    scores = ml_rank.get_label_quality_scores(
-        labels,
+    scores = label_quality_scores(
+        matrix,
         pred_probs,
         method=return_indices_ranked_by,
         n_jobs=n_jobs,

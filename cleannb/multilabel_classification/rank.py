@@ -23,17 +23,11 @@ from .._core.multilabel_scorer import (
     Aggregator,
     ClassLabelScorer,
     MultilabelScorer,
-    class_scores,
-    exponential_moving_average,
-    softmin,
+    adjusts,
+    aggregated_scores,
+    aggregation,
+    class_score_blocks,
 )
-from .._core.scores import method_code
-from .._core.validation import check_flag
-
-#: Aggregation used when ``aggregator_kwargs`` is None or empty (cleanlab's default).
-DEFAULT_AGGREGATOR = {"method": "exponential_moving_average", "alpha": 0.8}
-#: Class scores (float64 values) per block of rows.
-BLOCK_VALUES = 1 << 18
 
 __all__ = [
     "Aggregator",
@@ -47,70 +41,11 @@ __all__ = [
 ]
 
 
-def _aggregator(aggregator_kwargs, num_classes):
-    """A function of an (n, K) block of class scores, or (None, callable, its kwargs)."""
-    options = dict(DEFAULT_AGGREGATOR if not aggregator_kwargs else aggregator_kwargs)
-    if "method" not in options:
-        raise ValueError(
-            "aggregator_kwargs needs a 'method': 'exponential_moving_average', 'softmin' or a "
-            "callable taking an (N, K) array of scores and axis=1."
-        )
-    method = options.pop("method")
-    options.pop("axis", None)
-    if callable(method):
-        return None, method, options
-    if method == "exponential_moving_average":
-        alpha = options.pop("alpha", None)
-        alpha = float(2 / (num_classes + 1)) if alpha is None else alpha
-        if not 0 <= alpha <= 1:
-            raise ValueError(f"alpha must be in the interval [0, 1], got {alpha}.")
-
-        def aggregate(scores):
-            return exponential_moving_average(scores, alpha=alpha)
-
-    elif method == "softmin":
-        temperature = options.pop("temperature", 0.1)
-
-        def aggregate(scores):
-            return softmin(scores, temperature=temperature)
-
-    else:
-        raise ValueError(
-            f"aggregator_kwargs method={method!r} is not supported; use "
-            "'exponential_moving_average', 'softmin' or a callable."
-        )
-    if options:
-        raise TypeError(f"aggregator_kwargs has unknown keys {sorted(options)} for {method!r}.")
-    return aggregate, None, {}
-
-
-def _class_scores(labels, pred_probs, method, adjust_pred_probs):
-    """Checked inputs, and a function returning the float64 class scores of rows ``lo:hi``."""
-    # cleanlab adjusts only when adjust_pred_probs is the object True (1 and numpy.True_
-    # leave the probabilities as they are, and pass with the entropy score)
-    adjust_pred_probs = check_flag(adjust_pred_probs, "adjust_pred_probs") and (
-        adjust_pred_probs is True
-    )
-    method_code(method, adjust_pred_probs)  # checks both
+def _checked(labels, pred_probs, method, adjust_pred_probs):
+    """Checked options and inputs: whether to adjust, ``pred_probs``, the one-hot labels."""
+    adjust = adjusts(method, adjust_pred_probs)
     pred_probs, matrix = _multilabel.checked(labels, pred_probs)
-    num_classes = pred_probs.shape[1]
-    given = [np.ascontiguousarray(column, dtype=np.int64) for column in matrix.T]
-    thresholds = [None] * num_classes
-    if adjust_pred_probs:
-        thresholds = [
-            _multilabel.binary_thresholds(given[k], _multilabel.stack_complement(pred_probs[:, k]))
-            for k in range(num_classes)
-        ]
-
-    def block_scores(lo, hi):
-        return class_scores(given, pred_probs, method, thresholds, lo, hi)
-
-    return pred_probs.shape, block_scores
-
-
-def _blocks(n_rows, num_classes):
-    step = max(1, BLOCK_VALUES // max(num_classes, 1))
-    return [(lo, min(lo + step, n_rows)) for lo in range(0, n_rows, step)]
+    return adjust, pred_probs, matrix
 
 
 def get_label_quality_scores(
@@ -174,16 +109,9 @@ def get_label_quality_scores(
     array([0.9, 0.5])
     """
     num_classes = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else 1
-    aggregate, function, options = _aggregator(aggregator_kwargs, num_classes)
-    (n_rows, num_classes), block_scores = _class_scores(
-        labels, pred_probs, method, adjust_pred_probs
-    )
-    if function is not None:
-        return np.asarray(function(block_scores(0, n_rows), axis=1, **options))
-    out = np.empty(n_rows)
-    for lo, hi in _blocks(n_rows, num_classes):
-        out[lo:hi] = aggregate(block_scores(lo, hi))
-    return out
+    aggregated = aggregation(aggregator_kwargs, num_classes)
+    adjust, pred_probs, matrix = _checked(labels, pred_probs, method, adjust_pred_probs)
+    return aggregated_scores(matrix, pred_probs, method, adjust, aggregated)
 
 
 def get_label_quality_scores_per_class(
@@ -219,5 +147,5 @@ def get_label_quality_scores_per_class(
     array([[0.9, 0.9, 0.3],
            [0.6, 0.9, 0.4]])
     """
-    (n_rows, _), block_scores = _class_scores(labels, pred_probs, method, adjust_pred_probs)
-    return block_scores(0, n_rows)
+    adjust, pred_probs, matrix = _checked(labels, pred_probs, method, adjust_pred_probs)
+    return class_score_blocks(matrix, pred_probs, method, adjust)(0, len(pred_probs))
