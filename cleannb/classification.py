@@ -48,9 +48,9 @@ import numpy as np
 import pandas as pd
 
 from . import count, latent_algebra, latent_estimation
-from ._core import algebra as _algebra
 from ._core.estimator import (
     NoisyLabelClassifier,
+    Vocabulary,
     accepts_fit_kwarg,
     alias,
     check_trace,
@@ -105,6 +105,19 @@ __all__ = [
 
 #: find_label_issues_kwargs CleanLearning cannot honour (2.9 rejects them too).
 UNSUPPORTED_ISSUE_KWARGS = ("return_indices_ranked_by", "multi_label")
+
+#: cleanlab 0.1.0's noise estimates (``latent_estimation``, ``latent_algebra``):
+#: thresholds not clipped, no floor under the joint's diagonal, its floors of p(y).
+SEED_VOCABULARY = Vocabulary(
+    name="psx",
+    clip_thresholds=False,
+    min_diagonal=0,
+    py_floor=latent_estimation.PY_FLOOR,
+    converged_py_floor=latent_estimation.PY_FLOOR,
+    inverse_py_floor=latent_algebra.INVERSE_PY_FLOOR,
+)
+#: cleanlab 2.9's (``count``, with the shared algebra's floors).
+MODERN_VOCABULARY = Vocabulary(name="pred_probs", clip_thresholds=True, min_diagonal=1)
 
 
 class LearningWithNoisyLabels(NoisyLabelClassifier):
@@ -235,8 +248,7 @@ class LearningWithNoisyLabels(NoisyLabelClassifier):
         labels = self._encode_labels(s, None if psx is None else np.shape(psx)[-1], name="s")
         X = self._rows_of(X, len(labels))
         estimates = self._estimate_noise(
-            latent_estimation,
-            latent_algebra,
+            SEED_VOCABULARY,
             X,
             labels,
             pred_probs=psx,
@@ -382,9 +394,15 @@ class CleanLearning(NoisyLabelClassifier):
         kwargs.setdefault("n_jobs", self.n_jobs)
         return kwargs
 
-    def _quality(self, labels, pred_probs):
-        kwargs = {"n_jobs": self.n_jobs, **(self.label_quality_scores_kwargs or {})}
-        return get_label_quality_scores(labels, pred_probs, **kwargs)
+    def _quality(self, labels, pred_probs, estimates=None):
+        """The label quality scores; the default ones (self-confidence) from the pass
+        that estimated the noise, if there was one, without another read."""
+        options = dict(self.label_quality_scores_kwargs or {})
+        if estimates is not None and not set(options) - {"n_jobs"}:
+            scores = estimates.self_confidence(labels)
+            if scores is not None:
+                return scores
+        return get_label_quality_scores(labels, pred_probs, **{"n_jobs": self.n_jobs, **options})
 
     def find_label_issues(
         self,
@@ -455,7 +473,7 @@ class CleanLearning(NoisyLabelClassifier):
         if given_joint is not None and noise_matrix is None:
             noise_matrix = count.estimate_latent(np.asarray(given_joint), labels)[1]
         estimates = self._estimate_noise(
-            count, _algebra, X, labels, pred_probs=pred_probs, noise_matrix=noise_matrix,
+            MODERN_VOCABULARY, X, labels, pred_probs=pred_probs, noise_matrix=noise_matrix,
             inverse_noise_matrix=inverse_noise_matrix, confident_joint=given_joint, **inputs,
         )  # fmt: skip
         self._store(estimates)
@@ -466,7 +484,7 @@ class CleanLearning(NoisyLabelClassifier):
             print(f"CleanLearning: {int(mask.sum())} of {len(mask)} examples have label issues.")
         frame = pd.DataFrame({
             "is_label_issue": mask,
-            "label_quality": self._quality(labels, estimates.pred_probs),
+            "label_quality": self._quality(labels, estimates.pred_probs, estimates),
             "given_label": self.classes_[labels],
             "predicted_label": self.classes_[np.argmax(estimates.pred_probs, axis=1)],
         })  # fmt: skip

@@ -175,8 +175,10 @@ ARGMAX_CONFUSION = (
     "a given joint both check; find should reuse the first pass's RowPass"
 )
 ESTIMATOR_PASSES = (
-    "_core/estimator.py: the noise estimates, find_label_issues and the quality "
-    "scores each make a checking pass; the estimator should run the pipeline once"
+    "_core/label_issues.py + _core/pipeline.py: the estimators' confident pass (which also "
+    "gives the quality scores) checks, then find_label_issues given that joint runs a "
+    "validating row_pass (pipeline._pruned) and get_noise_indices another "
+    "(pruning.py); both need to take the pass's RowPass (rows=) instead"
 )
 PIXEL_DOWNSAMPLE = (
     "_core/pixels.py: with downsample > 1 the downsampled copy of each checked block "

@@ -14,6 +14,7 @@ import copy
 import inspect
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,13 @@ from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from . import algebra as _algebra
+from . import confident as _confident
+from . import pipeline as _pipeline
+from .constants import FLOATING_POINT_COMPARISON
 from .crossval import cv_pred_probs, default_classifier, take_rows
-from .validation import check_pred_probs
+from .parallel import num_threads
+from .validation import check_flag, check_pred_probs
 
 #: The methods a classifier needs, in the order 0.1.0 checked them.
 REQUIRED_METHODS = ("fit", "predict_proba", "predict")
@@ -138,6 +144,84 @@ def label_issues_frame(label_issues, labels, classes):
     )
 
 
+class Vocabulary(NamedTuple):
+    """What differs between cleanlab 0.1.0's and 2.9's noise estimates (the code is one).
+
+    The public estimators build theirs from their vocabulary's constants
+    (``cleannb.latent_estimation`` and ``cleannb.latent_algebra`` for 0.1.0,
+    the shared algebra's defaults for 2.9); this layer receives the values only.
+    """
+
+    #: the name of the probabilities in messages ("psx" or "pred_probs")
+    name: str
+    #: 2.9 clips the default thresholds below at 2e-6 (``pipeline.confident_thresholds``);
+    #: 0.1.0 takes the plain per-class means (2.0 for a class without examples)
+    clip_thresholds: bool
+    #: 2.9 raises every diagonal count of the confident joint to at least 1; 0.1.0 to 0
+    min_diagonal: int
+    #: floors of p(y): in the latent estimates, plain and after convergence, and
+    #: from a given noise matrix (None: the shared algebra's defaults, 2.9's)
+    py_floor: float | None = None
+    converged_py_floor: float | None = None
+    inverse_py_floor: float | None = None
+
+    def floors(self, **names):
+        """Keyword arguments of the algebra: ``{argument: field}`` for the fields set."""
+        values = {argument: getattr(self, field) for argument, field in names.items()}
+        return {argument: value for argument, value in values.items() if value is not None}
+
+
+def default_thresholds(vocabulary, labels, pred_probs):
+    """The confident thresholds of checked inputs when none are given (one gather)."""
+    if vocabulary.clip_thresholds:
+        return _pipeline.confident_thresholds(labels, pred_probs)
+    means, counts = _confident.self_confidence_means(pred_probs, labels, pred_probs.shape[1])
+    return np.where(counts > 0, means, 2.0) if np.any(counts == 0) else means
+
+
+def calibrated_joint(vocabulary, labels, pred_probs, thresholds=None):
+    """The calibrated confident joint of checked inputs (dense int64) and the row pass.
+
+    One pass over ``pred_probs``, which checks its values; inside
+    ``parallel.num_threads``. Equal to ``count.compute_confident_joint`` (2.9)
+    or ``latent_estimation.compute_confident_joint`` (0.1.0). The pass keeps
+    each row's own probability (``RowPass.own``: the self-confidence, exact),
+    so that the label quality scores need no other read.
+    """
+    num_classes = pred_probs.shape[1]
+    if thresholds is None:
+        thresholds = default_thresholds(vocabulary, labels, pred_probs)
+    thresholds = np.asarray(thresholds)
+    if thresholds.shape != (num_classes,):
+        raise ValueError(
+            f"thresholds must have one entry per class, shape ({num_classes},), "
+            f"got {thresholds.shape}."
+        )
+    rows = _confident.row_pass(
+        pred_probs,
+        labels,
+        thresholds - FLOATING_POINT_COMPARISON,
+        name=vocabulary.name,
+        keep_values=True,
+    )
+    counts = _confident.confident_counts(
+        labels, rows.guess, num_classes, min_diagonal=vocabulary.min_diagonal
+    )
+    return _pipeline.dense_joint(counts, labels, calibrate=True), rows
+
+
+def latent_estimates(vocabulary, confident_joint, labels, converge):
+    """p(y), P(s|y) and P(y|s) from a confident joint, with the vocabulary's floors."""
+    label_counts = np.bincount(labels, minlength=len(confident_joint))
+    return _algebra.estimate_latent(
+        confident_joint,
+        label_counts,
+        "cnt",
+        converge,
+        **vocabulary.floors(floor="py_floor", converged_floor="converged_py_floor"),
+    )
+
+
 @dataclass
 class NoiseEstimates:
     """Everything estimated before pruning (rows of joints: given labels)."""
@@ -148,6 +232,15 @@ class NoiseEstimates:
     inverse_noise_matrix: np.ndarray | None
     confident_joint: np.ndarray
     pred_probs: np.ndarray
+    #: the confident pass's per-row results (None when no pass was needed)
+    rows: _confident.RowPass | None = None
+
+    def self_confidence(self, labels):
+        """``pred_probs[i, labels[i]]`` in the dtype of ``pred_probs``, from the pass
+        (cleanlab's ``self_confidence`` label quality scores), or None without one."""
+        if self.rows is None or self.rows.own is None:
+            return None
+        return self.rows.own.astype(self.pred_probs.dtype)  # exact: values of that dtype
 
 
 class NoisyLabelClassifier(ClassifierMixin, BaseEstimator):
@@ -266,8 +359,7 @@ class NoisyLabelClassifier(ClassifierMixin, BaseEstimator):
 
     def _estimate_noise(
         self,
-        latent,
-        algebra,
+        vocabulary,
         X,
         labels,
         *,
@@ -282,10 +374,9 @@ class NoisyLabelClassifier(ClassifierMixin, BaseEstimator):
     ):
         """The noise estimates 0.1.0 and 2.9 compute before pruning (one code path).
 
-        ``latent`` and ``algebra`` are the modules of one vocabulary:
-        :mod:`cleannb.latent_estimation` and :mod:`cleannb.latent_algebra`
-        (0.1.0's floors and defaults) or :mod:`cleannb.count` and the shared
-        algebra (2.9's); they have the same function names.
+        ``vocabulary`` (:class:`Vocabulary`) holds what differs between the
+        two: the default thresholds, the confident joint's diagonal and the
+        floors of p(y).
 
         A given noise matrix (or its inverse) gives the other through the
         latent algebra, and the confident joint is computed from
@@ -295,7 +386,7 @@ class NoisyLabelClassifier(ClassifierMixin, BaseEstimator):
         """
         num_classes = len(self.classes_)
         ps = np.bincount(labels, minlength=num_classes) / float(len(labels))
-        py = None
+        py = rows = None
         if pred_probs is None:
             pred_probs = self._cv_pred_probs(X, labels, clf_kwargs, validation_func)
         else:
@@ -312,33 +403,30 @@ class NoisyLabelClassifier(ClassifierMixin, BaseEstimator):
         ):
             if matrix is not None and np.shape(matrix) != (num_classes, num_classes):
                 raise ValueError(f"{name} must have shape (K, K) = ({num_classes}, {num_classes}).")
+        converge = check_flag(self.converge_latent_estimates, "converge_latent_estimates")
         if noise_matrix is not None and inverse_noise_matrix is None:
-            py, inverse_noise_matrix = algebra.compute_py_inv_noise_matrix(ps, noise_matrix)
+            py, inverse_noise_matrix = _algebra.compute_py_inv_noise_matrix(
+                ps, noise_matrix, **vocabulary.floors(floor="inverse_py_floor")
+            )
         elif inverse_noise_matrix is not None and noise_matrix is None:
-            noise_matrix = algebra.compute_noise_matrix_from_inverse(ps, inverse_noise_matrix)
+            noise_matrix = _algebra.compute_noise_matrix_from_inverse(ps, inverse_noise_matrix)
         elif noise_matrix is None:
-            py, noise_matrix, inverse_noise_matrix, joint = (
-                latent.estimate_py_and_noise_matrices_from_probabilities(
-                    labels,
-                    pred_probs,
-                    thresholds=thresholds,
-                    converge_latent_estimates=self.converge_latent_estimates,
-                    n_jobs=self.n_jobs,
-                )
+            with num_threads(self.n_jobs):
+                joint, rows = calibrated_joint(vocabulary, labels, pred_probs, thresholds)
+            py, noise_matrix, inverse_noise_matrix = latent_estimates(
+                vocabulary, joint, labels, converge
             )
             confident_joint = joint if confident_joint is None else confident_joint
         if confident_joint is None:
-            confident_joint = latent.compute_confident_joint(
-                labels,
-                pred_probs,
-                thresholds=thresholds if joint_uses_thresholds else None,
-                n_jobs=self.n_jobs,
-            )
+            with num_threads(self.n_jobs):
+                confident_joint, rows = calibrated_joint(
+                    vocabulary, labels, pred_probs, thresholds if joint_uses_thresholds else None
+                )
         confident_joint = np.array(confident_joint)
         if self.pulearning is not None:
             self._apply_pulearning(noise_matrix, inverse_noise_matrix, confident_joint)
         return NoiseEstimates(
-            ps, py, noise_matrix, inverse_noise_matrix, confident_joint, pred_probs
+            ps, py, noise_matrix, inverse_noise_matrix, confident_joint, pred_probs, rows
         )
 
     def _store(self, estimates):
