@@ -72,7 +72,8 @@ def self_confidence_means(pred_probs, labels, num_classes):
     """
     source = as_source(pred_probs)
     parts = source.map_ranges(grouped_part, num_classes, rows=(labels,))
-    counts = np.bincount(labels, minlength=num_classes)
+    counts = sum(part_counts for _, part_counts in parts[1:])
+    counts = counts + parts[0][1] if parts else np.zeros(num_classes, dtype=np.int64)
     return means_of_groups(merged_groups(parts, counts, source.dtype), counts), counts
 
 
