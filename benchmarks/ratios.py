@@ -332,7 +332,7 @@ def _stages(labels, pred_probs):
     Returns (name, thunk) pairs; the inputs of each stage are computed once here,
     outside the timing.
     """
-    from cleannb._core import algebra as _algebra
+    from cleannb._core import calibration as _calibration
     from cleannb._core import confident as _confident
     from cleannb._core import pipeline as _pipeline
     from cleannb._core import prune as _prune
@@ -347,7 +347,7 @@ def _stages(labels, pred_probs):
     rows = _confident.row_pass(pred_probs, labels, limits, keep_values=keep)
     raw = _confident.confident_counts(labels, rows.guess, k, min_diagonal=1)
     by_given = _prune.prune_counts(
-        _algebra.calibrate_sparse(raw, label_counts), label_counts, 1, 1.0, None
+        _calibration.calibrate_sparse(raw, label_counts), label_counts, 1, 1.0, None
     )
     prunable = label_counts > 1
 

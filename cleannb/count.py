@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from ._core import algebra as _algebra
+from ._core import calibration as _calibration
 from ._core import confident as _confident
 from ._core import pipeline as _pipeline
 from ._core.parallel import num_threads
@@ -243,7 +244,9 @@ def calibrate_confident_joint(confident_joint, labels, *, multi_label=False):
         return np.array([calibrate_confident_joint(cj, y) for cj, y in per_class])
     confident_joint = check_square(confident_joint, "confident_joint")
     labels = check_labels(labels, num_classes=len(confident_joint))
-    return _algebra.calibrate(confident_joint, np.bincount(labels, minlength=len(confident_joint)))
+    return _calibration.calibrate(
+        confident_joint, np.bincount(labels, minlength=len(confident_joint))
+    )
 
 
 def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=False, n_jobs=None):

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import count
 from ._core import algebra as _algebra
+from ._core import calibration as _calibration
 from ._core import pipeline as _pipeline
 from ._core import ties as _ties
 from ._core.constants import EPSILON
@@ -412,7 +413,7 @@ def health_summary(
         with num_threads(n_jobs):
             raw_joint, rows = _pipeline.confident_pass(labels_checked, probs_checked)
         counts = np.bincount(labels_checked, minlength=probs_checked.shape[1])
-        calibrated = _algebra.calibrate_sparse(raw_joint, counts).dense()
+        calibrated = _calibration.calibrate_sparse(raw_joint, counts).dense()
         joint = _algebra.normalized_joint(calibrated, tiny=0.0)
         # numpy.int64, as count.num_label_issues (and cleanlab) returns it: the score is
         # then numpy.float64, as cleanlab's

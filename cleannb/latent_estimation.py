@@ -36,6 +36,7 @@ import warnings
 import numpy as np
 
 from ._core import algebra as _algebra
+from ._core import calibration as _calibration
 from ._core import confident as _confident
 from ._core import crossval as _crossval
 from ._core import pipeline as _pipeline
@@ -108,7 +109,7 @@ def _multilabel_confident_joint(s, psx, calibrate, thresholds=None):
     confident = psx >= thresholds
     confident_joint = member.T.astype(np.int64) @ confident.astype(np.int64)
     if calibrate:
-        return _algebra.calibrate(confident_joint, counts)
+        return _calibration.calibrate(confident_joint, counts)
     return confident_joint
 
 
@@ -239,7 +240,7 @@ def calibrate_confident_joint(confident_joint, s, multi_label=False):
     """
     confident_joint = np.asarray(confident_joint)
     counts = _label_counts(s, len(confident_joint), check_flag(multi_label, "multi_label"))
-    return _algebra.calibrate(confident_joint, counts)
+    return _calibration.calibrate(confident_joint, counts)
 
 
 def estimate_joint(s, psx=None, confident_joint=None, multi_label=False, *, n_jobs=None):

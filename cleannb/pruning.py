@@ -40,7 +40,7 @@ import warnings
 
 import numpy as np
 
-from ._core import algebra as _algebra
+from ._core import calibration as _calibration
 from ._core import confident as _confident
 from ._core import prune as _prune
 from ._core import ties as _ties
@@ -211,7 +211,11 @@ def _select(
     if num_to_remove_per_class is not None:
         remove = _prune.check_num_to_remove(num_to_remove_per_class, num_classes)
     by_given = _prune.prune_counts(
-        _algebra.SparseCounts.from_dense(joint), label_counts, MIN_NUM_PER_CLASS, frac_noise, remove
+        _calibration.SparseCounts.from_dense(joint),
+        label_counts,
+        MIN_NUM_PER_CLASS,
+        frac_noise,
+        remove,
     )
     by_class, by_noise_rate = _prune.select(
         psx,

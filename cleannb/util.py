@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 
 from ._core import algebra as _algebra
+from ._core import calibration as _calibration
 from ._core.validation import check_labels, check_pred_probs
 
 __all__ = [
@@ -363,7 +364,7 @@ def round_preserving_sum(iterable):
     ...     round_preserving_sum([0.4, 0.4, 0.2])
     array([1, 0, 0])
     """
-    return _algebra.round_preserving_sum(iterable)
+    return _calibration.round_preserving_sum(iterable)
 
 
 def round_preserving_row_totals(confident_joint):
@@ -392,7 +393,7 @@ def round_preserving_row_totals(confident_joint):
     array([[0, 2],
            [2, 1]])
     """
-    return _algebra.round_preserving_row_totals(confident_joint)
+    return _calibration.round_preserving_row_totals(confident_joint)
 
 
 def estimate_pu_f1(s, prob_s_eq_1):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import cleannb
-from cleannb._core import algebra as _algebra
+from cleannb._core import calibration as _calibration
 from cleannb._core import ties as _ties
 
 
@@ -43,23 +43,23 @@ def numpy_calibrate(confident_joint, label_counts, ties=None):
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 16, 127, 128, 129, 136, 255, 256, 1000, 4097, 99_999])
 @pytest.mark.parametrize("density", [1.0, 0.3, 0.01])
-@pytest.mark.parametrize("piece", [16, 200, _algebra.SUM_PIECE_VALUES])
+@pytest.mark.parametrize("piece", [16, 200, _calibration.SUM_PIECE_VALUES])
 def test_numpy_sum_of_entries_is_numpys(n, density, piece, monkeypatch):
     """Summed in pieces of the pairwise tree (small pieces force a deep split)."""
-    monkeypatch.setattr(_algebra, "SUM_PIECE_VALUES", piece)
+    monkeypatch.setattr(_calibration, "SUM_PIECE_VALUES", piece)
     rng = np.random.default_rng(n)
     values = rng.random(n) * 10.0 ** rng.integers(-8, 8, n) * (rng.random(n) < density)
     pos = np.flatnonzero(values)
-    assert _algebra.numpy_sum_of_entries(pos, values[pos], n) == np.sum(values)
+    assert _calibration.numpy_sum_of_entries(pos, values[pos], n) == np.sum(values)
 
 
 def test_numpy_sum_of_entries_above_one_piece():
     """A vector of three pieces and a bit, at the real piece size."""
-    n = 3 * _algebra.SUM_PIECE_VALUES + 17
+    n = 3 * _calibration.SUM_PIECE_VALUES + 17
     rng = np.random.default_rng(0)
     values = rng.random(n) * 10.0 ** rng.integers(-8, 8, n) * (rng.random(n) < 0.05)
     pos = np.flatnonzero(values)
-    assert _algebra.numpy_sum_of_entries(pos, values[pos], n) == np.sum(values)
+    assert _calibration.numpy_sum_of_entries(pos, values[pos], n) == np.sum(values)
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -71,7 +71,7 @@ def test_round_rows_is_the_row_by_row_rounding(seed):
     floats[0] = 0.5  # every residual equal: the pick is all tie order
     for order in _ties.TIE_ORDERS:
         with cleannb.tie_order(order):
-            got = _algebra.round_rows(floats)
+            got = _calibration.round_rows(floats)
         expected = [numpy_round_row(row, order) for row in floats]
         np.testing.assert_array_equal(got, expected)
         np.testing.assert_array_equal(got.sum(axis=1), np.round(floats.sum(axis=1)))
@@ -91,7 +91,7 @@ def test_calibrate_equals_numpy(seed):
     for layout in (cj, np.asfortranarray(cj)):
         for order in _ties.TIE_ORDERS:
             with cleannb.tie_order(order):
-                got = _algebra.calibrate(layout, counts)
+                got = _calibration.calibrate(layout, counts)
             np.testing.assert_array_equal(got, numpy_calibrate(layout, counts, order))
             np.testing.assert_array_equal(got.sum(axis=1), counts)
 
@@ -111,10 +111,10 @@ def test_calibrate_sparse_sums_in_cleanlabs_layout(seed):
     """By default the total is summed column by column, as numpy sums cleanlab's own
     (Fortran-ordered) confident joint."""
     cj, counts = _layout_case(seed)
-    joint = _algebra.SparseCounts.from_dense(cj)
+    joint = _calibration.SparseCounts.from_dense(cj)
     expected = numpy_calibrate(np.asfortranarray(cj), counts)
-    np.testing.assert_array_equal(_algebra.calibrate_sparse(joint, counts).dense(), expected)
-    by_rows = _algebra.calibrate_sparse(joint, counts, column_major=False).dense()
+    np.testing.assert_array_equal(_calibration.calibrate_sparse(joint, counts).dense(), expected)
+    by_rows = _calibration.calibrate_sparse(joint, counts, column_major=False).dense()
     np.testing.assert_array_equal(by_rows, numpy_calibrate(cj, counts))
 
 
@@ -128,28 +128,28 @@ def test_the_two_summation_orders_differ_on_the_cases_above():
 def test_empty_rows_and_float_input():
     cj = np.array([[0, 0, 0], [1, 2, 0], [0, 5, 5]])
     counts = np.array([4, 3, 10])
-    np.testing.assert_array_equal(_algebra.calibrate(cj, counts), numpy_calibrate(cj, counts))
+    np.testing.assert_array_equal(_calibration.calibrate(cj, counts), numpy_calibrate(cj, counts))
     np.testing.assert_array_equal(
-        _algebra.calibrate(cj.astype(float), counts), numpy_calibrate(cj, counts)
+        _calibration.calibrate(cj.astype(float), counts), numpy_calibrate(cj, counts)
     )
 
 
-@pytest.mark.parametrize("block", [7, _algebra.ROUND_BLOCK_VALUES])
+@pytest.mark.parametrize("block", [7, _calibration.ROUND_BLOCK_VALUES])
 def test_rows_rounded_in_blocks(block, monkeypatch):
     """Rows are rounded in blocks of rows; blocks of one row and of all give the same."""
-    monkeypatch.setattr(_algebra, "ROUND_BLOCK_VALUES", block)
+    monkeypatch.setattr(_calibration, "ROUND_BLOCK_VALUES", block)
     cj, counts = _layout_case(3)
-    joint = _algebra.SparseCounts.from_dense(cj)
+    joint = _calibration.SparseCounts.from_dense(cj)
     expected = numpy_calibrate(np.asfortranarray(cj), counts)
-    np.testing.assert_array_equal(_algebra.calibrate_sparse(joint, counts).dense(), expected)
+    np.testing.assert_array_equal(_calibration.calibrate_sparse(joint, counts).dense(), expected)
 
 
 def test_input_is_not_modified():
     cj, counts = _layout_case(5)
-    joint = _algebra.SparseCounts.from_dense(cj)
+    joint = _calibration.SparseCounts.from_dense(cj)
     copies = [field.copy() for field in joint]
     counts_copy = counts.copy()
-    _algebra.calibrate_sparse(joint, counts)
+    _calibration.calibrate_sparse(joint, counts)
     for field, copy in zip(joint, copies, strict=True):
         np.testing.assert_array_equal(field, copy)
     np.testing.assert_array_equal(counts, counts_copy)
@@ -163,16 +163,18 @@ def test_sparse_result_is_sorted_csr_of_the_dense_one(seed):
     k = 12
     cj = rng.integers(0, 9, (k, k)) * (rng.random((k, k)) < 0.3)
     counts = cj.sum(axis=1) + rng.integers(0, 40, k)
-    joint = _algebra.SparseCounts.from_dense(cj)
-    got = _algebra.calibrate_sparse(joint, counts)
+    joint = _calibration.SparseCounts.from_dense(cj)
+    got = _calibration.calibrate_sparse(joint, counts)
     expected = numpy_calibrate(np.asfortranarray(cj), counts)
     np.testing.assert_array_equal(got.dense(), expected)
     same_row = np.diff(got.rows()) == 0
     assert np.all(np.diff(got.columns)[same_row] > 0)
-    with_zeros = _algebra.SparseCounts(
+    with_zeros = _calibration.SparseCounts(
         np.arange(0, k * k + 1, k), np.tile(np.arange(k), k), cj.ravel()
     )
-    np.testing.assert_array_equal(_algebra.calibrate_sparse(with_zeros, counts).dense(), expected)
+    np.testing.assert_array_equal(
+        _calibration.calibrate_sparse(with_zeros, counts).dense(), expected
+    )
 
 
 def test_a_tie_at_the_cut_of_a_row_takes_numpys_order():
@@ -183,7 +185,7 @@ def test_a_tie_at_the_cut_of_a_row_takes_numpys_order():
     results = {}
     for order in _ties.TIE_ORDERS:
         with cleannb.tie_order(order):
-            results[order] = _algebra.calibrate(np.asfortranarray(cj), counts)
+            results[order] = _calibration.calibrate(np.asfortranarray(cj), counts)
         np.testing.assert_array_equal(
             results[order], numpy_calibrate(np.asfortranarray(cj), counts, order)
         )
@@ -198,22 +200,22 @@ def _threads(n):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-@pytest.mark.parametrize("block", [300, _algebra.ROUND_BLOCK_VALUES])
+@pytest.mark.parametrize("block", [300, _calibration.ROUND_BLOCK_VALUES])
 @pytest.mark.parametrize("seed", range(4))
 def test_weak_model_joint_with_ties_in_most_rows(threads, block, seed, monkeypatch):
     """A joint of many classes whose rows hold mostly counts of 1 (a weak model): most
     rows cut through equal residuals, are sorted densely (in blocks) and give
     units to empty columns; both tie orders equal the dense definition."""
-    monkeypatch.setattr(_algebra, "ROUND_BLOCK_VALUES", block)
+    monkeypatch.setattr(_calibration, "ROUND_BLOCK_VALUES", block)
     rng = np.random.default_rng(seed)
     k = 150
     cj = rng.integers(1, 3, (k, k)) * (rng.random((k, k)) < 0.08)
     np.fill_diagonal(cj, rng.integers(1, 30, k))
     counts = cj.sum(axis=1) + rng.integers(0, 40, k)
-    joint = _algebra.SparseCounts.from_dense(cj)
+    joint = _calibration.SparseCounts.from_dense(cj)
     for order in _ties.TIE_ORDERS:
         with cleannb.tie_order(order), _threads(threads):
-            got = _algebra.calibrate_sparse(joint, counts)
+            got = _calibration.calibrate_sparse(joint, counts)
         expected = numpy_calibrate(np.asfortranarray(cj), counts, order)
         np.testing.assert_array_equal(got.dense(), expected)
         assert np.all(np.diff(got.columns)[np.diff(got.rows()) == 0] > 0)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from naive_filter import first_argmax, keep_at_least_n_per_class, prune_masks
 
 from cleannb import filter
-from cleannb._core import algebra as _algebra
+from cleannb._core import calibration as _calibration
 from cleannb._core import confident as _confident
 from cleannb._core import method_names as _method_names
 from cleannb._core import pipeline as _pipeline
@@ -204,7 +204,7 @@ def assert_select_matches_naive(labels, pred_probs, counts, pcm, prunable, seman
         pred_probs,
         labels,
         counts,
-        _algebra.SparseCounts.from_dense(pcm.T),
+        _calibration.SparseCounts.from_dense(pcm.T),
         prunable,
         by_class=True,
         by_noise_rate=True,

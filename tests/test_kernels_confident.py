@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from conftest import make_dataset
 
-from cleannb._core import algebra as _algebra
+from cleannb._core import calibration as _calibration
 from cleannb._core import confident as _confident
 from cleannb._core.validation import pred_probs_views
 from cleannb._kernels import confident as kern
@@ -132,7 +132,9 @@ def test_confident_counts_equal_reference(k):
         np.testing.assert_array_equal(got.dense(), expected)
         assert np.all(np.diff(got.columns)[np.diff(got.rows()) == 0] > 0)  # ascending columns
         if min_diagonal == 0:
-            for field, wanted in zip(got, _algebra.SparseCounts.from_dense(expected), strict=True):
+            for field, wanted in zip(
+                got, _calibration.SparseCounts.from_dense(expected), strict=True
+            ):
                 np.testing.assert_array_equal(field, wanted)  # no explicit zeros
         else:
             assert np.all(got.diagonal() >= min_diagonal)

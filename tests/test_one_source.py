@@ -81,7 +81,7 @@ def every_pass(labels, pred_probs, rules=True):
             )
     joint, _ = _pipeline.confident_pass(labels, pred_probs)
     by_given = _prune.prune_counts(
-        _pipeline._algebra.calibrate_sparse(joint, counts), counts, 1, 1.0
+        _pipeline._calibration.calibrate_sparse(joint, counts), counts, 1, 1.0
     )
     for semantics in _prune.SEMANTICS:
         for bounds in (False, True):

@@ -7,7 +7,7 @@ import pytest
 from conftest import parity_dataset
 
 from cleannb import count, filter, rank
-from cleannb._core import algebra as _algebra
+from cleannb._core import calibration as _calibration
 from cleannb._core import method_names as _method_names
 from cleannb._core import pipeline as _pipeline
 from cleannb._core.rows import RowSource
@@ -33,7 +33,7 @@ def test_found_holds_what_the_public_functions_compute(index, filter_by, in_rang
         calibrated = count.compute_confident_joint(labels, pred_probs)
         np.testing.assert_array_equal(found.joint.dense(), calibrated)
         label_counts = np.bincount(labels, minlength=pred_probs.shape[1])
-        again = _algebra.calibrate_sparse(found.raw_joint, label_counts).dense()
+        again = _calibration.calibrate_sparse(found.raw_joint, label_counts).dense()
         np.testing.assert_array_equal(again, calibrated)
     else:
         assert found.joint is None

@@ -15,7 +15,7 @@ from naive_filter import prune_masks
 
 import cleannb
 from cleannb import filter, rank
-from cleannb._core import algebra as _algebra
+from cleannb._core import calibration as _calibration
 from cleannb._core import confident as _confident
 from cleannb._core import pipeline as _pipeline
 from cleannb._core import prune as _prune
@@ -53,7 +53,7 @@ def selection(labels, pred_probs, row_pass=True):
         pred_probs,
         labels,
         counts,
-        _algebra.SparseCounts.from_dense(pcm.T),
+        _calibration.SparseCounts.from_dense(pcm.T),
         prunable,
         by_class=True,
         by_noise_rate=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._core import algebra as _algebra
+from .._core import calibration as _calibration
 from .._core import pipeline as _pipeline
 from .._core import scores as _scores
 from .._core import ties as _ties
@@ -74,10 +75,10 @@ def find_issues(
     calibrated = found.joint  # the pruning rules calibrated the raw joint already
     if calibrated is None:
         label_counts = np.bincount(labels, minlength=pred_probs.shape[1])
-        calibrated = _algebra.calibrate_sparse(found.raw_joint, label_counts)
+        calibrated = _calibration.calibrate_sparse(found.raw_joint, label_counts)
     # calibrated again, as count.estimate_joint(labels, None, confident_joint=...) does
     label_counts = np.bincount(labels, minlength=pred_probs.shape[1])
-    recalibrated = _algebra.calibrate(np.asfortranarray(calibrated.dense()), label_counts)
+    recalibrated = _calibration.calibrate(np.asfortranarray(calibrated.dense()), label_counts)
     noise_rate = float(1.0 - np.trace(_algebra.normalized_joint(recalibrated)))
     advance("score issues")
     flagged = np.flatnonzero(found.mask)

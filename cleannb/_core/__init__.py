@@ -28,12 +28,15 @@ public module, and ``tests/test_layers.py`` fails on any import cycle.
                                         per-group means
                      prune              prune counts and the per-cell selection
                      scores             per-row scores and orderings by them
-                     algebra            the K x K algebra, the calibration included
+                     calibration        the confident joint as sparse counts, and
+                                        its calibration, bit for bit cleanlab's
+                     algebra            the K x K algebra (noise matrices, priors)
                      ties               the order of equal keys
          |
-    sources          source             what pred_probs is: an array used in
-                                        place, or a source read in row ranges
-                     rows               the row-range executor (RowSource)
+    sources          source             what pred_probs is (as_pred_probs), and
+                                        the passes' executor for it (as_source)
+                     rows               the executors: RowSource (row ranges) and
+                                        ArrayRows (an array in memory: one range)
                      dask_rows          the same passes on dask workers (DaskRows)
                      parallel           the kernels' thread count, threads for
                                         numpy's sorts

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels import confident as kern
-from .algebra import SparseCounts
+from .calibration import SparseCounts
 from .constants import FLOATING_POINT_COMPARISON
 from .rows import joined, own_values
 from .source import as_source

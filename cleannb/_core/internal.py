@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 from . import algebra as _algebra
+from . import calibration as _calibration
 from . import multilabel as _multilabel
 from .constants import (  # cleanlab's constants, importable from here as from cleanlab
     CLIPPING_LOWER_BOUND,
@@ -115,7 +116,7 @@ def round_preserving_row_totals(confident_joint):
     array([[0, 2],
            [2, 1]])
     """
-    return _algebra.round_preserving_row_totals(confident_joint)
+    return _calibration.round_preserving_row_totals(confident_joint)
 
 
 def compute_inv_noise_matrix(py, noise_matrix, *, ps=None):

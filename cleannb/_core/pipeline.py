@@ -36,6 +36,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import algebra as _algebra
+from . import calibration as _calibration
 from . import confident as _confident
 from . import prune as _prune
 from . import scores as _scores
@@ -109,7 +110,7 @@ def dense_joint(joint, labels, calibrate):
     order, so a later calibration of it rounds as cleanlab's would)."""
     if calibrate:
         label_counts = np.bincount(labels, minlength=len(joint.start) - 1)
-        return _algebra.calibrate_sparse(joint, label_counts).dense()
+        return _calibration.calibrate_sparse(joint, label_counts).dense()
     return np.asfortranarray(joint.dense())
 
 
@@ -124,7 +125,7 @@ def argmax_confusion(labels, pred_probs, calibrate, name="pred_probs"):
     pairs = np.bincount(labels * num_classes + argmax, minlength=num_classes * num_classes)
     joint = pairs.reshape(num_classes, num_classes)
     if calibrate:
-        joint = _algebra.calibrate(joint, np.bincount(labels, minlength=num_classes))
+        joint = _calibration.calibrate(joint, np.bincount(labels, minlength=num_classes))
     return joint
 
 
@@ -145,7 +146,7 @@ def count_off_diagonal_issues(labels, pred_probs, rows):
 def calibrated_issue_count(labels, guess, num_classes):
     """``rint(N * (1 - trace))`` of the calibrated joint counted from each row's confident guess."""
     counts = _confident.confident_counts(labels, guess, num_classes, min_diagonal=1)
-    calibrated = _algebra.calibrate_sparse(
+    calibrated = _calibration.calibrate_sparse(
         counts, np.bincount(labels, minlength=num_classes)
     ).dense()
     joint = _algebra.normalized_joint(calibrated)
@@ -166,8 +167,8 @@ class Found(NamedTuple):
 
     mask: np.ndarray
     rows: _confident.RowPass
-    raw_joint: _algebra.SparseCounts | None
-    joint: _algebra.SparseCounts | None
+    raw_joint: _calibration.SparseCounts | None
+    joint: _calibration.SparseCounts | None
     scores: np.ndarray | None
 
 
@@ -234,10 +235,10 @@ def _pruned(
     keep_values = _confident.worth_keeping_values(pred_probs)
     if confident_joint is None:
         raw_joint, rows = confident_pass(labels, pred_probs, keep_values=keep_values)
-        joint = _algebra.calibrate_sparse(raw_joint, label_counts)
+        joint = _calibration.calibrate_sparse(raw_joint, label_counts)
     else:
         raw_joint = None
-        joint = _algebra.SparseCounts.from_dense(checked_joint(confident_joint, num_classes))
+        joint = _calibration.SparseCounts.from_dense(checked_joint(confident_joint, num_classes))
         rows = _confident.row_pass(pred_probs, labels, keep_values=keep_values)  # validates values
     remove = None
     if num_to_remove_per_class is not None:

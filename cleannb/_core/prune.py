@@ -26,7 +26,7 @@ import numpy as np
 
 from .._kernels import prune as kern
 from .._kernels.confident import CHUNK
-from . import algebra as _algebra
+from . import calibration as _calibration
 from . import ties as _ties
 from .parallel import PARALLEL_MIN_BYTES, map_in_threads
 from .rows import joined
@@ -80,7 +80,7 @@ def prune_counts(confident_joint, label_counts, min_examples_per_class, frac_noi
     pcm = keep_at_least_n_per_class(confident_joint.dense().T, min_examples_per_class, frac_noise)
     if remove is not None:
         pcm = counts_to_remove(pcm, label_counts, remove)
-    return _algebra.SparseCounts.from_dense(pcm.T)
+    return _calibration.SparseCounts.from_dense(pcm.T)
 
 
 def counts_to_remove(prune_count_matrix, label_counts, num_to_remove_per_class):
@@ -100,7 +100,7 @@ def counts_to_remove(prune_count_matrix, label_counts, num_to_remove_per_class):
     out = np.zeros(wanted.shape, dtype=np.int64)
     for k, row in enumerate(wanted):
         if np.all(np.isfinite(row)):
-            out[k] = _algebra.round_preserving_sum(row)
+            out[k] = _calibration.round_preserving_sum(row)
         else:
             out[k] = np.where(np.isfinite(row), np.round(np.nan_to_num(row)), 0)
     return out
