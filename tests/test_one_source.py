@@ -185,8 +185,6 @@ def test_no_pass_asks_what_kind_of_source_it_has():
     assert len(modules) > 10
     asking = {path.name: isinstance_of_row_source(path) for path in modules}
     assert asking.pop("source.py")  # the one place, which this test must see
-    # tokens.is_flat also asks what the caller passed; it is to call source.is_source
-    asking.pop("tokens.py", None)
     assert {name: lines for name, lines in asking.items() if lines} == {}
     for name in ("confident.py", "prune.py", "scores.py", "pipeline.py"):
         assert "isinstance(pred_probs" not in (CORE / name).read_text()

@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .rows import RowSource
-from .source import is_array_like, is_dask_array
+from .source import is_array_like, is_dask_array, is_source
 from .validation import check_labels
 
 #: Rows per range when ``low_memory=True`` reads the list form (None: ranges of about
@@ -99,7 +99,7 @@ def positions(offsets, rows):
 
 def is_flat(pred_probs):
     """Whether ``pred_probs`` is one (total_tokens, K) table rather than one array per sentence."""
-    if isinstance(pred_probs, RowSource) or is_dask_array(pred_probs):
+    if is_source(pred_probs) or is_dask_array(pred_probs):
         return True
     if isinstance(pred_probs, np.ndarray):
         return pred_probs.dtype != object and pred_probs.ndim == 2
@@ -195,7 +195,7 @@ def progress_bars(verbose):
 
 def _with_progress(pred_probs, progress):
     """``pred_probs`` as a :class:`RowSource` that reports each pass to ``progress``."""
-    if isinstance(pred_probs, RowSource) or is_dask_array(pred_probs):
+    if is_source(pred_probs) or is_dask_array(pred_probs):
         return pred_probs  # ours has the hook already; the caller's keeps its own
     row_bytes = max(1, int(pred_probs.shape[1]) * np.dtype(pred_probs.dtype).itemsize)
     rows = STREAM_BATCH_ROWS or max(10_000, STREAM_RANGE_BYTES // row_bytes)
