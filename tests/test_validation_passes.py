@@ -28,10 +28,10 @@ call needs anyway costs no extra read, but a second one is still a layer
 re-checking (and its rare paths, such as negative values, read the array
 again), so every check counts.
 
-Cases that fail today only because of code in modules other helpers own are
-marked ``xfail(strict=True)`` with the change they need (:data:`PENDING`):
-once that change lands they pass, and strict mode turns the pass into a
-failure that asks for the mark to go.
+Cases that still check twice are marked ``xfail(strict=True)`` with the
+change they need (:data:`PENDING`, open work of issue 28): once that change
+lands they pass, and strict mode turns the pass into a failure that asks for
+the mark to go.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ ENTRIES = registry.entries()
 PREFERRED_KINDS = ("float32", "ml_float32", "v10_case0", "v010_case0")
 PATHS = ("small", "kernels", "source")
 
-#: Why a check is repeated where the fix lies in modules other helpers own.
+#: Why a check is still repeated, and where the fix lies.
 SCORES_RECHECK = (
     "_core/scores.py: score_all checks the values again when scores_in_dtype or "
     "quality_scores score inputs a pass has checked; needs a validate=False path"
@@ -185,7 +185,7 @@ PIXEL_DOWNSAMPLE = (
     "is checked again"
 )
 
-#: Cases that check more than once because of code in modules other helpers own:
+#: Cases that still check more than once:
 #: ``(name, path)`` (path None: every path) -> the change they need.
 PENDING = {
     ("filter.find_label_issues", "kernels"): SCORES_RECHECK,
