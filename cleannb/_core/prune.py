@@ -447,19 +447,25 @@ def _add(into, then, caps):
 
 
 def _settled(pool, caps):
-    """The ``Best`` (rows, cuts, kept, ties at the cut) of a ``Pool``; no keys."""
-    if pool.growable:
-        kern.settle(
-            caps,
-            pool.start,
-            pool.keys,
-            pool.rows,
-            pool.count,
-            pool.floor,
-            pool.watch,
-            pool.tied,
-            nbytes=0,
-        )
+    """The ``Best`` (rows, cuts, kept, ties at the cut) of a ``Pool``; no keys.
+
+    A range's own pool (not folded) is settled already: its rows only move
+    to each cell's place in the output (no second merge: in memory, all rows
+    are one range).
+    """
+    if not pool.growable:
+        return _laid_out(pool, caps)
+    kern.settle(
+        caps,
+        pool.start,
+        pool.keys,
+        pool.rows,
+        pool.count,
+        pool.floor,
+        pool.watch,
+        pool.tied,
+        nbytes=0,
+    )
     offset = np.cumsum(caps) - caps
     rows = np.zeros(int(caps.sum()), dtype=np.int64)
     cuts = np.empty(len(caps))
@@ -480,6 +486,15 @@ def _settled(pool, caps):
         nbytes=0,
     )
     return Best(np.empty(0), rows, cuts, np.minimum(caps, pool.count), tied)
+
+
+def _laid_out(pool, caps):
+    """The ``Best`` of a range's own pool: its rows at ``cumsum(caps) - caps``, its cuts."""
+    total = int(pool.count.sum())
+    offset = np.cumsum(caps) - caps
+    rows = np.zeros(int(caps.sum()), dtype=np.int64)
+    rows[np.repeat(offset - pool.start, pool.count) + np.arange(total)] = pool.rows[:total]
+    return Best(np.empty(0), rows, pool.watch.copy(), pool.count.copy(), pool.tied.copy())
 
 
 class Bounds(NamedTuple):
